@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "framepipe/error.h"
+
+/* The parse in progress: where lines come from and what went wrong. */
+typedef struct parse_state {
+	fp_config *config;
+	FILE *file;        /* or text: */
+	const char *text;
+	int line;          /* line of the chunk last handed to inih */
+	bool at_line_start;
+	char *err;
+	size_t err_size;
+	bool failed;
+} parse_state;
+
+static void fail(parse_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(parse_state *st, const char *fmt, ...)
+{
+	if (st->failed)
+		return;
+	st->failed = true;
+	int n = snprintf(st->err, st->err_size, "%s:%d: ", st->config->path,
+			 st->line);
+	if (n > 0 && (size_t)n < st->err_size) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(st->err + n, st->err_size - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* fgets-like reader over a FILE or a string that counts lines for us:
+ * inih's handler does not get line numbers in Debian's build. */
+static char *read_chunk(char *buf, int size, void *stream)
+{
+	parse_state *st = stream;
+	char *got;
+	if (st->file != NULL) {
+		got = fgets(buf, size, st->file);
+	} else {
+		if (*st->text == '\0')
+			return NULL;
+		size_t n = 0;
+		while (n + 1 < (size_t)size && st->text[n] != '\0' &&
+		       st->text[n] != '\n')
+			n++;
+		if (st->text[n] == '\n' && n + 1 < (size_t)size)
+			n++;
+		memcpy(buf, st->text, n);
+		buf[n] = '\0';
+		st->text += n;
+		got = buf;
+	}
+	if (got == NULL)
+		return NULL;
+	if (st->at_line_start)
+		st->line++;
+	size_t len = strlen(buf);
+	st->at_line_start = len > 0 && buf[len - 1] == '\n';
+	if (!st->at_line_start && len + 1 == (size_t)size)
+		fail(st, "line longer than %d characters", size - 3);
+	return got;
+}
+
+static fp_config_section *section_for(parse_state *st, const char *name)
+{
+	fp_config *config = st->config;
+	if (config->count > 0 &&
+	    strcmp(config->sections[config->count - 1].name, name) == 0)
+		return &config->sections[config->count - 1];
+	if (fp__config_find(config, name) != NULL) {
+		fail(st, "section [%s] appears twice", name);
+		return NULL;
+	}
+	fp_config_section *grown = realloc(
+		config->sections, (config->count + 1) * sizeof *grown);
+	if (grown == NULL)
+		return NULL;
+	config->sections = grown;
+	fp_config_section *s = &grown[config->count];
+	memset(s, 0, sizeof *s);
+	s->name = strdup(name);
+	if (s->name == NULL)
+		return NULL;
+	s->line = st->line;
+	config->count++;
+	return s;
+}
+
+static int on_entry(void *user, const char *section, const char *key,
+		    const char *value)
+{
+	parse_state *st = user;
+	if (st->failed)
+		return 1;
+	if (section[0] == '\0') {
+		fail(st, "'%s' is outside any [section]", key);
+		return 1;
+	}
+	fp_config_section *s = section_for(st, section);
+	if (s == NULL) {
+		fail(st, "out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (strcmp(s->entries[i].key, key) == 0) {
+			fail(st, "'%s' is set twice in [%s]", key, section);
+			return 1;
+		}
+	}
+	fp_config_entry *grown =
+		realloc(s->entries, (s->count + 1) * sizeof *grown);
+	if (grown == NULL) {
+		fail(st, "out of memory");
+		return 1;
+	}
+	s->entries = grown;
+	fp_config_entry *e = &grown[s->count];
+	e->key = strdup(key);
+	e->value = strdup(value);
+	e->line = st->line;
+	s->count++;
+	if (e->key == NULL || e->value == NULL)
+		fail(st, "out of memory");
+	return 1;
+}
+
+static int parse(parse_state *st, const char *name)
+{
+	fp_config *config = st->config;
+	memset(config, 0, sizeof *config);
+	config->path = strdup(name);
+	if (config->path == NULL)
+		return -ENOMEM;
+	st->at_line_start = true;
+	/* Values span one line; Debian's inih lets us turn continuation
+	 * lines off at run time. */
+	ini_allow_multiline = false;
+	int rc = ini_parse_stream(read_chunk, st, on_entry, st);
+	if (rc > 0 && !st->failed) {
+		st->line = rc;
+		fail(st, "syntax error: expected [section] or key = value");
+	}
+	if (st->failed || rc != 0) {
+		if (!st->failed)
+			fail(st, "cannot parse");
+		fp__config_release(config);
+		return FP_ECONFIG;
+	}
+	return 0;
+}
+
+int fp__config_load(fp_config *config, const char *path, char *err,
+		    size_t err_size)
+{
+	parse_state st = {.config = config, .err = err, .err_size = err_size};
+	st.file = fopen(path, "re");
+	if (st.file == NULL) {
+		int e = errno;
+		memset(config, 0, sizeof *config);
+		snprintf(err, err_size, "%s: cannot read config: %s", path,
+			 strerror(e));
+		return -e;
+	}
+	int rc = parse(&st, path);
+	fclose(st.file);
+	return rc;
+}
+
+int fp__config_parse_string(fp_config *config, const char *name,
+			    const char *text, char *err, size_t err_size)
+{
+	parse_state st = {
+		.config = config, .text = text, .err = err, .err_size = err_size};
+	return parse(&st, name);
+}
+
+const fp_config_section *fp__config_find(const fp_config *config,
+					 const char *name)
+{
+	for (size_t i = 0; i < config->count; i++)
+		if (strcmp(config->sections[i].name, name) == 0)
+			return &config->sections[i];
+	return NULL;
+}
+
+void fp__config_release(fp_config *config)
+{
+	for (size_t i = 0; i < config->count; i++) {
+		fp_config_section *s = &config->sections[i];
+		for (size_t j = 0; j < s->count; j++) {
+			free(s->entries[j].key);
+			free(s->entries[j].value);
+		}
+		free(s->entries);
+		free(s->name);
+	}
+	free(config->sections);
+	free(config->path);
+	memset(config, 0, sizeof *config);
+}

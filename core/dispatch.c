@@ -1,0 +1,331 @@
+/* dispatch — the broker: hands slots to stage instances and takes them
+ * back, keeping the ledger honest. Runs on the supervisor's loop only. */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "framepipe/stage.h"
+#include "supervisor_state.h"
+
+static const char *stage_label(const fp_supervisor *sup, size_t stage)
+{
+	return sup->stages[stage].spec->label;
+}
+
+void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
+{
+	if (inst->condemned[0] != '\0')
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(inst->condemned, sizeof inst->condemned, fmt, ap);
+	va_end(ap);
+	if (inst->condemned[0] == '\0')
+		snprintf(inst->condemned, sizeof inst->condemned, "killed");
+	inst->ch.is_muted = true;
+	fprintf(stderr, "framepipe: stage %s#%u (pid %d): %s; killing it\n",
+		stage_label(inst->sup, inst->stage), inst->index,
+		(int)inst->pid, inst->condemned);
+	kill(inst->pid, SIGKILL);
+}
+
+/* The live, ready instance of stage with the fewest frames in hand and
+ * room for one more, or NULL. */
+static fp_instance *least_loaded(fp_supervisor *sup, fp_stage_run *st)
+{
+	fp_instance *best = NULL;
+	for (unsigned i = 0; i < st->spec->workers; i++) {
+		fp_instance *inst = &st->instances[i];
+		if (!inst->is_alive || !inst->is_ready ||
+		    inst->condemned[0] != '\0' ||
+		    inst->inflight >= sup->pipeline->depth)
+			continue;
+		if (best == NULL || inst->inflight < best->inflight)
+			best = inst;
+	}
+	return best;
+}
+
+static void queue_push(fp_supervisor *sup, fp_stage_run *st, uint32_t slot)
+{
+	uint32_t n = sup->pool.slot_count;
+	st->queue[(st->queue_head + st->queue_len) % n] = slot;
+	st->queue_len++;
+}
+
+static uint32_t queue_pop(fp_supervisor *sup, fp_stage_run *st)
+{
+	uint32_t slot = st->queue[st->queue_head];
+	st->queue_head = (st->queue_head + 1) % sup->pool.slot_count;
+	st->queue_len--;
+	return slot;
+}
+
+static void fail_slot(fp_supervisor *sup, uint32_t slot, const char *stage,
+		      const char *reason)
+{
+	fp__report_failure(sup, sup->slot_input[slot], stage, reason);
+	fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
+			FP_OWNER_FREE);
+}
+
+static void pump_stage(fp_supervisor *sup, size_t k)
+{
+	fp_stage_run *st = &sup->stages[k];
+	bool grants = st->spec->plugin.desc->flags & FP_STAGE_OUT_OF_PLACE;
+	if (st->live == 0) {
+		while (st->queue_len > 0)
+			fail_slot(sup, queue_pop(sup, st), st->spec->label,
+				  "stage has no running instance");
+		return;
+	}
+	while (st->queue_len > 0) {
+		fp_instance *inst = least_loaded(sup, st);
+		if (inst == NULL)
+			return;
+		uint32_t out = FP_SLOT_NONE;
+		if (grants) {
+			if (fp__ledger_take(&sup->ledger, inst->id, &out) != 0)
+				return;
+			sup->slot_is_grant[out] = true;
+		}
+		uint32_t slot = queue_pop(sup, st);
+		fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
+				inst->id);
+		fp__channel_send(&inst->ch, FP_MSG_FRAME, slot, out, 0);
+		inst->inflight++;
+	}
+}
+
+static bool source_has_more(const fp_supervisor *sup)
+{
+	return !sup->source_done && !sup->interrupted &&
+	       sup->runtime_error == 0 &&
+	       (sup->expected < 0 ||
+		sup->next_sequence < (uint64_t)sup->expected);
+}
+
+static void pump_source(fp_supervisor *sup)
+{
+	fp_stage_run *st = &sup->stages[0];
+	if (st->live == 0)
+		sup->source_done = true;
+	while (source_has_more(sup) &&
+	       sup->ledger.free_count > sup->reserve) {
+		fp_instance *inst = least_loaded(sup, st);
+		if (inst == NULL)
+			return;
+		uint32_t slot;
+		fp__ledger_take(&sup->ledger, inst->id, &slot);
+		fp_slot_header *h = fp__pool_header(&sup->pool, slot);
+		memset(h, 0, sizeof *h);
+		h->sequence = sup->next_sequence;
+		h->input_index = (uint32_t)sup->next_sequence;
+		sup->slot_input[slot] = (uint32_t)sup->next_sequence;
+		sup->slot_is_grant[slot] = false;
+		sup->next_sequence++;
+		fp__channel_send(&inst->ch, FP_MSG_FRAME, slot, FP_SLOT_NONE, 0);
+		inst->inflight++;
+	}
+}
+
+static void send_stop(fp_supervisor *sup)
+{
+	sup->stopping = true;
+	for (size_t i = 0; i < sup->instance_count; i++) {
+		fp_instance *inst = &sup->instances[i];
+		if (inst->is_alive && inst->ch.is_open)
+			fp__channel_send(&inst->ch, FP_MSG_STOP, FP_SLOT_NONE,
+					 FP_SLOT_NONE, 0);
+	}
+}
+
+void fp__dispatch_pump(fp_supervisor *sup)
+{
+	if (!sup->stopping) {
+		for (size_t k = sup->stage_count - 1; k > 0; k--)
+			pump_stage(sup, k);
+		pump_source(sup);
+		if (!source_has_more(sup) &&
+		    sup->ledger.free_count == sup->pool.slot_count)
+			send_stop(sup);
+	}
+	for (size_t i = 0; i < sup->instance_count; i++) {
+		fp_instance *inst = &sup->instances[i];
+		int rc = fp__channel_flush(&inst->ch);
+		if (rc != 0 && inst->is_alive)
+			fp__dispatch_condemn(inst, "cannot write to its pipe: "
+					     "%s", uv_strerror(rc));
+	}
+}
+
+/* A frame header written by an instance is untrusted: check it describes
+ * pixels inside the slot before anyone else reads them. */
+static bool header_is_sane(const fp_supervisor *sup, uint32_t slot)
+{
+	const fp_slot_header *h = fp__pool_header(&sup->pool, slot);
+	unsigned channels = fp_format_channels((fp_format)h->format);
+	if (channels == 0 || h->width == 0 || h->height == 0)
+		return false;
+	if ((uint64_t)h->width * channels > h->stride)
+		return false;
+	return (uint64_t)h->stride * h->height <= sup->pool.slot_bytes;
+}
+
+static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
+{
+	fp_stage_run *st = &sup->stages[inst->stage];
+	bool grants = st->spec->plugin.desc->flags & FP_STAGE_OUT_OF_PLACE;
+	bool is_sink = inst->stage + 1 == sup->stage_count;
+	if (!fp__ledger_is_owner(&sup->ledger, m->slot, inst->id) ||
+	    (grants && !fp__ledger_is_owner(&sup->ledger, m->slot2, inst->id)) ||
+	    (!grants && m->slot2 != FP_SLOT_NONE) || m->slot == m->slot2) {
+		fp__dispatch_condemn(inst, "DONE names slot %u/%u it does "
+				     "not own", m->slot, m->slot2);
+		return;
+	}
+	if (!is_sink && !header_is_sane(sup, m->slot)) {
+		fp__dispatch_condemn(inst, "DONE with an impossible frame "
+				     "geometry in slot %u", m->slot);
+		return;
+	}
+	inst->inflight--;
+	inst->frames++;
+	inst->busy_us += m->arg;
+	st->frames++;
+	st->busy_us += m->arg;
+	if (grants) {
+		/* The output now carries the frame; the input slot is done. */
+		sup->slot_input[m->slot] = sup->slot_input[m->slot2];
+		sup->slot_is_grant[m->slot] = false;
+		fp__ledger_move(&sup->ledger, m->slot2, inst->id,
+				FP_OWNER_FREE);
+	}
+	if (is_sink) {
+		fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_FREE);
+		sup->ok++;
+		return;
+	}
+	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_SUPERVISOR);
+	queue_push(sup, &sup->stages[inst->stage + 1], m->slot);
+}
+
+static void on_fail(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
+{
+	if (!fp__ledger_is_owner(&sup->ledger, m->slot, inst->id) ||
+	    (m->slot2 != FP_SLOT_NONE &&
+	     !fp__ledger_is_owner(&sup->ledger, m->slot2, inst->id)) ||
+	    m->slot == m->slot2) {
+		fp__dispatch_condemn(inst, "FAIL names slot %u/%u it does "
+				     "not own", m->slot, m->slot2);
+		return;
+	}
+	inst->inflight--;
+	fp_slot_header *h = fp__pool_header(&sup->pool, m->slot);
+	h->error[sizeof h->error - 1] = '\0';
+	char label[128];
+	snprintf(label, sizeof label, "%s", sup->stages[inst->stage].spec->label);
+	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_SUPERVISOR);
+	fail_slot(sup, m->slot, label, h->error[0] ? h->error : "failed");
+	if (m->slot2 != FP_SLOT_NONE)
+		fp__ledger_move(&sup->ledger, m->slot2, inst->id,
+				FP_OWNER_FREE);
+}
+
+static void on_end(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
+{
+	if (inst->stage != 0 ||
+	    !fp__ledger_is_owner(&sup->ledger, m->slot, inst->id)) {
+		fp__dispatch_condemn(inst, "END for slot %u it does not own "
+				     "or from a non-source", m->slot);
+		return;
+	}
+	inst->inflight--;
+	sup->source_done = true;
+	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_FREE);
+}
+
+void fp__dispatch_on_msg(fp_channel *ch, const fp_msg *m)
+{
+	fp_instance *inst = ch->data;
+	fp_supervisor *sup = inst->sup;
+	switch (m->type) {
+	case FP_MSG_HELLO:
+		if (m->arg >> 16 != FP_ABI_MAJOR || inst->is_ready) {
+			fp__dispatch_condemn(inst, "bad HELLO (ABI %u.%u)",
+					     m->arg >> 16, m->arg & 0xffff);
+			return;
+		}
+		inst->is_ready = true;
+		return;
+	case FP_MSG_DONE:
+		on_done(sup, inst, m);
+		return;
+	case FP_MSG_FAIL:
+		on_fail(sup, inst, m);
+		return;
+	case FP_MSG_END:
+		on_end(sup, inst, m);
+		return;
+	default:
+		fp__dispatch_condemn(inst, "protocol violation: unexpected "
+				     "%s record (0x%08x)",
+				     fp__msg_type_name(m->type), m->type);
+	}
+}
+
+static void describe_death(const fp_instance *inst, int status, char *buf,
+			   size_t size)
+{
+	const char *label = inst->sup->stages[inst->stage].spec->label;
+	if (inst->condemned[0] != '\0')
+		snprintf(buf, size, "stage %s#%u killed: %s", label,
+			 inst->index, inst->condemned);
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "stage %s#%u killed by SIG%s", label,
+			 inst->index, sigabbrev_np(WTERMSIG(status))
+					      ? sigabbrev_np(WTERMSIG(status))
+					      : "?");
+	else
+		snprintf(buf, size, "stage %s#%u exited with status %d",
+			 label, inst->index, WEXITSTATUS(status));
+}
+
+void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
+			   int status)
+{
+	fp_stage_run *st = &sup->stages[inst->stage];
+	inst->is_alive = false;
+	sup->alive--;
+	st->live--;
+	fp__channel_close(&inst->ch, NULL);
+	bool expected = sup->stopping && inst->condemned[0] == '\0' &&
+			WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (expected)
+		return;
+	char why[300];
+	describe_death(inst, status, why, sizeof why);
+	if (!inst->is_ready && !sup->stopping)
+		fprintf(stderr, "framepipe: %s before it was ready\n", why);
+	/* Every slot it held comes back; the frames in them failed. */
+	uint32_t slots[FP_MAX_SLOTS];
+	uint32_t n = fp__ledger_reclaim(&sup->ledger, inst->id, slots,
+					FP_MAX_SLOTS);
+	for (uint32_t i = 0; i < n; i++) {
+		if (sup->slot_is_grant[slots[i]])
+			fp__ledger_move(&sup->ledger, slots[i],
+					FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
+		else
+			fail_slot(sup, slots[i], st->spec->label, why);
+	}
+	inst->inflight = 0;
+	if (st->live == 0 && !sup->stopping && sup->runtime_error == 0) {
+		sup->runtime_error = FP_ECRASHED;
+		snprintf(sup->runtime_message, sizeof sup->runtime_message,
+			 "every instance of stage %s has died (last: %s); "
+			 "the run cannot finish", st->spec->label, why);
+	}
+}

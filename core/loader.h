@@ -1,0 +1,33 @@
+/* loader — find stage plugins, dlopen them and check their descriptor. */
+#ifndef FP_LOADER_H
+#define FP_LOADER_H
+
+#include <stddef.h>
+
+#include "framepipe/stage.h"
+
+typedef struct fp_plugin {
+	const fp_stage_descriptor *desc; /* borrowed from the loaded object */
+	void *handle;                    /* dlopen handle */
+	char *path;                      /* the file it came from (owned) */
+} fp_plugin;
+
+/* Load the plugin file at path and validate its descriptor. On error returns
+ * a negative code and err holds "PATH: reason" (wrong ABI, short struct,
+ * no descriptor, missing process, ...). */
+int fp__plugin_open(fp_plugin *plugin, const char *path, char *err,
+		    size_t err_size);
+
+/* Find stage name in the built-in stage folder, then in the folders of
+ * FRAMEPIPE_PLUGIN_PATH (colon-separated), and open it. FP_ENOSTAGE when
+ * it is nowhere. */
+int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
+		    size_t err_size);
+
+void fp__plugin_close(fp_plugin *plugin);
+
+/* The folder of built-in stages: <dir of this executable>/FP_STAGE_DIR_FROM_BIN.
+ * Returns a static string. */
+const char *fp__builtin_stage_dir(void);
+
+#endif

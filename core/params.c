@@ -1,0 +1,226 @@
+#include "params.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const fp_param *fp__params_find(const fp_stage_descriptor *desc,
+				const char *name)
+{
+	for (size_t i = 0; i < desc->param_count; i++)
+		if (strcmp(desc->params[i].name, name) == 0)
+			return &desc->params[i];
+	return NULL;
+}
+
+int fp__parse_size(const char *text, unsigned long long *bytes)
+{
+	if (!isdigit((unsigned char)text[0]))
+		return FP_EPARAM;
+	errno = 0;
+	char *end;
+	unsigned long long value = strtoull(text, &end, 10);
+	if (errno != 0)
+		return FP_EPARAM;
+	unsigned shift = 0;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (toupper((unsigned char)*end) == 'B')
+		end++;
+	if (*end != '\0' || value > (ULLONG_MAX >> shift))
+		return FP_EPARAM;
+	*bytes = value << shift;
+	return 0;
+}
+
+static bool parse_bool(const char *text, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < FP_COUNT_OF(yes); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Index of text in "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *text)
+{
+	size_t len = strlen(text);
+	int index = 0;
+	for (const char *p = choices; p != NULL; index++) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		if (n == len && strncmp(p, text, n) == 0)
+			return index;
+		p = bar != NULL ? bar + 1 : NULL;
+	}
+	return -1;
+}
+
+static int out_of_range(const fp_param *param, const char *value, char *err,
+			size_t err_size)
+{
+	snprintf(err, err_size, "%s: expected %.17g..%.17g, got '%s'",
+		 param->name, param->min, param->max, value);
+	return FP_EPARAM;
+}
+
+static int set_number(const fp_param *param, void *field, const char *value,
+		      char *err, size_t err_size)
+{
+	char *end = NULL;
+	errno = 0;
+	if (param->type == FP_PARAM_INT) {
+		long long v = strtoll(value, &end, 10);
+		if (end == value || *end != '\0' || errno != 0) {
+			snprintf(err, err_size,
+				 "%s: expected an integer, got '%s'",
+				 param->name, value);
+			return FP_EPARAM;
+		}
+		if ((double)v < param->min || (double)v > param->max)
+			return out_of_range(param, value, err, err_size);
+		*(int64_t *)field = v;
+		return 0;
+	}
+	if (param->type == FP_PARAM_FLOAT) {
+		double v = strtod(value, &end);
+		if (end == value || *end != '\0' || errno != 0 || !isfinite(v)) {
+			snprintf(err, err_size, "%s: expected a number, got '%s'",
+				 param->name, value);
+			return FP_EPARAM;
+		}
+		if (v < param->min || v > param->max)
+			return out_of_range(param, value, err, err_size);
+		*(double *)field = v;
+		return 0;
+	}
+	unsigned long long bytes;
+	if (fp__parse_size(value, &bytes) != 0) {
+		snprintf(err, err_size,
+			 "%s: expected a size in bytes (e.g. 4096, 64K, 16M), "
+			 "got '%s'",
+			 param->name, value);
+		return FP_EPARAM;
+	}
+	if ((double)bytes < param->min || (double)bytes > param->max)
+		return out_of_range(param, value, err, err_size);
+	*(uint64_t *)field = bytes;
+	return 0;
+}
+
+static int set_param(const fp_param *param, void *config, const char *value,
+		     char *err, size_t err_size)
+{
+	void *field = (char *)config + param->offset;
+	switch (param->type) {
+	case FP_PARAM_INT:
+	case FP_PARAM_FLOAT:
+	case FP_PARAM_SIZE:
+		return set_number(param, field, value, err, err_size);
+	case FP_PARAM_BOOL:
+		if (!parse_bool(value, (bool *)field)) {
+			snprintf(err, err_size,
+				 "%s: expected true or false, got '%s'",
+				 param->name, value);
+			return FP_EPARAM;
+		}
+		return 0;
+	case FP_PARAM_CHOICE: {
+		int index = choice_index(param->choices, value);
+		if (index < 0) {
+			snprintf(err, err_size, "%s: expected one of %s, got '%s'",
+				 param->name, param->choices, value);
+			return FP_EPARAM;
+		}
+		*(int *)field = index;
+		return 0;
+	}
+	case FP_PARAM_STRING: {
+		char *copy = strdup(value);
+		if (copy == NULL)
+			return -ENOMEM;
+		free(*(char **)field);
+		*(char **)field = copy;
+		return 0;
+	}
+	}
+	snprintf(err, err_size, "%s: unknown parameter type %d", param->name,
+		 (int)param->type);
+	return FP_EPARAM;
+}
+
+int fp__params_set(const fp_stage_descriptor *desc, void *config,
+		   const char *name, const char *value, char *err,
+		   size_t err_size)
+{
+	const fp_param *param = fp__params_find(desc, name);
+	if (param == NULL) {
+		snprintf(err, err_size, "%s: no such parameter of stage %s",
+			 name, desc->name);
+		return FP_EPARAM;
+	}
+	return set_param(param, config, value, err, err_size);
+}
+
+void *fp__params_new(const fp_stage_descriptor *desc, char *err,
+		     size_t err_size)
+{
+	void *config = calloc(1, desc->config_size > 0 ? desc->config_size : 1);
+	if (config == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < desc->param_count; i++) {
+		const fp_param *param = &desc->params[i];
+		if (param->offset >= desc->config_size) {
+			snprintf(err, err_size,
+				 "stage %s: parameter %s lies outside its "
+				 "config struct",
+				 desc->name, param->name);
+			fp__params_free(desc, config);
+			return NULL;
+		}
+		if (param->default_value == NULL)
+			continue;
+		char why[256];
+		if (set_param(param, config, param->default_value, why,
+			      sizeof why) != 0) {
+			snprintf(err, err_size, "stage %s: bad default: %s",
+				 desc->name, why);
+			fp__params_free(desc, config);
+			return NULL;
+		}
+	}
+	return config;
+}
+
+void fp__params_free(const fp_stage_descriptor *desc, void *config)
+{
+	if (config == NULL)
+		return;
+	for (size_t i = 0; i < desc->param_count; i++) {
+		const fp_param *param = &desc->params[i];
+		if (param->type == FP_PARAM_STRING &&
+		    param->offset < desc->config_size)
+			free(*(char **)((char *)config + param->offset));
+	}
+	free(config);
+}

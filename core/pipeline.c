@@ -1,0 +1,251 @@
+#include "pipeline.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "naming.h"
+#include "params.h"
+
+#define ERR_AT(line, ...)                                                  \
+	do {                                                               \
+		int n_ = snprintf(err, err_size, "%s:%d: ",                \
+				  config->path, (line));                   \
+		if (n_ > 0 && (size_t)n_ < err_size)                       \
+			snprintf(err + n_, err_size - (size_t)n_,          \
+				 __VA_ARGS__);                             \
+	} while (0)
+
+static int parse_count(const char *text, unsigned long max,
+		       unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 ||
+	    v < 1 || v > max)
+		return FP_ECONFIG;
+	*out = v;
+	return 0;
+}
+
+static int pipeline_settings(fp_pipeline *p, const fp_config *config,
+			     const fp_config_section *s, char *err,
+			     size_t err_size)
+{
+	for (size_t i = 0; s != NULL && i < s->count; i++) {
+		const fp_config_entry *e = &s->entries[i];
+		unsigned long v = 0;
+		unsigned long long bytes = 0;
+		if (strcmp(e->key, "slots") == 0) {
+			if (strcmp(e->value, "auto") == 0)
+				continue;
+			if (parse_count(e->value, FP_MAX_SLOTS, &v) != 0) {
+				ERR_AT(e->line, "pipeline.slots: expected auto "
+				       "or 1..%d, got '%s'", FP_MAX_SLOTS,
+				       e->value);
+				return FP_ECONFIG;
+			}
+			p->slots = (uint32_t)v;
+		} else if (strcmp(e->key, "slot_size") == 0) {
+			if (strcmp(e->value, "auto") == 0)
+				continue;
+			if (fp__parse_size(e->value, &bytes) != 0 ||
+			    bytes == 0) {
+				ERR_AT(e->line, "pipeline.slot_size: expected "
+				       "auto or a size such as 16M, got '%s'",
+				       e->value);
+				return FP_ECONFIG;
+			}
+			p->slot_size = bytes;
+		} else if (strcmp(e->key, "depth") == 0) {
+			if (parse_count(e->value, 64, &v) != 0) {
+				ERR_AT(e->line, "pipeline.depth: expected 1..64, "
+				       "got '%s'", e->value);
+				return FP_ECONFIG;
+			}
+			p->depth = (uint32_t)v;
+		} else if (strcmp(e->key, "output") == 0) {
+			char why[256];
+			if (fp__output_template_check(e->value, why,
+						      sizeof why) != 0) {
+				ERR_AT(e->line, "pipeline.output: %s", why);
+				return FP_ECONFIG;
+			}
+			free(p->output_template);
+			p->output_template = strdup(e->value);
+			if (p->output_template == NULL)
+				return -ENOMEM;
+		} else {
+			ERR_AT(e->line, "pipeline.%s: unknown setting "
+			       "(expected slots, slot_size, depth or output)",
+			       e->key);
+			return FP_ECONFIG;
+		}
+	}
+	return 0;
+}
+
+static const fp_config_entry *entry(const fp_config_section *s,
+				    const char *key)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->entries[i].key, key) == 0)
+			return &s->entries[i];
+	return NULL;
+}
+
+static int load_plugin(fp_stage_spec *spec, const fp_config *config,
+		       const fp_config_section *s, char *err, size_t err_size)
+{
+	const fp_config_entry *stage = entry(s, "stage");
+	const fp_config_entry *plugin = entry(s, "plugin");
+	char why[512];
+	int rc;
+	if ((stage == NULL) == (plugin == NULL)) {
+		ERR_AT(s->line, "[%s]: expected exactly one of 'stage = NAME' "
+		       "or 'plugin = PATH'", s->name);
+		return FP_ECONFIG;
+	}
+	if (stage != NULL)
+		rc = fp__plugin_find(&spec->plugin, stage->value, why,
+				     sizeof why);
+	else
+		rc = fp__plugin_open(&spec->plugin, plugin->value, why,
+				     sizeof why);
+	if (rc != 0) {
+		ERR_AT((stage != NULL ? stage : plugin)->line, "%s: %s",
+		       s->name, why);
+		return FP_ECONFIG;
+	}
+	return 0;
+}
+
+static int stage_settings(fp_stage_spec *spec, const fp_config *config,
+			  const fp_config_section *s, char *err,
+			  size_t err_size)
+{
+	spec->label = strdup(s->name);
+	spec->line = s->line;
+	spec->workers = 1;
+	if (spec->label == NULL)
+		return -ENOMEM;
+	int rc = load_plugin(spec, config, s, err, err_size);
+	if (rc != 0)
+		return rc;
+	const fp_stage_descriptor *d = spec->plugin.desc;
+	char why[512];
+	spec->config = fp__params_new(d, why, sizeof why);
+	if (spec->config == NULL) {
+		ERR_AT(s->line, "%s: %s", s->name, why);
+		return FP_ECONFIG;
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		const fp_config_entry *e = &s->entries[i];
+		if (strcmp(e->key, "stage") == 0 ||
+		    strcmp(e->key, "plugin") == 0)
+			continue;
+		if (strcmp(e->key, "workers") == 0) {
+			unsigned long v;
+			if (parse_count(e->value, FP_MAX_WORKERS, &v) != 0) {
+				ERR_AT(e->line, "%s.workers: expected 1..%d, "
+				       "got '%s'", s->name, FP_MAX_WORKERS,
+				       e->value);
+				return FP_ECONFIG;
+			}
+			spec->workers = (unsigned)v;
+			continue;
+		}
+		if (fp__params_set(d, spec->config, e->key, e->value, why,
+				   sizeof why) != 0) {
+			ERR_AT(e->line, "%s.%s", s->name, why);
+			return FP_ECONFIG;
+		}
+	}
+	return 0;
+}
+
+static const char *kind_name(fp_stage_kind kind)
+{
+	return kind == FP_STAGE_SOURCE ? "source"
+	       : kind == FP_STAGE_SINK ? "sink"
+				       : "filter";
+}
+
+static int check_order(const fp_pipeline *p, const fp_config *config,
+		       char *err, size_t err_size)
+{
+	if (p->stage_count < 2) {
+		ERR_AT(1, "a pipeline needs a source and a sink section, "
+		       "found %zu stage section(s)", p->stage_count);
+		return FP_ECONFIG;
+	}
+	for (size_t i = 0; i < p->stage_count; i++) {
+		const fp_stage_spec *spec = &p->stages[i];
+		fp_stage_kind want = i == 0 ? FP_STAGE_SOURCE
+				     : i + 1 == p->stage_count ? FP_STAGE_SINK
+							       : FP_STAGE_FILTER;
+		fp_stage_kind kind = spec->plugin.desc->kind;
+		if (kind != want) {
+			ERR_AT(spec->line, "%s: stage %s is a %s, but this "
+			       "place in the pipeline needs a %s", spec->label,
+			       spec->plugin.desc->name, kind_name(kind),
+			       kind_name(want));
+			return FP_ECONFIG;
+		}
+	}
+	return 0;
+}
+
+int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config,
+			     char *err, size_t err_size)
+{
+	memset(p, 0, sizeof *p);
+	p->depth = FP_DEFAULT_DEPTH;
+	p->config_path = strdup(config->path);
+	p->output_template = strdup(FP_DEFAULT_OUTPUT);
+	p->stages = calloc(config->count + 1, sizeof *p->stages);
+	int rc = -ENOMEM;
+	if (p->config_path == NULL || p->output_template == NULL ||
+	    p->stages == NULL)
+		goto err_release;
+	rc = pipeline_settings(p, config, fp__config_find(config, "pipeline"),
+			       err, err_size);
+	if (rc != 0)
+		goto err_release;
+	for (size_t i = 0; i < config->count; i++) {
+		const fp_config_section *s = &config->sections[i];
+		if (strcmp(s->name, "pipeline") == 0)
+			continue;
+		rc = stage_settings(&p->stages[p->stage_count++], config, s,
+				    err, err_size);
+		if (rc != 0)
+			goto err_release;
+	}
+	rc = check_order(p, config, err, err_size);
+	if (rc != 0)
+		goto err_release;
+	return 0;
+
+err_release:
+	if (rc == -ENOMEM)
+		snprintf(err, err_size, "%s: out of memory", config->path);
+	fp__pipeline_release(p);
+	return rc;
+}
+
+void fp__pipeline_release(fp_pipeline *p)
+{
+	for (size_t i = 0; p->stages != NULL && i < p->stage_count; i++) {
+		fp_stage_spec *spec = &p->stages[i];
+		if (spec->plugin.desc != NULL)
+			fp__params_free(spec->plugin.desc, spec->config);
+		fp__plugin_close(&spec->plugin);
+		free(spec->label);
+	}
+	free(p->stages);
+	free(p->config_path);
+	free(p->output_template);
+	memset(p, 0, sizeof *p);
+}

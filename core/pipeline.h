@@ -1,0 +1,45 @@
+/* pipeline — a config turned into loaded, validated stages and run-wide
+ * settings. Everything here is fixed before the supervisor forks, so every
+ * stage process sees the same copy. */
+#ifndef FP_PIPELINE_H
+#define FP_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "loader.h"
+
+typedef struct fp_stage_spec {
+	char *label; /* the section name, e.g. "decode" */
+	int line;
+	fp_plugin plugin;
+	void *config; /* parsed parameters (params.h) */
+	unsigned workers;
+} fp_stage_spec;
+
+typedef struct fp_pipeline {
+	char *config_path;
+	fp_stage_spec *stages;
+	size_t stage_count;
+	uint32_t slots;     /* 0 = auto */
+	uint64_t slot_size; /* 0 = auto */
+	uint32_t depth;
+	char *output_template;
+} fp_pipeline;
+
+#define FP_DEFAULT_DEPTH 2
+#define FP_DEFAULT_OUTPUT "{stem}.png"
+#define FP_MAX_WORKERS 64
+#define FP_MAX_SLOTS 4096
+
+/* Load every stage named in config and check the whole pipeline: stage
+ * names, parameters, order of kinds, [pipeline] settings. On error returns
+ * FP_ECONFIG with "FILE:LINE: section.key: what was expected, what was
+ * given" in err. */
+int fp__pipeline_from_config(fp_pipeline *pipeline, const fp_config *config,
+			     char *err, size_t err_size);
+
+void fp__pipeline_release(fp_pipeline *pipeline);
+
+#endif

@@ -1,0 +1,56 @@
+/* pool — the System V shared-memory segment that holds every frame.
+ *
+ * Layout: a table of slot headers, then one page-aligned pixel area per
+ * slot. The supervisor creates the pool before forking; children inherit
+ * the attachment. The segment is marked IPC_RMID as soon as it is attached,
+ * so the kernel frees it when the last process detaches or dies: a kill -9
+ * of anything leaks nothing.
+ *
+ * Who may write a slot: only its current owner in the ledger (ledger.h).
+ * FREE and supervisor-owned slots are written by the supervisor only (it
+ * stamps sequence and input index before handing a slot to a source); a
+ * slot owned by a stage instance is written by that instance only, until
+ * its DONE, FAIL or END record hands it back.
+ */
+#ifndef FP_POOL_H
+#define FP_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FP_SLOT_ERROR_SIZE 240
+
+/* Per-slot metadata in shared memory. Plain data: no pointers. */
+typedef struct fp_slot_header {
+	uint32_t width;
+	uint32_t height;
+	uint32_t stride;
+	uint32_t format; /* fp_format */
+	uint64_t sequence;
+	uint32_t input_index;
+	uint32_t flags;
+	char error[FP_SLOT_ERROR_SIZE]; /* why the frame failed, NUL-ended */
+} fp_slot_header;
+
+typedef struct fp_pool {
+	int shmid;
+	uint8_t *base;
+	uint32_t slot_count;
+	size_t slot_bytes;   /* usable pixel bytes per slot */
+	size_t pixel_stride; /* slot_bytes rounded up to a page */
+	size_t header_bytes; /* the header table, rounded up to a page */
+	size_t total_bytes;
+} fp_pool;
+
+/* Create, attach and IPC_RMID a segment of slot_count slots of slot_bytes
+ * pixel bytes each. Returns 0 or -errno / FP_ECONFIG, with err explaining. */
+int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
+		    char *err, size_t err_size);
+
+/* Detach. The segment goes away when every process has detached. */
+void fp__pool_release(fp_pool *pool);
+
+fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot);
+uint8_t *fp__pool_pixels(const fp_pool *pool, uint32_t slot);
+
+#endif

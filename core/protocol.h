@@ -1,0 +1,71 @@
+/* protocol — the fixed-size records that move slot ownership.
+ *
+ * One socketpair per stage instance; the supervisor is at the other end of
+ * every one (a star). A record is 16 bytes; the byte stream is cut into
+ * records by fp_msg_reader whatever the read sizes were.
+ *
+ *   HELLO  stage → sup   arg = ABI major << 16 | minor; instance is ready
+ *   FRAME  sup → stage   you now own slot (and slot2, a granted output slot
+ *                        for out-of-place filters, else FP_SLOT_NONE)
+ *   DONE   stage → sup   slot holds my output, I no longer own it; slot2 is
+ *                        the input slot I give back (out-of-place) or NONE;
+ *                        arg = microseconds spent in process()
+ *   FAIL   stage → sup   the frame in slot failed (reason in its header);
+ *                        slot2 = granted slot given back, or NONE
+ *   END    stage → sup   (sources) no frame for this slot, stream is over
+ *   STOP   sup → stage   finish: call fini and exit
+ */
+#ifndef FP_PROTOCOL_H
+#define FP_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FP_SLOT_NONE UINT32_MAX
+
+enum fp_msg_type {
+	FP_MSG_HELLO = 0x46500001u,
+	FP_MSG_FRAME,
+	FP_MSG_DONE,
+	FP_MSG_FAIL,
+	FP_MSG_END,
+	FP_MSG_STOP,
+};
+
+typedef struct fp_msg {
+	uint32_t type;
+	uint32_t slot;
+	uint32_t slot2;
+	uint32_t arg;
+} fp_msg;
+
+_Static_assert(sizeof(fp_msg) == 16, "records are 16 bytes on the wire");
+
+bool fp__msg_type_is_valid(uint32_t type);
+const char *fp__msg_type_name(uint32_t type);
+
+/* Reassembles records from a byte stream. */
+typedef struct fp_msg_reader {
+	unsigned char partial[sizeof(fp_msg)];
+	size_t have;
+} fp_msg_reader;
+
+typedef void (*fp_msg_fn)(void *user, const fp_msg *msg);
+
+/* Feed len bytes; on_msg is called once per complete record, in order. A
+ * trailing partial record is kept for the next call. */
+void fp__msg_reader_feed(fp_msg_reader *reader, const void *bytes,
+			 size_t len, fp_msg_fn on_msg, void *user);
+
+/* Records waiting to be written to one peer, sent together. */
+typedef struct fp_outbox {
+	fp_msg *msgs;
+	size_t count;
+	size_t capacity;
+} fp_outbox;
+
+int fp__outbox_push(fp_outbox *box, fp_msg msg);
+void fp__outbox_release(fp_outbox *box);
+
+#endif

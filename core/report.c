@@ -1,0 +1,192 @@
+/* report — failures as they happen, the summary and --stats-json. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "supervisor_state.h"
+
+#define NOT_STARTED_SHOWN 3
+
+const char *fp__report_input_name(const fp_supervisor *sup,
+				  uint32_t input_index, char *buf, size_t size)
+{
+	if (input_index < sup->options->input_count)
+		return sup->options->inputs[input_index];
+	snprintf(buf, size, "frame %u", input_index);
+	return buf;
+}
+
+static int remember(fp_supervisor *sup, uint32_t input_index,
+		    const char *stage, const char *reason)
+{
+	if (sup->failure_count == sup->failure_capacity) {
+		size_t cap = sup->failure_capacity ? sup->failure_capacity * 2
+						   : 16;
+		fp_failure *f = realloc(sup->failures, cap * sizeof *f);
+		if (f == NULL)
+			return -ENOMEM;
+		sup->failures = f;
+		sup->failure_capacity = cap;
+	}
+	fp_failure *f = &sup->failures[sup->failure_count];
+	f->input_index = input_index;
+	f->stage = strdup(stage);
+	f->reason = strdup(reason);
+	if (f->stage == NULL || f->reason == NULL) {
+		free(f->stage);
+		free(f->reason);
+		return -ENOMEM;
+	}
+	sup->failure_count++;
+	return 0;
+}
+
+void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
+			const char *stage, const char *reason)
+{
+	char buf[32];
+	fprintf(stderr, "%s: %s: %s\n",
+		fp__report_input_name(sup, input_index, buf, sizeof buf), stage,
+		reason);
+	if (remember(sup, input_index, stage, reason) != 0)
+		fprintf(stderr, "framepipe: out of memory recording failures\n");
+}
+
+/* Inputs the source never reached (interrupt, or a stage that died out):
+ * each is listed in the stats, and summarised in one line here. */
+static void report_not_started(fp_supervisor *sup)
+{
+	if (sup->expected < 0 || sup->next_sequence >= (uint64_t)sup->expected)
+		return;
+	const char *why = sup->interrupted ? "not started: interrupted"
+					   : "not started: the run stopped";
+	uint64_t first = sup->next_sequence, n = 0;
+	for (uint64_t i = first; i < (uint64_t)sup->expected; i++, n++)
+		remember(sup, (uint32_t)i, "-", why);
+	char buf[32];
+	fprintf(stderr, "%s: %s", fp__report_input_name(sup, (uint32_t)first,
+							 buf, sizeof buf), why);
+	if (n > 1)
+		fprintf(stderr, " (and %" PRIu64 " more inputs after it)", n - 1);
+	fputc('\n', stderr);
+}
+
+static void print_summary(const fp_supervisor *sup)
+{
+	uint64_t failed = sup->failure_count;
+	fprintf(stderr, "framepipe: %" PRIu64 " frames: %" PRIu64
+		" written, %" PRIu64 " failed in %.2f s (%.1f frames/s)",
+		sup->ok + failed, sup->ok, failed, sup->wall_s,
+		sup->wall_s > 0 ? (double)sup->ok / sup->wall_s : 0.0);
+	if (sup->options->output_dir != NULL)
+		fprintf(stderr, "; output in %s/", sup->options->output_dir);
+	fputc('\n', stderr);
+	fprintf(stderr, "  %-16s %-14s %7s %9s %9s %9s %6s\n", "stage", "type",
+		"workers", "frames", "busy s", "ms/frame", "busy%");
+	for (size_t k = 0; k < sup->stage_count; k++) {
+		const fp_stage_run *st = &sup->stages[k];
+		double busy = (double)st->busy_us / 1e6;
+		double share = sup->wall_s > 0
+				       ? 100.0 * busy /
+						 (sup->wall_s * st->spec->workers)
+				       : 0.0;
+		fprintf(stderr, "  %-16s %-14s %7u %9" PRIu64 " %9.3f %9.3f %5.0f%%\n",
+			st->spec->label, st->spec->plugin.desc->name,
+			st->spec->workers, st->frames, busy,
+			st->frames ? busy * 1e3 / (double)st->frames : 0.0,
+			share);
+	}
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void json_stages(FILE *f, const fp_supervisor *sup)
+{
+	fputs("\"stages\":[", f);
+	for (size_t k = 0; k < sup->stage_count; k++) {
+		const fp_stage_run *st = &sup->stages[k];
+		fprintf(f, "%s{\"name\":", k ? "," : "");
+		json_string(f, st->spec->label);
+		fputs(",\"stage\":", f);
+		json_string(f, st->spec->plugin.desc->name);
+		fprintf(f, ",\"workers\":%u,\"frames\":%" PRIu64
+			",\"busy_s\":%.6f,\"pids\":[",
+			st->spec->workers, st->frames,
+			(double)st->busy_us / 1e6);
+		for (unsigned i = 0; i < st->spec->workers; i++)
+			fprintf(f, "%s%d", i ? "," : "", (int)st->instances[i].pid);
+		fputs("]}", f);
+	}
+	fputs("]", f);
+}
+
+static int write_stats_json(const fp_supervisor *sup, const char *path)
+{
+	FILE *f = fopen(path, "we");
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
+		",\"failed\":%zu},\"failures\":[",
+		sup->ok + sup->failure_count, sup->ok, sup->failure_count);
+	for (size_t i = 0; i < sup->failure_count; i++) {
+		const fp_failure *fl = &sup->failures[i];
+		char buf[32];
+		fputs(i ? ",{\"input\":" : "{\"input\":", f);
+		json_string(f, fp__report_input_name(sup, fl->input_index, buf,
+						     sizeof buf));
+		fputs(",\"stage\":", f);
+		json_string(f, fl->stage);
+		fputs(",\"reason\":", f);
+		json_string(f, fl->reason);
+		fputc('}', f);
+	}
+	fputs("],", f);
+	json_stages(f, sup);
+	fprintf(f, ",\"pool\":{\"slots\":%u,\"slot_bytes\":%zu},"
+		"\"wall_s\":%.6f}\n",
+		sup->pool.slot_count, sup->pool.slot_bytes, sup->wall_s);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+int fp__report_finish(fp_supervisor *sup)
+{
+	report_not_started(sup);
+	if (sup->runtime_error != 0)
+		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
+	if (!sup->options->quiet)
+		print_summary(sup);
+	if (sup->options->stats_json != NULL) {
+		int rc = write_stats_json(sup, sup->options->stats_json);
+		if (rc != 0)
+			fprintf(stderr, "framepipe: %s: cannot write stats: %s\n",
+				sup->options->stats_json, strerror(-rc));
+	}
+	if (sup->runtime_error != 0 || sup->interrupted)
+		return FP_EXIT_RUNTIME;
+	return sup->failure_count > 0 ? FP_EXIT_FAILED : FP_EXIT_OK;
+}
+
+void fp__report_release(fp_supervisor *sup)
+{
+	for (size_t i = 0; i < sup->failure_count; i++) {
+		free(sup->failures[i].stage);
+		free(sup->failures[i].reason);
+	}
+	free(sup->failures);
+	sup->failures = NULL;
+	sup->failure_count = 0;
+}

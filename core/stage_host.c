@@ -1,0 +1,266 @@
+/* stage_host — the life of one forked stage instance.
+ *
+ * Runs in the child right after fork(): it cuts itself off from everything
+ * of the supervisor's but its own socket and the inherited pool mapping,
+ * calls the plugin's init, says HELLO, then turns FRAME records into
+ * process() calls and answers each with DONE, FAIL or END.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "framepipe/framepipe.h"
+#include "naming.h"
+#include "supervisor_state.h"
+
+#define HOST_FD 3
+/* A frame that took longer than this is answered at once; quicker ones are
+ * gathered and answered together at the end of the read batch. */
+#define FLUSH_AFTER_NS 50000
+
+typedef struct host {
+	fp_supervisor *sup; /* the parent's state, as inherited: read only */
+	fp_instance *inst;
+	const fp_stage_spec *spec;
+	const fp_stage_descriptor *desc;
+	void *state;
+	uv_loop_t loop;
+	uv_check_t flush;
+	fp_channel ch;
+	bool stopping;
+	char output_path[PATH_MAX];
+} host;
+
+static void isolate(fp_supervisor *sup, fp_instance *inst, int fd)
+{
+	/* Die with the supervisor, and do not outlive it if it is already
+	 * gone (the death signal is only armed from here on). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != sup->pid)
+		_exit(FP_EXIT_RUNTIME);
+	char name[16];
+	snprintf(name, sizeof name, "fp:%s", inst->sup->stages[inst->stage]
+						    .spec->label);
+	prctl(PR_SET_NAME, name);
+	/* Ctrl-C reaches the whole process group: the supervisor decides
+	 * how the run ends, so instances ignore it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (fd != HOST_FD) {
+		if (dup2(fd, HOST_FD) < 0)
+			_exit(FP_EXIT_RUNTIME);
+		close(fd);
+	}
+	/* Nothing of the parent's but stdio and our socket stays open. */
+	if (close_range(HOST_FD + 1, ~0u, 0) != 0)
+		for (int i = HOST_FD + 1; i < 1024; i++)
+			close(i);
+}
+
+static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
+{
+	fp_pool *pool = &h->sup->pool;
+	fp_slot_header *hd = fp__pool_header(pool, slot);
+	const fp_run_options *o = h->sup->options;
+	memset(f, 0, sizeof *f);
+	f->width = hd->width;
+	f->height = hd->height;
+	f->stride = hd->stride;
+	f->format = (fp_format)hd->format;
+	f->pixels = fp__pool_pixels(pool, slot);
+	f->capacity = pool->slot_bytes;
+	f->sequence = hd->sequence;
+	f->input_index = hd->input_index;
+	f->input_path = hd->input_index < o->input_count
+				? o->inputs[hd->input_index]
+				: NULL;
+	f->error = hd->error;
+	f->error_size = sizeof hd->error;
+}
+
+static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
+{
+	fp_slot_header *hd = fp__pool_header(&h->sup->pool, slot);
+	hd->width = f->width;
+	hd->height = f->height;
+	hd->stride = f->stride;
+	hd->format = (uint32_t)f->format;
+}
+
+static int check_geometry(const fp_frame *f)
+{
+	unsigned channels = fp_format_channels(f->format);
+	if (channels == 0)
+		return fp_frame_fail((fp_frame *)f, FP_EGEOMETRY,
+				     "produced unknown pixel format %d",
+				     (int)f->format);
+	if (f->width == 0 || f->height == 0 ||
+	    (uint64_t)f->width * channels > f->stride ||
+	    (uint64_t)f->stride * f->height > f->capacity)
+		return fp_frame_fail((fp_frame *)f, FP_EGEOMETRY,
+				     "produced %ux%u %s with stride %u, which "
+				     "does not fit its %zu-byte slot",
+				     f->width, f->height,
+				     fp_format_name(f->format), f->stride,
+				     f->capacity);
+	return 0;
+}
+
+/* Run process() on one frame; returns its code and the time it took. */
+static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
+{
+	fp_frame in, out;
+	fp_frame *pin = NULL, *pout = NULL;
+	frame_from_slot(h, slot, &in);
+	in.error[0] = '\0';
+	switch (h->desc->kind) {
+	case FP_STAGE_SOURCE:
+		pout = &in;
+		break;
+	case FP_STAGE_SINK:
+		pin = &in;
+		if (h->sup->options->output_dir != NULL &&
+		    fp__output_path(h->sup->options->output_dir,
+				    h->sup->pipeline->output_template,
+				    in.input_path, in.input_index,
+				    h->output_path, sizeof h->output_path) == 0)
+			in.output_path = h->output_path;
+		break;
+	case FP_STAGE_FILTER:
+		pin = pout = &in;
+		if (slot2 != FP_SLOT_NONE) {
+			frame_from_slot(h, slot2, &out);
+			out.width = out.height = out.stride = 0;
+			out.error = in.error;
+			out.error_size = in.error_size;
+			pout = &out;
+		}
+		break;
+	}
+	uint64_t t0 = uv_hrtime();
+	int rc = h->desc->process(h->state, pin, pout);
+	*ns = uv_hrtime() - t0;
+	if (rc == 0 && pout != NULL)
+		rc = check_geometry(pout);
+	if (rc == 0 && pout != NULL)
+		frame_to_slot(h, slot2 != FP_SLOT_NONE ? slot2 : slot, pout);
+	if (rc != 0 && rc != FP_EEND && in.error[0] == '\0')
+		snprintf(in.error, in.error_size, "%s", fp_strerror(rc));
+	return rc;
+}
+
+static void on_frame(host *h, const fp_msg *m)
+{
+	uint64_t ns = 0;
+	int rc = run_frame(h, m->slot, m->slot2, &ns);
+	uint64_t us = ns / 1000;
+	uint32_t arg = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	if (rc == 0 && m->slot2 != FP_SLOT_NONE)
+		fp__channel_send(&h->ch, FP_MSG_DONE, m->slot2, m->slot, arg);
+	else if (rc == 0)
+		fp__channel_send(&h->ch, FP_MSG_DONE, m->slot, FP_SLOT_NONE,
+				 arg);
+	else if (rc == FP_EEND && h->desc->kind == FP_STAGE_SOURCE)
+		fp__channel_send(&h->ch, FP_MSG_END, m->slot, FP_SLOT_NONE, 0);
+	else
+		fp__channel_send(&h->ch, FP_MSG_FAIL, m->slot, m->slot2, arg);
+	if (ns >= FLUSH_AFTER_NS)
+		fp__channel_flush(&h->ch);
+}
+
+static void stop(host *h)
+{
+	if (h->stopping)
+		return;
+	h->stopping = true;
+	fp__channel_flush(&h->ch);
+	fp__channel_close(&h->ch, NULL);
+	uv_close((uv_handle_t *)&h->flush, NULL);
+}
+
+static void on_msg(fp_channel *ch, const fp_msg *m)
+{
+	host *h = ch->data;
+	if (m->type == FP_MSG_FRAME && m->slot < h->sup->pool.slot_count &&
+	    (m->slot2 == FP_SLOT_NONE || m->slot2 < h->sup->pool.slot_count))
+		on_frame(h, m);
+	else if (m->type == FP_MSG_STOP)
+		stop(h);
+	else
+		_exit(FP_EXIT_RUNTIME); /* the supervisor would never */
+}
+
+static void on_eof(fp_channel *ch, int status)
+{
+	(void)status;
+	/* The supervisor is gone: nobody can take our frames. */
+	stop(ch->data);
+}
+
+static void on_check(uv_check_t *handle)
+{
+	host *h = handle->data;
+	if (!h->stopping)
+		fp__channel_flush(&h->ch);
+}
+
+static int init_stage(host *h)
+{
+	const fp_run_options *o = h->sup->options;
+	fp_stage_env env = {
+		.struct_size = sizeof env,
+		.label = h->spec->label,
+		.instance = h->inst->index,
+		.input_count = o->input_count,
+		.inputs = o->inputs,
+		.output_dir = o->output_dir,
+	};
+	char err[512] = "";
+	if (h->desc->init == NULL)
+		return 0;
+	int rc = h->desc->init(&h->state, h->spec->config, &env, err,
+			       sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "framepipe: stage %s#%u: cannot start: %s\n",
+			h->spec->label, h->inst->index,
+			err[0] ? err : fp_strerror(rc));
+	return rc;
+}
+
+_Noreturn void fp__stage_host_main(fp_supervisor *sup, fp_instance *inst,
+				   int fd)
+{
+	isolate(sup, inst, fd);
+	host h = {.sup = sup, .inst = inst};
+	h.spec = sup->stages[inst->stage].spec;
+	h.desc = h.spec->plugin.desc;
+	if (init_stage(&h) != 0)
+		_exit(FP_EXIT_RUNTIME);
+	/* A fresh loop of our own: the parent's loop did not exist yet when
+	 * the first instances were forked, and is never touched here. */
+	if (uv_loop_init(&h.loop) != 0 ||
+	    fp__channel_open(&h.ch, &h.loop, HOST_FD, on_msg, on_eof, &h) != 0)
+		_exit(FP_EXIT_RUNTIME);
+	uv_check_init(&h.loop, &h.flush);
+	h.flush.data = &h;
+	uv_check_start(&h.flush, on_check);
+	fp__channel_send(&h.ch, FP_MSG_HELLO, FP_SLOT_NONE, FP_SLOT_NONE,
+			 (uint32_t)FP_ABI_MAJOR << 16 | FP_ABI_MINOR);
+	fp__channel_flush(&h.ch);
+	uv_run(&h.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&h.loop);
+	if (h.desc->fini != NULL)
+		h.desc->fini(h.state);
+	fflush(NULL);
+	_exit(0);
+}

@@ -1,0 +1,33 @@
+/* supervisor — runs a pipeline: creates the pool, forks the stage
+ * instances, brokers slot ownership between them and reports. */
+#ifndef FP_SUPERVISOR_H
+#define FP_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pipeline.h"
+
+typedef struct fp_run_options {
+	const char *const *inputs; /* borrowed, already expanded to files */
+	size_t input_count;
+	const char *output_dir;    /* borrowed; created if missing; may be NULL */
+	const char *stats_json;    /* path or NULL */
+	bool quiet;                /* no summary */
+} fp_run_options;
+
+/* Exit codes, as the program returns them. */
+enum fp_exit {
+	FP_EXIT_OK = 0,      /* every frame written */
+	FP_EXIT_FAILED = 1,  /* some frames failed, each listed */
+	FP_EXIT_USAGE = 2,   /* usage or config error */
+	FP_EXIT_RUNTIME = 3, /* the run itself failed */
+};
+
+/* Run pipeline over the inputs. Call from the main thread of a process with
+ * no other children. Prints one line per failed input to stderr, then the
+ * summary. Returns an enum fp_exit. */
+int fp__supervisor_run(const fp_pipeline *pipeline,
+		       const fp_run_options *options);
+
+#endif

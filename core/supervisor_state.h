@@ -1,0 +1,116 @@
+/* supervisor_state — the supervisor's private state, shared by
+ * supervisor.c (processes and loop), dispatch.c (the broker) and report.c.
+ * Lives in the supervisor process; a forked instance reads the pipeline and
+ * pool through it but never touches the loop parts. */
+#ifndef FP_SUPERVISOR_STATE_H
+#define FP_SUPERVISOR_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "channel.h"
+#include "ledger.h"
+#include "pool.h"
+#include "supervisor.h"
+
+typedef struct fp_supervisor fp_supervisor;
+
+typedef struct fp_instance {
+	fp_supervisor *sup;
+	size_t stage;   /* index into sup->stages */
+	unsigned index; /* 0 .. workers-1 within its stage */
+	int32_t id;     /* ledger owner id: index into sup->instances */
+	pid_t pid;
+	int fd;         /* supervisor's end until the channel takes it */
+	fp_channel ch;
+	uint32_t inflight; /* frames handed over and not yet answered */
+	bool is_ready;     /* said HELLO */
+	bool is_alive;     /* not yet reaped */
+	char condemned[200]; /* why the supervisor killed it, if it did */
+	uint64_t frames;
+	uint64_t busy_us;
+} fp_instance;
+
+typedef struct fp_stage_run {
+	const fp_stage_spec *spec;
+	fp_instance *instances; /* workers of them, within sup->instances */
+	unsigned live;          /* instances not yet dead */
+	uint32_t *queue;        /* slots waiting to enter this stage (FIFO) */
+	uint32_t queue_head;
+	uint32_t queue_len;
+	uint64_t frames;
+	uint64_t busy_us;
+} fp_stage_run;
+
+typedef struct fp_failure {
+	uint32_t input_index;
+	char *stage;
+	char *reason;
+} fp_failure;
+
+struct fp_supervisor {
+	const fp_pipeline *pipeline;
+	const fp_run_options *options;
+	pid_t pid;
+	uv_loop_t loop;
+	uv_signal_t sigchld;
+	uv_signal_t sigint;
+	uv_signal_t sigterm;
+	uv_check_t pump;
+	uv_timer_t stop_timer;
+
+	fp_pool pool;
+	fp_ledger ledger;
+	uint32_t *slot_input;  /* input index of the frame in each slot */
+	bool *slot_is_grant;   /* slot was granted as an output slot */
+	uint32_t reserve;      /* free slots sources may not take */
+
+	fp_stage_run *stages;
+	size_t stage_count;
+	fp_instance *instances;
+	size_t instance_count;
+	unsigned alive;
+
+	uint64_t next_sequence;
+	int64_t expected; /* frames the source will make, -1 unknown */
+	bool source_done;
+	bool interrupted;
+	bool stopping;    /* STOP sent */
+	uint64_t ok;
+
+	fp_failure *failures;
+	size_t failure_count;
+	size_t failure_capacity;
+
+	int runtime_error; /* 0, or why the run failed */
+	char runtime_message[512];
+	uint64_t start_ns;
+	double wall_s;
+};
+
+/* dispatch.c */
+void fp__dispatch_pump(fp_supervisor *sup);
+void fp__dispatch_on_msg(fp_channel *ch, const fp_msg *msg);
+void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
+			   int wait_status);
+void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* report.c */
+void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
+			const char *stage, const char *reason);
+const char *fp__report_input_name(const fp_supervisor *sup,
+				  uint32_t input_index, char *buf,
+				  size_t size);
+/* After the loop: account for inputs never started, print the summary,
+ * write --stats-json; returns the exit code. */
+int fp__report_finish(fp_supervisor *sup);
+void fp__report_release(fp_supervisor *sup);
+
+/* stage_host.c: the life of one forked instance; never returns. */
+_Noreturn void fp__stage_host_main(fp_supervisor *sup, fp_instance *inst,
+				   int fd);
+
+#endif

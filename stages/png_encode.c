@@ -1,0 +1,321 @@
+/* png_encode — a sink stage that writes each frame as a PNG file (libpng).
+ *
+ * The file is written to a temporary name in the output's folder,
+ * ".NAME.fp-tmp-PID-XXXXXX", and renamed onto NAME only once it is complete
+ * and closed: a failed or killed run never leaves a half-written image under
+ * the final name. The new file's mode is 0644 less the umask. No gamma,
+ * sRGB or other colour chunks are written: samples are stored as given.
+ */
+#define _GNU_SOURCE /* mkostemp */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <png.h>
+#include <zlib.h>
+
+#include "framepipe/stage.h"
+
+#define PNG_MAX_DIM 2147483647u
+
+struct png_encode_config {
+	int64_t level;
+	int filter;   /* index into filter_masks */
+	int strategy; /* index into strategies */
+};
+
+static const int filter_masks[] = {
+	PNG_ALL_FILTERS, PNG_FILTER_NONE, PNG_FILTER_SUB,
+	PNG_FILTER_UP,   PNG_FILTER_AVG,  PNG_FILTER_PAETH,
+};
+
+static const int strategies[] = {
+	Z_DEFAULT_STRATEGY, Z_FILTERED, Z_RLE, Z_HUFFMAN_ONLY,
+};
+
+/* The instance's state: its parameters and the mode for new files. */
+struct encoder {
+	const struct png_encode_config *cfg;
+	mode_t mode;
+};
+
+/* What libpng's callbacks need; lives in the caller of write_png() so the
+ * error path reads nothing local to the function that calls setjmp(). */
+struct writer {
+	FILE *file;
+	fp_frame *in;
+	int code; /* error code for the next png_error() */
+	char msg[256];
+};
+
+/* ---- checks ------------------------------------------------------------- */
+
+static int color_type_of(fp_format format)
+{
+	switch (format) {
+	case FP_FORMAT_G8: return PNG_COLOR_TYPE_GRAY;
+	case FP_FORMAT_GA8: return PNG_COLOR_TYPE_GRAY_ALPHA;
+	case FP_FORMAT_RGB8: return PNG_COLOR_TYPE_RGB;
+	case FP_FORMAT_RGBA8: return PNG_COLOR_TYPE_RGB_ALPHA;
+	}
+	return -1;
+}
+
+static int check_frame(fp_frame *in)
+{
+	uint64_t row, need;
+
+	if (in->output_path == NULL || in->output_path[0] == '\0')
+		return fp_frame_fail(in, FP_ECONFIG,
+				     "no output path (png_encode writes files: give the run an output folder)");
+	if (color_type_of(in->format) < 0)
+		return fp_frame_fail(in, FP_EFORMAT,
+				     "cannot encode format %d (expected G8, GA8, RGB8 or RGBA8)",
+				     (int)in->format);
+	if (in->width == 0 || in->height == 0 || in->width > PNG_MAX_DIM ||
+	    in->height > PNG_MAX_DIM)
+		return fp_frame_fail(in, FP_EGEOMETRY,
+				     "cannot encode a %" PRIu32 "x%" PRIu32
+				     " frame (expected 1..2147483647 each way)",
+				     in->width, in->height);
+	row = (uint64_t)in->width * fp_format_channels(in->format);
+	if (in->stride < row)
+		return fp_frame_fail(in, FP_EGEOMETRY,
+				     "stride %" PRIu32 " is shorter than a row of %" PRIu32
+				     " %s pixels (%" PRIu64 " bytes)",
+				     in->stride, in->width,
+				     fp_format_name(in->format), row);
+	need = (uint64_t)in->stride * (in->height - 1) + row;
+	if (in->pixels == NULL || need > in->capacity)
+		return fp_frame_fail(in, FP_EGEOMETRY,
+				     "%" PRIu32 "x%" PRIu32 " %s frame with stride %" PRIu32
+				     " needs %" PRIu64 " bytes, its slot holds %zu",
+				     in->width, in->height,
+				     fp_format_name(in->format), in->stride, need,
+				     in->capacity);
+	return 0;
+}
+
+/* ---- the temporary file ---------------------------------------------------- */
+
+/* A new "DIR/.NAME.fp-tmp-PID-XXXXXX" template for path (free it). */
+static char *temp_template(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash != NULL ? slash + 1 : path;
+	int dir_len = (int)(name - path);
+	int len;
+	char *tmpl;
+
+	len = snprintf(NULL, 0, "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
+		       name, (long)getpid());
+	if (len < 0)
+		return NULL;
+	tmpl = malloc((size_t)len + 1);
+	if (tmpl != NULL)
+		snprintf(tmpl, (size_t)len + 1, "%.*s.%s.fp-tmp-%ld-XXXXXX",
+			 dir_len, path, name, (long)getpid());
+	return tmpl;
+}
+
+/* Create the temporary file for in->output_path, opened for writing. */
+static int temp_create(fp_frame *in, mode_t mode, char **tmp_path,
+		       FILE **file)
+{
+	int fd, e;
+
+	*tmp_path = temp_template(in->output_path);
+	if (*tmp_path == NULL)
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
+	fd = mkostemp(*tmp_path, O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		fp_frame_fail(in, -e,
+			      "cannot create a temporary file next to %s: %s",
+			      in->output_path, strerror(e));
+		goto err_free;
+	}
+	if (fchmod(fd, mode) < 0 || (*file = fdopen(fd, "wb")) == NULL) {
+		e = errno;
+		fp_frame_fail(in, -e, "cannot open %s: %s", *tmp_path,
+			      strerror(e));
+		close(fd);
+		unlink(*tmp_path);
+		goto err_free;
+	}
+	return 0;
+
+err_free:
+	free(*tmp_path);
+	*tmp_path = NULL;
+	return -e;
+}
+
+/* ---- writing with libpng --------------------------------------------------- */
+
+static void on_png_error(png_structp png, png_const_charp msg)
+{
+	struct writer *wr = png_get_error_ptr(png);
+
+	fp_frame_fail(wr->in, wr->code, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+static void on_png_write(png_structp png, png_bytep data, size_t len)
+{
+	struct writer *wr = png_get_io_ptr(png);
+
+	errno = 0;
+	if (fwrite(data, 1, len, wr->file) != len) {
+		int e = errno != 0 ? errno : EIO;
+		wr->code = -e;
+		snprintf(wr->msg, sizeof(wr->msg), "cannot write %s: %s",
+			 wr->in->output_path, strerror(e));
+		png_error(png, wr->msg);
+	}
+}
+
+static void on_png_flush(png_structp png)
+{
+	(void)png; /* fclose() flushes; its result is checked */
+}
+
+static void write_rows(png_structp png, png_infop info,
+		       const struct png_encode_config *cfg, fp_frame *in)
+{
+	png_set_IHDR(png, info, in->width, in->height, 8,
+		     color_type_of(in->format), PNG_INTERLACE_NONE,
+		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_set_compression_level(png, (int)cfg->level);
+	png_set_compression_strategy(png, strategies[cfg->strategy]);
+	png_set_filter(png, PNG_FILTER_TYPE_BASE, filter_masks[cfg->filter]);
+	png_write_info(png, info);
+	for (uint32_t y = 0; y < in->height; y++)
+		png_write_row(png, in->pixels + (size_t)y * in->stride);
+	png_write_end(png, NULL);
+}
+
+static int write_png(const struct png_encode_config *cfg, struct writer *wr)
+{
+	png_structp png;
+	png_infop info;
+
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, wr, on_png_error,
+				      on_png_warning);
+	if (png == NULL)
+		return fp_frame_fail(wr->in, -ENOMEM,
+				     "out of memory creating the PNG writer");
+	info = png_create_info_struct(png);
+	if (info == NULL) {
+		png_destroy_write_struct(&png, NULL);
+		return fp_frame_fail(wr->in, -ENOMEM,
+				     "out of memory creating the PNG writer");
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		return wr->code;
+	}
+	png_set_write_fn(png, wr, on_png_write, on_png_flush);
+	write_rows(png, info, cfg, wr->in);
+	png_destroy_write_struct(&png, &info);
+	return 0;
+}
+
+/* ---- the stage --------------------------------------------------------------- */
+
+static int png_encode_init(void **state, const void *config,
+			   const fp_stage_env *env, char *err, size_t err_size)
+{
+	struct encoder *enc;
+	mode_t mask;
+
+	(void)env;
+	enc = malloc(sizeof(*enc));
+	if (enc == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	/* The only way to read the umask is to set it; the instance is
+	 * single-threaded here, before any frame. */
+	mask = umask(022);
+	umask(mask);
+	enc->cfg = config;
+	enc->mode = 0644 & ~mask;
+	*state = enc;
+	return 0;
+}
+
+static void png_encode_fini(void *state)
+{
+	free(state);
+}
+
+static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
+{
+	const struct encoder *enc = state;
+	struct writer wr = { .in = in, .code = FP_EIO };
+	char *tmp_path;
+	int ret, e;
+
+	(void)out;
+	ret = check_frame(in);
+	if (ret < 0)
+		return ret;
+	ret = temp_create(in, enc->mode, &tmp_path, &wr.file);
+	if (ret < 0)
+		return ret;
+	ret = write_png(enc->cfg, &wr);
+	if (fclose(wr.file) != 0 && ret == 0) {
+		e = errno;
+		ret = fp_frame_fail(in, -e, "cannot write %s: %s",
+				    in->output_path, strerror(e));
+	}
+	if (ret == 0 && rename(tmp_path, in->output_path) != 0) {
+		e = errno;
+		ret = fp_frame_fail(in, -e,
+				    "cannot rename the temporary file to %s: %s",
+				    in->output_path, strerror(e));
+	}
+	if (ret < 0)
+		unlink(tmp_path);
+	free(tmp_path);
+	return ret;
+}
+
+static const fp_param png_encode_params[] = {
+	FP_PARAM_INT_(struct png_encode_config, level, "6", 0, 9,
+		      "zlib compression level: 0 none, 1 fastest .. 9 smallest"),
+	FP_PARAM_CHOICE_(struct png_encode_config, filter, "all",
+			 "all|none|sub|up|avg|paeth",
+			 "row filter: all lets libpng choose per row"),
+	FP_PARAM_CHOICE_(struct png_encode_config, strategy, "default",
+			 "default|filtered|rle|huffman", "zlib strategy"),
+};
+
+FP_STAGE_EXPORT = {
+	FP_STAGE_HEADER,
+	.name = "png_encode",
+	.summary = "write frames as PNG files (libpng), atomically",
+	.kind = FP_STAGE_SINK,
+	.flags = 0,
+	.formats = FP_FORMATS_8BIT,
+	.params = png_encode_params,
+	.param_count = FP_COUNT_OF(png_encode_params),
+	.config_size = sizeof(struct png_encode_config),
+	.init = png_encode_init,
+	.process = png_encode_process,
+	.fini = png_encode_fini,
+};
