@@ -28,7 +28,7 @@ typedef struct fp_pipeline {
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH 2
+#define FP_DEFAULT_DEPTH 4
 #define FP_DEFAULT_OUTPUT "{stem}.png"
 #define FP_MAX_WORKERS 64
 #define FP_MAX_SLOTS 4096

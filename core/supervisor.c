@@ -15,7 +15,7 @@
 #include "supervisor_state.h"
 
 #define STOP_GRACE_MS 10000
-#define AUTO_POOL_MAX ((uint64_t)2 << 30) /* auto slot count stays under */
+#define AUTO_POOL_MAX ((uint64_t)1 << 30) /* auto slot count stays under */
 #define AUTO_SLOT_FALLBACK ((uint64_t)16 << 20)
 
 /* The largest frame the source will make, for slot_size = auto. */
@@ -43,9 +43,11 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 
 static uint32_t auto_slot_count(const fp_supervisor *sup, uint64_t slot_size)
 {
-	/* Enough for every instance to work on one frame and have the next
-	 * one waiting, plus the reserve for granted output slots. */
-	uint64_t want = 2 * (uint64_t)sup->instance_count + 1 + sup->reserve;
+	/* Enough for every instance to hold `depth` frames (one in work,
+	 * the rest waiting in its pipe), plus the reserve for granted output
+	 * slots; fewer when that would pass the memory budget. */
+	uint64_t want = (uint64_t)sup->pipeline->depth * sup->instance_count +
+			1 + sup->reserve;
 	uint64_t fit = AUTO_POOL_MAX / (slot_size ? slot_size : 1);
 	uint64_t floor = 2 + sup->reserve;
 	if (want > fit)

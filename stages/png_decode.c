@@ -77,7 +77,7 @@ static int set_error(char *err, size_t err_size, int code, const char *fmt,
 	if (err != NULL && err_size > 0) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
+		(void)vsnprintf(err, err_size, fmt, ap);
 		va_end(ap);
 	}
 	return code;
@@ -89,7 +89,14 @@ static uint32_t load_be32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
-/* ---- signature and IHDR, by hand ---------------------------------------- */
+/* errno after a failed call, never 0 */
+static int last_errno(void)
+{
+	int e = errno;
+	return e > 0 ? e : EIO;
+}
+
+/* ---- signature and IHDR, by hand ----------------------------------------- */
 
 /* Open path for reading; -errno with the reason on failure. */
 static int open_input(const char *path, FILE **file, char *err,
@@ -97,14 +104,14 @@ static int open_input(const char *path, FILE **file, char *err,
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		int e = errno;
+		int e = last_errno();
 		return set_error(err, err_size, -e, "cannot open: %s",
 				 strerror(e));
 	}
 	*file = fdopen(fd, "rb");
 	if (*file == NULL) {
-		int e = errno;
-		close(fd);
+		int e = last_errno();
+		(void)close(fd);
 		return set_error(err, err_size, -e, "cannot open: %s",
 				 strerror(e));
 	}
@@ -118,7 +125,7 @@ static int read_head(FILE *file, uint8_t *buf, size_t *len, char *err,
 	errno = 0;
 	*len = fread(buf, 1, HEADER_SIZE, file);
 	if (*len < HEADER_SIZE && ferror(file)) {
-		int e = errno != 0 ? errno : EIO;
+		int e = last_errno();
 		return set_error(err, err_size, -e, "cannot read: %s",
 				 strerror(e));
 	}
@@ -247,14 +254,19 @@ static int open_checked(const struct png_decode_config *cfg, const char *path,
 	if (ret < 0)
 		return ret;
 	ret = read_head(*file, rd->head, &rd->head_len, err, err_size);
-	if (ret == 0)
-		ret = parse_header(rd->head, rd->head_len, h, err, err_size);
-	if (ret == 0)
-		ret = check_limits(cfg, h, err, err_size);
-	if (ret < 0) {
-		fclose(*file);
-		*file = NULL;
-	}
+	if (ret < 0)
+		goto err_close;
+	ret = parse_header(rd->head, rd->head_len, h, err, err_size);
+	if (ret < 0)
+		goto err_close;
+	ret = check_limits(cfg, h, err, err_size);
+	if (ret < 0)
+		goto err_close;
+	return 0;
+
+err_close:
+	(void)fclose(*file);
+	*file = NULL;
 	return ret;
 }
 
@@ -360,15 +372,15 @@ static void fail_truncated(png_structp png, struct reader *rd, size_t got)
 	char msg[160];
 
 	if (loc == PNG_IO_CHUNK_HDR)
-		snprintf(msg, sizeof(msg),
-			 "truncated: file ends after %" PRIu64
-			 " bytes, after the %s chunk (no IEND)",
-			 rd->offset + got, name);
+		(void)snprintf(msg, sizeof(msg),
+			       "truncated: file ends after %" PRIu64
+			       " bytes, after the %s chunk (no IEND)",
+			       rd->offset + got, name);
 	else
-		snprintf(msg, sizeof(msg),
-			 "truncated: file ends after %" PRIu64
-			 " bytes, in the %s chunk",
-			 rd->offset + got, name);
+		(void)snprintf(msg, sizeof(msg),
+			       "truncated: file ends after %" PRIu64
+			       " bytes, in the %s chunk",
+			       rd->offset + got, name);
 	png_error(png, msg);
 }
 
@@ -388,7 +400,7 @@ static void on_png_read(png_structp png, png_bytep data, size_t len)
 		got += fread(data + got, 1, len - got, rd->file);
 	}
 	if (got < len && ferror(rd->file)) {
-		int e = errno != 0 ? errno : EIO;
+		int e = last_errno();
 		rd->code = -e;
 		png_error(png, strerror(e));
 	}
@@ -465,7 +477,7 @@ static int decode(const struct png_decode_config *cfg, struct reader *rd)
 	return 0;
 }
 
-/* ---- the stage ------------------------------------------------------------ */
+/* ---- the stage ----------------------------------------------------------- */
 
 static int png_decode_init(void **state, const void *config,
 			   const fp_stage_env *env, char *err, size_t err_size)
@@ -481,7 +493,7 @@ static int png_decode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const struct png_decode_config *cfg = state;
 	struct reader rd = { .out = out, .code = FP_ECORRUPT };
-	struct png_header h;
+	struct png_header h = { 0 };
 	unsigned min_channels;
 	int ret;
 
@@ -497,7 +509,7 @@ static int png_decode_process(void *state, fp_frame *in, fp_frame *out)
 	ret = check_fit(out, h.width, h.height, min_channels);
 	if (ret == 0)
 		ret = decode(cfg, &rd);
-	fclose(rd.file);
+	(void)fclose(rd.file); /* read only: nothing to lose */
 	return ret;
 }
 
@@ -506,7 +518,7 @@ static int png_decode_frame_bound(const void *config, const char *input_path,
 {
 	const struct png_decode_config *cfg = config;
 	struct reader rd = { .code = FP_ECORRUPT };
-	struct png_header h;
+	struct png_header h = { 0 };
 	uint64_t channels, pixels;
 	int ret;
 
@@ -516,7 +528,7 @@ static int png_decode_frame_bound(const void *config, const char *input_path,
 	ret = open_checked(cfg, input_path, &rd.file, &rd, &h, err, err_size);
 	if (ret < 0)
 		return ret;
-	fclose(rd.file);
+	(void)fclose(rd.file); /* read only: nothing to lose */
 	/* keep: assume a tRNS chunk adds alpha */
 	channels = out_channels(cfg->format, h.color, true);
 	pixels = (uint64_t)h.width * h.height;

@@ -55,7 +55,7 @@ struct writer {
 	char msg[256];
 };
 
-/* ---- checks ------------------------------------------------------------- */
+/* ---- checks -------------------------------------------------------------- */
 
 static int color_type_of(fp_format format)
 {
@@ -98,12 +98,12 @@ static int check_frame(fp_frame *in)
 				     "%" PRIu32 "x%" PRIu32 " %s frame with stride %" PRIu32
 				     " needs %" PRIu64 " bytes, its slot holds %zu",
 				     in->width, in->height,
-				     fp_format_name(in->format), in->stride, need,
-				     in->capacity);
+				     fp_format_name(in->format), in->stride,
+				     need, in->capacity);
 	return 0;
 }
 
-/* ---- the temporary file ---------------------------------------------------- */
+/* ---- the temporary file -------------------------------------------------- */
 
 /* A new "DIR/.NAME.fp-tmp-PID-XXXXXX" template for path (free it). */
 static char *temp_template(const char *path)
@@ -120,45 +120,57 @@ static char *temp_template(const char *path)
 		return NULL;
 	tmpl = malloc((size_t)len + 1);
 	if (tmpl != NULL)
-		snprintf(tmpl, (size_t)len + 1, "%.*s.%s.fp-tmp-%ld-XXXXXX",
-			 dir_len, path, name, (long)getpid());
+		(void)snprintf(tmpl, (size_t)len + 1,
+			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
+			       name, (long)getpid());
 	return tmpl;
 }
 
-/* Create the temporary file for in->output_path, opened for writing. */
-static int temp_create(fp_frame *in, mode_t mode, char **tmp_path,
-		       FILE **file)
+/* errno after a failed call, never 0 */
+static int last_errno(void)
 {
-	int fd, e;
-
-	*tmp_path = temp_template(in->output_path);
-	if (*tmp_path == NULL)
-		return fp_frame_fail(in, -ENOMEM, "out of memory");
-	fd = mkostemp(*tmp_path, O_CLOEXEC);
-	if (fd < 0) {
-		e = errno;
-		fp_frame_fail(in, -e,
-			      "cannot create a temporary file next to %s: %s",
-			      in->output_path, strerror(e));
-		goto err_free;
-	}
-	if (fchmod(fd, mode) < 0 || (*file = fdopen(fd, "wb")) == NULL) {
-		e = errno;
-		fp_frame_fail(in, -e, "cannot open %s: %s", *tmp_path,
-			      strerror(e));
-		close(fd);
-		unlink(*tmp_path);
-		goto err_free;
-	}
-	return 0;
-
-err_free:
-	free(*tmp_path);
-	*tmp_path = NULL;
-	return -e;
+	int e = errno;
+	return e > 0 ? e : EIO;
 }
 
-/* ---- writing with libpng --------------------------------------------------- */
+/* Create the temporary file for in->output_path, opened for writing, and
+ * set *tmp_path to its name (free it). On failure NULL, *code and a message. */
+static FILE *temp_create(fp_frame *in, mode_t mode, char **tmp_path,
+			 int *code)
+{
+	char *path = temp_template(in->output_path);
+	FILE *file;
+	int fd, e;
+
+	if (path == NULL) {
+		*code = fp_frame_fail(in, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		e = last_errno();
+		*code = fp_frame_fail(in, -e,
+				      "cannot create a temporary file next to %s: %s",
+				      in->output_path, strerror(e));
+		goto err_free;
+	}
+	if (fchmod(fd, mode) < 0 || (file = fdopen(fd, "wb")) == NULL) {
+		e = last_errno();
+		*code = fp_frame_fail(in, -e, "cannot open %s: %s", path,
+				      strerror(e));
+		(void)close(fd);
+		(void)unlink(path);
+		goto err_free;
+	}
+	*tmp_path = path;
+	return file;
+
+err_free:
+	free(path);
+	return NULL;
+}
+
+/* ---- writing with libpng ------------------------------------------------- */
 
 static void on_png_error(png_structp png, png_const_charp msg)
 {
@@ -180,9 +192,9 @@ static void on_png_write(png_structp png, png_bytep data, size_t len)
 
 	errno = 0;
 	if (fwrite(data, 1, len, wr->file) != len) {
-		int e = errno != 0 ? errno : EIO;
+		int e = last_errno();
 		wr->code = -e;
-		snprintf(wr->msg, sizeof(wr->msg), "cannot write %s: %s",
+		(void)snprintf(wr->msg, sizeof(wr->msg), "cannot write %s: %s",
 			 wr->in->output_path, strerror(e));
 		png_error(png, wr->msg);
 	}
@@ -234,7 +246,7 @@ static int write_png(const struct png_encode_config *cfg, struct writer *wr)
 	return 0;
 }
 
-/* ---- the stage --------------------------------------------------------------- */
+/* ---- the stage ----------------------------------------------------------- */
 
 static int png_encode_init(void **state, const void *config,
 			   const fp_stage_env *env, char *err, size_t err_size)
@@ -245,7 +257,7 @@ static int png_encode_init(void **state, const void *config,
 	(void)env;
 	enc = malloc(sizeof(*enc));
 	if (enc == NULL) {
-		snprintf(err, err_size, "out of memory");
+		(void)snprintf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
 	/* The only way to read the umask is to set it; the instance is
@@ -274,23 +286,23 @@ static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
 	ret = check_frame(in);
 	if (ret < 0)
 		return ret;
-	ret = temp_create(in, enc->mode, &tmp_path, &wr.file);
-	if (ret < 0)
+	wr.file = temp_create(in, enc->mode, &tmp_path, &ret);
+	if (wr.file == NULL)
 		return ret;
 	ret = write_png(enc->cfg, &wr);
 	if (fclose(wr.file) != 0 && ret == 0) {
-		e = errno;
+		e = last_errno();
 		ret = fp_frame_fail(in, -e, "cannot write %s: %s",
 				    in->output_path, strerror(e));
 	}
 	if (ret == 0 && rename(tmp_path, in->output_path) != 0) {
-		e = errno;
+		e = last_errno();
 		ret = fp_frame_fail(in, -e,
 				    "cannot rename the temporary file to %s: %s",
 				    in->output_path, strerror(e));
 	}
 	if (ret < 0)
-		unlink(tmp_path);
+		(void)unlink(tmp_path);
 	free(tmp_path);
 	return ret;
 }

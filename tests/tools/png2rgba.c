@@ -25,7 +25,8 @@ struct image {
 
 static void on_png_error(png_structp png, png_const_charp msg)
 {
-	fprintf(stderr, "%s: %s\n", (const char *)png_get_error_ptr(png), msg);
+	(void)fprintf(stderr, "%s: %s\n", (const char *)png_get_error_ptr(png),
+		      msg);
 	png_longjmp(png, 1);
 }
 
@@ -58,7 +59,7 @@ static int decode_file(FILE *file, const char *path, struct image *img)
 				     on_png_error, on_png_warning);
 	info = png != NULL ? png_create_info_struct(png) : NULL;
 	if (info == NULL) {
-		fprintf(stderr, "%s: out of memory\n", path);
+		(void)fprintf(stderr, "%s: out of memory\n", path);
 		png_destroy_read_struct(&png, NULL, NULL);
 		return -1;
 	}
@@ -74,7 +75,7 @@ static int decode_file(FILE *file, const char *path, struct image *img)
 	img->rgba = malloc((size_t)img->width * img->height * 4);
 	rows = malloc(img->height * sizeof(*rows));
 	if (img->rgba == NULL || rows == NULL) {
-		fprintf(stderr, "%s: out of memory\n", path);
+		(void)fprintf(stderr, "%s: out of memory\n", path);
 		goto out;
 	}
 	for (uint32_t y = 0; y < img->height; y++)
@@ -90,7 +91,7 @@ out:
 
 static int read_png(const char *path, struct image *img)
 {
-	FILE *file = fopen(path, "rb");
+	FILE *file = fopen(path, "rbe");
 	int ret;
 
 	img->rgba = NULL;
@@ -99,7 +100,7 @@ static int read_png(const char *path, struct image *img)
 		return -1;
 	}
 	ret = decode_file(file, path, img);
-	fclose(file);
+	(void)fclose(file);
 	if (ret < 0) {
 		free(img->rgba);
 		img->rgba = NULL;
@@ -110,7 +111,7 @@ static int read_png(const char *path, struct image *img)
 /* Read an 8-bit RGBA PAM (P7, DEPTH 4, MAXVAL 255). */
 static int read_pam(const char *path, struct image *img)
 {
-	FILE *file = fopen(path, "rb");
+	FILE *file = fopen(path, "rbe");
 	char line[128];
 	unsigned long w = 0, h = 0, depth = 0, maxval = 0;
 	int ret = -1;
@@ -120,14 +121,15 @@ static int read_pam(const char *path, struct image *img)
 		perror(path);
 		return -1;
 	}
-	if (fgets(line, sizeof(line), file) == NULL || strcmp(line, "P7\n") != 0)
+	if (fgets(line, sizeof(line), file) == NULL ||
+	    strcmp(line, "P7\n") != 0)
 		goto bad;
 	while (fgets(line, sizeof(line), file) != NULL &&
 	       strcmp(line, "ENDHDR\n") != 0) {
-		sscanf(line, "WIDTH %lu", &w);
-		sscanf(line, "HEIGHT %lu", &h);
-		sscanf(line, "DEPTH %lu", &depth);
-		sscanf(line, "MAXVAL %lu", &maxval);
+		(void)sscanf(line, "WIDTH %lu", &w);
+		(void)sscanf(line, "HEIGHT %lu", &h);
+		(void)sscanf(line, "DEPTH %lu", &depth);
+		(void)sscanf(line, "MAXVAL %lu", &maxval);
 	}
 	if (w == 0 || h == 0 || w > 0x7fffffff || h > 0x7fffffff ||
 	    depth != 4 || maxval != 255)
@@ -141,11 +143,11 @@ static int read_pam(const char *path, struct image *img)
 	ret = 0;
 	goto out;
 bad:
-	fprintf(stderr, "%s: not an 8-bit RGBA PAM (or truncated)\n", path);
+	(void)fprintf(stderr, "%s: not an 8-bit RGBA PAM (or truncated)\n", path);
 	free(img->rgba);
 	img->rgba = NULL;
 out:
-	fclose(file);
+	(void)fclose(file);
 	return ret;
 }
 
@@ -178,7 +180,7 @@ static int compare(const struct image *got, const struct image *ref,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: png2rgba FILE.png > FILE.rgba\n"
+	(void)fprintf(stderr, "usage: png2rgba FILE.png > FILE.rgba\n"
 			"       png2rgba --compare FILE.png REF.pam\n");
 	return 2;
 }

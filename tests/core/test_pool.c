@@ -1,0 +1,111 @@
+/* The pool: one private segment, removed as soon as it exists, shared
+ * with forked children, page-aligned pixel areas. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pool.h"
+
+/* The segment's line in /proc/sysvipc/shm: 1 if listed, 0 if not. */
+static int shm_listed(int shmid, unsigned *mode)
+{
+	FILE *f = fopen("/proc/sysvipc/shm", "r");
+	assert_non_null(f);
+	char line[512];
+	int found = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		int key, id;
+		unsigned perms;
+		if (sscanf(line, "%d %d %o", &key, &id, &perms) == 3 &&
+		    id == shmid) {
+			found = 1;
+			*mode = perms;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void test_layout(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	assert_int_equal(fp__pool_create(&pool, 5, 1000, err, sizeof err), 0);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	for (uint32_t s = 0; s < 5; s++) {
+		uint8_t *px = fp__pool_pixels(&pool, s);
+		assert_int_equal((uintptr_t)px % page, 0);
+		memset(px, (int)s, 1000); /* writable to the last byte */
+		if (s > 0)
+			assert_true(px >= fp__pool_pixels(&pool, s - 1) + 1000);
+		assert_true((uint8_t *)(fp__pool_header(&pool, s) + 1) <=
+			    fp__pool_pixels(&pool, 0));
+	}
+	fp__pool_release(&pool);
+}
+
+static void test_removed_at_once_and_gone_after(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	assert_int_equal(fp__pool_create(&pool, 2, 4096, err, sizeof err), 0);
+	int shmid = pool.shmid;
+	unsigned mode = 0;
+	assert_int_equal(shm_listed(shmid, &mode), 1);
+	assert_int_equal(mode & 0777, 0600);
+	assert_true(mode & 01000); /* SHM_DEST: marked for removal */
+	fp__pool_release(&pool);
+	assert_int_equal(shm_listed(shmid, &mode), 0);
+}
+
+static void test_shared_with_children(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	assert_int_equal(fp__pool_create(&pool, 3, 64, err, sizeof err), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		memcpy(fp__pool_pixels(&pool, 2), "from child", 11);
+		fp__pool_header(&pool, 2)->width = 77;
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_string_equal((char *)fp__pool_pixels(&pool, 2), "from child");
+	assert_int_equal(fp__pool_header(&pool, 2)->width, 77);
+	fp__pool_release(&pool);
+}
+
+static void test_refuses_nonsense(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	assert_true(fp__pool_create(&pool, 0, 4096, err, sizeof err) < 0);
+	assert_true(fp__pool_create(&pool, 4, 0, err, sizeof err) < 0);
+	/* Far beyond any machine: refused with a message, not a crash. */
+	assert_true(fp__pool_create(&pool, 4096, (size_t)1 << 62, err,
+				    sizeof err) < 0);
+	assert_non_null(strstr(err, "pool"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_removed_at_once_and_gone_after),
+		cmocka_unit_test(test_shared_with_children),
+		cmocka_unit_test(test_refuses_nonsense),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
