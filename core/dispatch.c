@@ -17,7 +17,7 @@ static const char *stage_label(const fp_supervisor *sup, size_t stage)
 
 void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
 {
-	if (inst->condemned[0] != '\0')
+	if (inst->condemned[0] != '\0' || !inst->is_alive)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
@@ -25,7 +25,7 @@ void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
 	va_end(ap);
 	if (inst->condemned[0] == '\0')
 		snprintf(inst->condemned, sizeof inst->condemned, "killed");
-	inst->ch.is_muted = true;
+	inst->ch->is_muted = true;
 	fprintf(stderr, "framepipe: stage %s#%u (pid %d): %s; killing it\n",
 		stage_label(inst->sup, inst->stage), inst->index,
 		(int)inst->pid, inst->condemned);
@@ -56,6 +56,17 @@ static void queue_push(fp_supervisor *sup, fp_stage_run *st, uint32_t slot)
 	st->queue_len++;
 }
 
+/* Back to the head of the queue: frames taken from a dead instance go
+ * before the ones that were waiting behind them. */
+static void queue_push_front(fp_supervisor *sup, fp_stage_run *st,
+			     uint32_t slot)
+{
+	uint32_t n = sup->pool.slot_count;
+	st->queue_head = (st->queue_head + n - 1) % n;
+	st->queue[st->queue_head] = slot;
+	st->queue_len++;
+}
+
 static uint32_t queue_pop(fp_supervisor *sup, fp_stage_run *st)
 {
 	uint32_t slot = st->queue[st->queue_head];
@@ -64,12 +75,44 @@ static uint32_t queue_pop(fp_supervisor *sup, fp_stage_run *st)
 	return slot;
 }
 
+static void hand_over(fp_instance *inst, uint32_t slot, uint32_t out)
+{
+	fp__pool_header(&inst->sup->pool, slot)->answer = 0;
+	inst->held[(inst->held_head + inst->inflight) % FP_MAX_DEPTH] = slot;
+	inst->inflight++;
+	fp__channel_send(inst->ch, FP_MSG_FRAME, slot, out, 0);
+}
+
+/* The instance answered for input slot `slot`: it must be the oldest it
+ * holds, since an instance works through its frames in order. */
+static bool take_back(fp_instance *inst, uint32_t slot)
+{
+	if (inst->inflight == 0 || inst->held[inst->held_head] != slot) {
+		fp__dispatch_condemn(inst, "answered for slot %u, which is not "
+				     "the frame it was working on", slot);
+		return false;
+	}
+	inst->held_head = (inst->held_head + 1) % FP_MAX_DEPTH;
+	inst->inflight--;
+	return true;
+}
+
 static void fail_slot(fp_supervisor *sup, uint32_t slot, const char *stage,
 		      const char *reason)
 {
 	fp__report_failure(sup, sup->slot_input[slot], stage, reason);
 	fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
 			FP_OWNER_FREE);
+}
+
+static void stamp(fp_supervisor *sup, uint32_t slot, uint64_t sequence)
+{
+	fp_slot_header *h = fp__pool_header(&sup->pool, slot);
+	memset(h, 0, sizeof *h);
+	h->sequence = sequence;
+	h->input_index = (uint32_t)sequence;
+	sup->slot_input[slot] = (uint32_t)sequence;
+	sup->slot_is_grant[slot] = false;
 }
 
 static void pump_stage(fp_supervisor *sup, size_t k)
@@ -95,8 +138,7 @@ static void pump_stage(fp_supervisor *sup, size_t k)
 		uint32_t slot = queue_pop(sup, st);
 		fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
 				inst->id);
-		fp__channel_send(&inst->ch, FP_MSG_FRAME, slot, out, 0);
-		inst->inflight++;
+		hand_over(inst, slot, out);
 	}
 }
 
@@ -113,22 +155,18 @@ static void pump_source(fp_supervisor *sup)
 	fp_stage_run *st = &sup->stages[0];
 	if (st->live == 0)
 		sup->source_done = true;
-	while (source_has_more(sup) &&
+	/* Frames a dead source instance never got to, first. */
+	pump_stage(sup, 0);
+	while (st->queue_len == 0 && source_has_more(sup) &&
 	       sup->ledger.free_count > sup->reserve) {
 		fp_instance *inst = least_loaded(sup, st);
 		if (inst == NULL)
 			return;
 		uint32_t slot;
 		fp__ledger_take(&sup->ledger, inst->id, &slot);
-		fp_slot_header *h = fp__pool_header(&sup->pool, slot);
-		memset(h, 0, sizeof *h);
-		h->sequence = sup->next_sequence;
-		h->input_index = (uint32_t)sup->next_sequence;
-		sup->slot_input[slot] = (uint32_t)sup->next_sequence;
-		sup->slot_is_grant[slot] = false;
-		sup->next_sequence++;
-		fp__channel_send(&inst->ch, FP_MSG_FRAME, slot, FP_SLOT_NONE, 0);
-		inst->inflight++;
+		stamp(sup, slot, sup->next_sequence++);
+		sup->slot_attempts[slot] = 0;
+		hand_over(inst, slot, FP_SLOT_NONE);
 	}
 }
 
@@ -137,8 +175,8 @@ static void send_stop(fp_supervisor *sup)
 	sup->stopping = true;
 	for (size_t i = 0; i < sup->instance_count; i++) {
 		fp_instance *inst = &sup->instances[i];
-		if (inst->is_alive && inst->ch.is_open)
-			fp__channel_send(&inst->ch, FP_MSG_STOP, FP_SLOT_NONE,
+		if (inst->is_alive && inst->ch->is_open)
+			fp__channel_send(inst->ch, FP_MSG_STOP, FP_SLOT_NONE,
 					 FP_SLOT_NONE, 0);
 	}
 }
@@ -155,8 +193,11 @@ void fp__dispatch_pump(fp_supervisor *sup)
 	}
 	for (size_t i = 0; i < sup->instance_count; i++) {
 		fp_instance *inst = &sup->instances[i];
-		int rc = fp__channel_flush(&inst->ch);
-		if (rc != 0 && inst->is_alive)
+		int rc = inst->ch ? fp__channel_flush(inst->ch) : 0;
+		/* EPIPE: it died and SIGCHLD will say how; anything else is a
+		 * socket we cannot use any more. */
+		if (rc != 0 && rc != UV_EPIPE && rc != UV_ECONNRESET &&
+		    inst->is_alive)
 			fp__dispatch_condemn(inst, "cannot write to its pipe: "
 					     "%s", uv_strerror(rc));
 	}
@@ -192,7 +233,8 @@ static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 				     "geometry in slot %u", m->slot);
 		return;
 	}
-	inst->inflight--;
+	if (!take_back(inst, grants ? m->slot2 : m->slot))
+		return;
 	inst->frames++;
 	inst->busy_us += m->arg;
 	st->frames++;
@@ -210,6 +252,7 @@ static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 		return;
 	}
 	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_SUPERVISOR);
+	sup->slot_attempts[m->slot] = 0;
 	queue_push(sup, &sup->stages[inst->stage + 1], m->slot);
 }
 
@@ -223,7 +266,8 @@ static void on_fail(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 				     "not own", m->slot, m->slot2);
 		return;
 	}
-	inst->inflight--;
+	if (!take_back(inst, m->slot))
+		return;
 	fp_slot_header *h = fp__pool_header(&sup->pool, m->slot);
 	h->error[sizeof h->error - 1] = '\0';
 	char label[128];
@@ -243,7 +287,8 @@ static void on_end(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 				     "or from a non-source", m->slot);
 		return;
 	}
-	inst->inflight--;
+	if (!take_back(inst, m->slot))
+		return;
 	sup->source_done = true;
 	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_FREE);
 }
@@ -294,6 +339,68 @@ static void describe_death(const fp_instance *inst, int status, char *buf,
 			 label, inst->index, WEXITSTATUS(status));
 }
 
+/* Slots the dead instance held come back. Output slots it was granted
+ * are freed; frames waiting in its pipe go back to the front of the
+ * stage's queue; the frame it was working on is retried once when the
+ * stage can restart, else it failed. */
+static void take_back_frames(fp_supervisor *sup, fp_instance *inst,
+			     const char *why, bool retry)
+{
+	fp_stage_run *st = &sup->stages[inst->stage];
+	uint32_t slots[FP_MAX_SLOTS];
+	uint32_t n = fp__ledger_reclaim(&sup->ledger, inst->id, slots,
+					FP_MAX_SLOTS);
+	for (uint32_t i = 0; i < n; i++)
+		if (sup->slot_is_grant[slots[i]])
+			fp__ledger_move(&sup->ledger, slots[i],
+					FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
+	for (uint32_t i = inst->inflight; i-- > 0;) {
+		uint32_t slot = inst->held[(inst->held_head + i) % FP_MAX_DEPTH];
+		if (inst->stage == 0) /* the dead source may have scribbled */
+			stamp(sup, slot, sup->slot_input[slot]);
+		if (i > 0 || (retry && sup->slot_attempts[slot] == 0)) {
+			sup->slot_attempts[slot] += i == 0;
+			queue_push_front(sup, st, slot);
+			continue;
+		}
+		char twice[320];
+		snprintf(twice, sizeof twice, "%s%s", why,
+			 sup->slot_attempts[slot] > 0 ? " (twice); skipped" : "");
+		fail_slot(sup, slot, st->spec->label, twice);
+	}
+	inst->inflight = 0;
+}
+
+/* Answers the dead instance wrote into slot headers but never got to
+ * send, in order, as if the records had arrived. */
+static void replay_answers(fp_supervisor *sup, fp_instance *inst)
+{
+	while (inst->inflight > 0) {
+		uint32_t slot = inst->held[inst->held_head];
+		const fp_slot_header *h = fp__pool_header(&sup->pool, slot);
+		fp_msg m = {.type = h->answer, .arg = 0};
+		uint32_t other = h->answer_slot;
+		bool out_of_place = sup->stages[inst->stage].spec->plugin.desc
+					    ->flags & FP_STAGE_OUT_OF_PLACE;
+		if (m.type == FP_MSG_DONE && out_of_place) {
+			m.slot = other;
+			m.slot2 = slot;
+		} else {
+			m.slot = slot;
+			m.slot2 = other;
+		}
+		uint32_t before = inst->inflight;
+		if (m.type == FP_MSG_DONE)
+			on_done(sup, inst, &m);
+		else if (m.type == FP_MSG_FAIL)
+			on_fail(sup, inst, &m);
+		else if (m.type == FP_MSG_END)
+			on_end(sup, inst, &m);
+		if (inst->inflight == before) /* no answer, or a bad one */
+			return;
+	}
+}
+
 void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
 			   int status)
 {
@@ -301,31 +408,36 @@ void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
 	inst->is_alive = false;
 	sup->alive--;
 	st->live--;
-	fp__channel_close(&inst->ch, NULL);
+	fp__supervisor_close_channel(inst);
 	bool expected = sup->stopping && inst->condemned[0] == '\0' &&
 			WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (expected)
 		return;
 	char why[300];
 	describe_death(inst, status, why, sizeof why);
-	if (!inst->is_ready && !sup->stopping)
+	bool was_ready = inst->is_ready;
+	if (!was_ready && !sup->stopping)
 		fprintf(stderr, "framepipe: %s before it was ready\n", why);
-	/* Every slot it held comes back; the frames in them failed. */
-	uint32_t slots[FP_MAX_SLOTS];
-	uint32_t n = fp__ledger_reclaim(&sup->ledger, inst->id, slots,
-					FP_MAX_SLOTS);
-	for (uint32_t i = 0; i < n; i++) {
-		if (sup->slot_is_grant[slots[i]])
-			fp__ledger_move(&sup->ledger, slots[i],
-					FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
-		else
-			fail_slot(sup, slots[i], st->spec->label, why);
+	/* An instance that never got ready will not get ready next time
+	 * either (its init failed): no restart for it. */
+	bool restart = was_ready && !sup->stopping &&
+		       sup->runtime_error == 0 &&
+		       st->restarts < st->spec->max_restarts;
+	replay_answers(sup, inst);
+	take_back_frames(sup, inst, why, restart);
+	if (restart) {
+		st->restarts++;
+		int rc = fp__supervisor_respawn(sup, inst);
+		if (rc == 0)
+			return;
+		snprintf(why, sizeof why, "cannot restart stage %s#%u: %s",
+			 st->spec->label, inst->index, uv_strerror(rc));
 	}
-	inst->inflight = 0;
 	if (st->live == 0 && !sup->stopping && sup->runtime_error == 0) {
 		sup->runtime_error = FP_ECRASHED;
 		snprintf(sup->runtime_message, sizeof sup->runtime_message,
-			 "every instance of stage %s has died (last: %s); "
-			 "the run cannot finish", st->spec->label, why);
+			 "stage %s cannot go on: %s%s", st->spec->label, why,
+			 restart || !was_ready ? ""
+			 : " (restart limit reached: raise its 'restarts')");
 	}
 }

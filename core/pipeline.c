@@ -60,9 +60,9 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 			}
 			p->slot_size = bytes;
 		} else if (strcmp(e->key, "depth") == 0) {
-			if (parse_count(e->value, 64, &v) != 0) {
-				ERR_AT(e->line, "pipeline.depth: expected 1..64, "
-				       "got '%s'", e->value);
+			if (parse_count(e->value, FP_MAX_DEPTH, &v) != 0) {
+				ERR_AT(e->line, "pipeline.depth: expected 1..%d, "
+				       "got '%s'", FP_MAX_DEPTH, e->value);
 				return FP_ECONFIG;
 			}
 			p->depth = (uint32_t)v;
@@ -129,6 +129,7 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 	spec->label = strdup(s->name);
 	spec->line = s->line;
 	spec->workers = 1;
+	spec->max_restarts = FP_DEFAULT_RESTARTS;
 	if (spec->label == NULL)
 		return -ENOMEM;
 	int rc = load_plugin(spec, config, s, err, err_size);
@@ -155,6 +156,18 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 				return FP_ECONFIG;
 			}
 			spec->workers = (unsigned)v;
+			continue;
+		}
+		if (strcmp(e->key, "restarts") == 0) {
+			unsigned long v = 0;
+			if (strcmp(e->value, "0") != 0 &&
+			    parse_count(e->value, FP_MAX_RESTARTS, &v) != 0) {
+				ERR_AT(e->line, "%s.restarts: expected 0..%d, "
+				       "got '%s'", s->name, FP_MAX_RESTARTS,
+				       e->value);
+				return FP_ECONFIG;
+			}
+			spec->max_restarts = (unsigned)v;
 			continue;
 		}
 		if (fp__params_set(d, spec->config, e->key, e->value, why,

@@ -29,6 +29,13 @@ typedef struct fp_slot_header {
 	uint64_t sequence;
 	uint32_t input_index;
 	uint32_t flags;
+	/* The instance's answer for this frame (a protocol record type, 0
+	 * until it has one) and the record's other slot, written just before
+	 * the record is queued. If the instance dies with the record still
+	 * unsent, the supervisor reads the answer here instead, so finished
+	 * work is not redone or blamed for the death. */
+	uint32_t answer;
+	uint32_t answer_slot;
 	char error[FP_SLOT_ERROR_SIZE]; /* why the frame failed, NUL-ended */
 } fp_slot_header;
 

@@ -55,21 +55,21 @@ void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 }
 
 /* Inputs the source never reached (interrupt, or a stage that died out):
- * each is listed in the stats, and summarised in one line here. */
+ * counted, and listed as one range, not one record each (a batch may have
+ * millions of them). */
 static void report_not_started(fp_supervisor *sup)
 {
 	if (sup->expected < 0 || sup->next_sequence >= (uint64_t)sup->expected)
 		return;
-	const char *why = sup->interrupted ? "not started: interrupted"
-					   : "not started: the run stopped";
-	uint64_t first = sup->next_sequence, n = 0;
-	for (uint64_t i = first; i < (uint64_t)sup->expected; i++, n++)
-		remember(sup, (uint32_t)i, "-", why);
+	sup->not_started = (uint64_t)sup->expected - sup->next_sequence;
 	char buf[32];
-	fprintf(stderr, "%s: %s", fp__report_input_name(sup, (uint32_t)first,
-							 buf, sizeof buf), why);
-	if (n > 1)
-		fprintf(stderr, " (and %" PRIu64 " more inputs after it)", n - 1);
+	fprintf(stderr, "%s: not started: %s",
+		fp__report_input_name(sup, (uint32_t)sup->next_sequence, buf,
+				      sizeof buf),
+		sup->interrupted ? "interrupted" : "the run stopped");
+	if (sup->not_started > 1)
+		fprintf(stderr, " (and the %" PRIu64 " inputs after it)",
+			sup->not_started - 1);
 	fputc('\n', stderr);
 }
 
@@ -77,8 +77,11 @@ static void print_summary(const fp_supervisor *sup)
 {
 	uint64_t failed = sup->failure_count;
 	fprintf(stderr, "framepipe: %" PRIu64 " frames: %" PRIu64
-		" written, %" PRIu64 " failed in %.2f s (%.1f frames/s)",
-		sup->ok + failed, sup->ok, failed, sup->wall_s,
+		" written, %" PRIu64 " failed",
+		sup->ok + failed + sup->not_started, sup->ok, failed);
+	if (sup->not_started > 0)
+		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
+	fprintf(stderr, " in %.2f s (%.1f frames/s)", sup->wall_s,
 		sup->wall_s > 0 ? (double)sup->ok / sup->wall_s : 0.0);
 	if (sup->options->output_dir != NULL)
 		fprintf(stderr, "; output in %s/", sup->options->output_dir);
@@ -140,8 +143,11 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	if (f == NULL)
 		return -errno;
 	fprintf(f, "{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
-		",\"failed\":%zu},\"failures\":[",
-		sup->ok + sup->failure_count, sup->ok, sup->failure_count);
+		",\"failed\":%zu", sup->ok + sup->failure_count + sup->not_started,
+		sup->ok, sup->failure_count);
+	if (sup->not_started > 0)
+		fprintf(f, ",\"not_started\":%" PRIu64, sup->not_started);
+	fputs("},\"failures\":[", f);
 	for (size_t i = 0; i < sup->failure_count; i++) {
 		const fp_failure *fl = &sup->failures[i];
 		char buf[32];

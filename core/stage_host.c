@@ -159,6 +159,16 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 	return rc;
 }
 
+/* Record the answer in the input slot's header, then queue it. */
+static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
+		   uint32_t input_slot, uint32_t arg)
+{
+	fp_slot_header *hd = fp__pool_header(&h->sup->pool, input_slot);
+	hd->answer_slot = slot == input_slot ? slot2 : slot;
+	hd->answer = type;
+	fp__channel_send(&h->ch, type, slot, slot2, arg);
+}
+
 static void on_frame(host *h, const fp_msg *m)
 {
 	uint64_t ns = 0;
@@ -166,14 +176,13 @@ static void on_frame(host *h, const fp_msg *m)
 	uint64_t us = ns / 1000;
 	uint32_t arg = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 	if (rc == 0 && m->slot2 != FP_SLOT_NONE)
-		fp__channel_send(&h->ch, FP_MSG_DONE, m->slot2, m->slot, arg);
+		answer(h, FP_MSG_DONE, m->slot2, m->slot, m->slot, arg);
 	else if (rc == 0)
-		fp__channel_send(&h->ch, FP_MSG_DONE, m->slot, FP_SLOT_NONE,
-				 arg);
+		answer(h, FP_MSG_DONE, m->slot, FP_SLOT_NONE, m->slot, arg);
 	else if (rc == FP_EEND && h->desc->kind == FP_STAGE_SOURCE)
-		fp__channel_send(&h->ch, FP_MSG_END, m->slot, FP_SLOT_NONE, 0);
+		answer(h, FP_MSG_END, m->slot, FP_SLOT_NONE, m->slot, 0);
 	else
-		fp__channel_send(&h->ch, FP_MSG_FAIL, m->slot, m->slot2, arg);
+		answer(h, FP_MSG_FAIL, m->slot, m->slot2, m->slot, arg);
 	if (ns >= FLUSH_AFTER_NS)
 		fp__channel_flush(&h->ch);
 }

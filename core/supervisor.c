@@ -78,12 +78,14 @@ static int setup_pool(fp_supervisor *sup)
 	rc = fp__ledger_init(&sup->ledger, slots);
 	sup->slot_input = calloc(slots, sizeof *sup->slot_input);
 	sup->slot_is_grant = calloc(slots, sizeof *sup->slot_is_grant);
+	sup->slot_attempts = calloc(slots, sizeof *sup->slot_attempts);
 	for (size_t k = 0; k < sup->stage_count; k++)
 		sup->stages[k].queue = calloc(slots, sizeof(uint32_t));
 	for (size_t k = 0; k < sup->stage_count && rc == 0; k++)
 		if (sup->stages[k].queue == NULL)
 			rc = -ENOMEM;
-	if (rc == 0 && (sup->slot_input == NULL || sup->slot_is_grant == NULL))
+	if (rc == 0 && (sup->slot_input == NULL || sup->slot_is_grant == NULL ||
+			sup->slot_attempts == NULL))
 		rc = -ENOMEM;
 	if (rc != 0)
 		snprintf(sup->runtime_message, sizeof sup->runtime_message,
@@ -170,7 +172,7 @@ static void close_loop_handles(fp_supervisor *sup)
 	uv_close((uv_handle_t *)&sup->pump, NULL);
 	uv_close((uv_handle_t *)&sup->stop_timer, NULL);
 	for (size_t i = 0; i < sup->instance_count; i++)
-		fp__channel_close(&sup->instances[i].ch, NULL);
+		fp__supervisor_close_channel(&sup->instances[i]);
 }
 
 static void on_stop_timeout(uv_timer_t *handle)
@@ -251,6 +253,50 @@ static int make_dirs(const char *path)
 	return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
 }
 
+static void free_channel(uv_handle_t *handle)
+{
+	free(handle->data);
+}
+
+/* Give the instance's socket to a channel on the loop. */
+static int open_channel(fp_supervisor *sup, fp_instance *inst)
+{
+	inst->ch = malloc(sizeof *inst->ch);
+	if (inst->ch == NULL)
+		return -ENOMEM;
+	int rc = fp__channel_open(inst->ch, &sup->loop, inst->fd,
+				  fp__dispatch_on_msg, NULL, inst);
+	if (rc != 0 && !inst->ch->is_open)
+		close(inst->fd);
+	inst->fd = -1;
+	return rc;
+}
+
+void fp__supervisor_close_channel(fp_instance *inst)
+{
+	if (inst->ch == NULL)
+		return;
+	if (inst->ch->is_open)
+		fp__channel_close(inst->ch, free_channel);
+	else
+		free(inst->ch);
+	inst->ch = NULL;
+}
+
+int fp__supervisor_respawn(fp_supervisor *sup, fp_instance *inst)
+{
+	/* The child closes every descriptor but its socket, the loop's
+	 * included, and resets the signals the loop installed. */
+	inst->is_ready = false;
+	inst->condemned[0] = '\0';
+	inst->held_head = 0;
+	inst->inflight = 0;
+	int rc = spawn(sup, inst);
+	if (rc == 0)
+		rc = open_channel(sup, inst);
+	return rc;
+}
+
 static int start_loop(fp_supervisor *sup)
 {
 	int rc = uv_loop_init(&sup->loop);
@@ -269,9 +315,7 @@ static int start_loop(fp_supervisor *sup)
 	uv_check_start(&sup->pump, on_check);
 	for (size_t i = 0; i < sup->instance_count && rc == 0; i++) {
 		fp_instance *inst = &sup->instances[i];
-		rc = fp__channel_open(&inst->ch, &sup->loop, inst->fd,
-				      fp__dispatch_on_msg, NULL, inst);
-		inst->fd = -1;
+		rc = open_channel(sup, inst);
 	}
 	return rc;
 }
@@ -296,6 +340,7 @@ static void teardown(fp_supervisor *sup)
 	fp__ledger_release(&sup->ledger);
 	free(sup->slot_input);
 	free(sup->slot_is_grant);
+	free(sup->slot_attempts);
 	for (size_t k = 0; sup->stages != NULL && k < sup->stage_count; k++)
 		free(sup->stages[k].queue);
 	free(sup->stages);
@@ -344,6 +389,10 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	sup->options = options;
 	sup->pid = getpid();
 	sup->start_ns = uv_hrtime();
+	/* A stage that dies makes writes to its socket fail with EPIPE;
+	 * that must not kill the supervisor. */
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
+	sigaction(SIGPIPE, &ignore, &old_pipe);
 	int rc = prepare(sup);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
@@ -374,5 +423,6 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	int code = fp__report_finish(sup);
 	teardown(sup);
 	free(sup);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return code;
 }

@@ -24,8 +24,12 @@ typedef struct fp_instance {
 	int32_t id;     /* ledger owner id: index into sup->instances */
 	pid_t pid;
 	int fd;         /* supervisor's end until the channel takes it */
-	fp_channel ch;
+	fp_channel *ch; /* this incarnation's; freed when its handle closes */
 	uint32_t inflight; /* frames handed over and not yet answered */
+	/* Their input slots in the order handed over: an instance answers in
+	 * that order, so held[held_head] is the frame it is working on. */
+	uint32_t held[FP_MAX_DEPTH];
+	uint32_t held_head;
 	bool is_ready;     /* said HELLO */
 	bool is_alive;     /* not yet reaped */
 	char condemned[200]; /* why the supervisor killed it, if it did */
@@ -35,6 +39,7 @@ typedef struct fp_instance {
 
 typedef struct fp_stage_run {
 	const fp_stage_spec *spec;
+	unsigned restarts;      /* instances restarted so far */
 	fp_instance *instances; /* workers of them, within sup->instances */
 	unsigned live;          /* instances not yet dead */
 	uint32_t *queue;        /* slots waiting to enter this stage (FIFO) */
@@ -64,6 +69,8 @@ struct fp_supervisor {
 	fp_pool pool;
 	fp_ledger ledger;
 	uint32_t *slot_input;  /* input index of the frame in each slot */
+	uint8_t *slot_attempts; /* times the frame in it killed an instance
+				   at its current stage */
 	bool *slot_is_grant;   /* slot was granted as an output slot */
 	uint32_t reserve;      /* free slots sources may not take */
 
@@ -79,6 +86,7 @@ struct fp_supervisor {
 	bool interrupted;
 	bool stopping;    /* STOP sent */
 	uint64_t ok;
+	uint64_t not_started; /* inputs the source never reached */
 
 	fp_failure *failures;
 	size_t failure_count;
@@ -108,6 +116,12 @@ const char *fp__report_input_name(const fp_supervisor *sup,
  * write --stats-json; returns the exit code. */
 int fp__report_finish(fp_supervisor *sup);
 void fp__report_release(fp_supervisor *sup);
+
+/* supervisor.c: fork a fresh instance in place of a dead one, from the
+ * running loop. */
+int fp__supervisor_respawn(fp_supervisor *sup, fp_instance *inst);
+/* Close the instance's channel; its memory goes when libuv is done. */
+void fp__supervisor_close_channel(fp_instance *inst);
 
 /* stage_host.c: the life of one forked instance; never returns. */
 _Noreturn void fp__stage_host_main(fp_supervisor *sup, fp_instance *inst,
