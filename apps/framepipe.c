@@ -69,20 +69,22 @@ static int parse_run_args(int argc, char **argv, run_args *a)
 		bool is_option = !no_more_options && arg[0] == '-' && arg[1];
 		if (is_option && strcmp(arg, "--") == 0) {
 			no_more_options = true;
-		} else if (is_option && (!strcmp(arg, "-i") ||
-					 !strcmp(arg, "--input"))) {
+		} else if (is_option &&
+			   (!strcmp(arg, "-i") || !strcmp(arg, "--input"))) {
 			in_inputs = true;
-		} else if (is_option && (!strcmp(arg, "-o") ||
-					 !strcmp(arg, "--output"))) {
-			if ((a->output_dir = option_value(argc, argv, &i)) == NULL)
+		} else if (is_option &&
+			   (!strcmp(arg, "-o") || !strcmp(arg, "--output"))) {
+			if ((a->output_dir = option_value(argc, argv, &i)) ==
+			    NULL)
 				return usage_error("%s needs a folder", arg);
 			in_inputs = false;
 		} else if (is_option && !strcmp(arg, "--stats-json")) {
-			if ((a->stats_json = option_value(argc, argv, &i)) == NULL)
+			if ((a->stats_json = option_value(argc, argv, &i)) ==
+			    NULL)
 				return usage_error("%s needs a file name", arg);
 			in_inputs = false;
-		} else if (is_option && (!strcmp(arg, "-q") ||
-					 !strcmp(arg, "--quiet"))) {
+		} else if (is_option &&
+			   (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))) {
 			a->quiet = true;
 		} else if (is_option) {
 			return usage_error("unknown option '%s'", arg);
@@ -99,7 +101,8 @@ static int parse_run_args(int argc, char **argv, run_args *a)
 
 static bool sink_writes_files(const fp_pipeline *p)
 {
-	const fp_stage_descriptor *sink = p->stages[p->stage_count - 1].plugin.desc;
+	const fp_stage_descriptor *sink =
+		p->stages[p->stage_count - 1].plugin.desc;
 	return sink->flags & FP_STAGE_WRITES_OUTPUTS;
 }
 
@@ -121,7 +124,8 @@ static int run_command(int argc, char **argv)
 		return FP_EXIT_USAGE;
 	}
 	code = FP_EXIT_USAGE;
-	if (fp__pipeline_from_config(&pipeline, &config, err, sizeof err) != 0) {
+	if (fp__pipeline_from_config(&pipeline, &config, err, sizeof err) !=
+	    0) {
 		fprintf(stderr, "framepipe: %s\n", err);
 		goto out_config;
 	}
@@ -131,7 +135,8 @@ static int run_command(int argc, char **argv)
 		goto out_pipeline;
 	}
 	if (a.output_dir == NULL && sink_writes_files(&pipeline)) {
-		fprintf(stderr, "framepipe: stage %s writes files: give an "
+		fprintf(stderr,
+			"framepipe: stage %s writes files: give an "
 			"output folder with -o\n",
 			pipeline.stages[pipeline.stage_count - 1].label);
 		goto out_inputs;

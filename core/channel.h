@@ -23,9 +23,9 @@ struct fp_channel {
 	fp_outbox out;
 	fp_channel_msg_cb on_msg;
 	fp_channel_eof_cb on_eof;
-	void *data;     /* the owner's */
+	void *data; /* the owner's */
 	bool is_open;
-	bool is_muted;  /* drop further records (peer condemned) */
+	bool is_muted; /* drop further records (peer condemned) */
 	char read_buf[4096];
 };
 

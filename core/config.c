@@ -13,9 +13,9 @@
 /* The parse in progress: where lines come from and what went wrong. */
 typedef struct parse_state {
 	fp_config *config;
-	FILE *file;        /* or text: */
+	FILE *file; /* or text: */
 	const char *text;
-	int line;          /* line of the chunk last handed to inih */
+	int line; /* line of the chunk last handed to inih */
 	bool at_line_start;
 	char *err;
 	size_t err_size;
@@ -82,8 +82,8 @@ static fp_config_section *section_for(parse_state *st, const char *name)
 		fail(st, "section [%s] appears twice", name);
 		return NULL;
 	}
-	fp_config_section *grown = realloc(
-		config->sections, (config->count + 1) * sizeof *grown);
+	fp_config_section *grown =
+		realloc(config->sections, (config->count + 1) * sizeof *grown);
 	if (grown == NULL)
 		return NULL;
 	config->sections = grown;
@@ -180,8 +180,10 @@ int fp__config_load(fp_config *config, const char *path, char *err,
 int fp__config_parse_string(fp_config *config, const char *name,
 			    const char *text, char *err, size_t err_size)
 {
-	parse_state st = {
-		.config = config, .text = text, .err = err, .err_size = err_size};
+	parse_state st = {.config = config,
+			  .text = text,
+			  .err = err,
+			  .err_size = err_size};
 	return parse(&st, name);
 }
 

@@ -88,8 +88,10 @@ static void hand_over(fp_instance *inst, uint32_t slot, uint32_t out)
 static bool take_back(fp_instance *inst, uint32_t slot)
 {
 	if (inst->inflight == 0 || inst->held[inst->held_head] != slot) {
-		fp__dispatch_condemn(inst, "answered for slot %u, which is not "
-				     "the frame it was working on", slot);
+		fp__dispatch_condemn(inst,
+				     "answered for slot %u, which is not "
+				     "the frame it was working on",
+				     slot);
 		return false;
 	}
 	inst->held_head = (inst->held_head + 1) % FP_MAX_DEPTH;
@@ -101,8 +103,7 @@ static void fail_slot(fp_supervisor *sup, uint32_t slot, const char *stage,
 		      const char *reason)
 {
 	fp__report_failure(sup, sup->slot_input[slot], stage, reason);
-	fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
-			FP_OWNER_FREE);
+	fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
 }
 
 static void stamp(fp_supervisor *sup, uint32_t slot, uint64_t sequence)
@@ -198,8 +199,10 @@ void fp__dispatch_pump(fp_supervisor *sup)
 		 * socket we cannot use any more. */
 		if (rc != 0 && rc != UV_EPIPE && rc != UV_ECONNRESET &&
 		    inst->is_alive)
-			fp__dispatch_condemn(inst, "cannot write to its pipe: "
-					     "%s", uv_strerror(rc));
+			fp__dispatch_condemn(inst,
+					     "cannot write to its pipe: "
+					     "%s",
+					     uv_strerror(rc));
 	}
 }
 
@@ -222,15 +225,20 @@ static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	bool grants = st->spec->plugin.desc->flags & FP_STAGE_OUT_OF_PLACE;
 	bool is_sink = inst->stage + 1 == sup->stage_count;
 	if (!fp__ledger_is_owner(&sup->ledger, m->slot, inst->id) ||
-	    (grants && !fp__ledger_is_owner(&sup->ledger, m->slot2, inst->id)) ||
+	    (grants &&
+	     !fp__ledger_is_owner(&sup->ledger, m->slot2, inst->id)) ||
 	    (!grants && m->slot2 != FP_SLOT_NONE) || m->slot == m->slot2) {
-		fp__dispatch_condemn(inst, "DONE names slot %u/%u it does "
-				     "not own", m->slot, m->slot2);
+		fp__dispatch_condemn(inst,
+				     "DONE names slot %u/%u it does "
+				     "not own",
+				     m->slot, m->slot2);
 		return;
 	}
 	if (!is_sink && !header_is_sane(sup, m->slot)) {
-		fp__dispatch_condemn(inst, "DONE with an impossible frame "
-				     "geometry in slot %u", m->slot);
+		fp__dispatch_condemn(inst,
+				     "DONE with an impossible frame "
+				     "geometry in slot %u",
+				     m->slot);
 		return;
 	}
 	if (!take_back(inst, grants ? m->slot2 : m->slot))
@@ -262,8 +270,10 @@ static void on_fail(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	    (m->slot2 != FP_SLOT_NONE &&
 	     !fp__ledger_is_owner(&sup->ledger, m->slot2, inst->id)) ||
 	    m->slot == m->slot2) {
-		fp__dispatch_condemn(inst, "FAIL names slot %u/%u it does "
-				     "not own", m->slot, m->slot2);
+		fp__dispatch_condemn(inst,
+				     "FAIL names slot %u/%u it does "
+				     "not own",
+				     m->slot, m->slot2);
 		return;
 	}
 	if (!take_back(inst, m->slot))
@@ -271,7 +281,8 @@ static void on_fail(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	fp_slot_header *h = fp__pool_header(&sup->pool, m->slot);
 	h->error[sizeof h->error - 1] = '\0';
 	char label[128];
-	snprintf(label, sizeof label, "%s", sup->stages[inst->stage].spec->label);
+	snprintf(label, sizeof label, "%s",
+		 sup->stages[inst->stage].spec->label);
 	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_SUPERVISOR);
 	fail_slot(sup, m->slot, label, h->error[0] ? h->error : "failed");
 	if (m->slot2 != FP_SLOT_NONE)
@@ -283,8 +294,10 @@ static void on_end(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 {
 	if (inst->stage != 0 ||
 	    !fp__ledger_is_owner(&sup->ledger, m->slot, inst->id)) {
-		fp__dispatch_condemn(inst, "END for slot %u it does not own "
-				     "or from a non-source", m->slot);
+		fp__dispatch_condemn(inst,
+				     "END for slot %u it does not own "
+				     "or from a non-source",
+				     m->slot);
 		return;
 	}
 	if (!take_back(inst, m->slot))
@@ -306,17 +319,12 @@ void fp__dispatch_on_msg(fp_channel *ch, const fp_msg *m)
 		}
 		inst->is_ready = true;
 		return;
-	case FP_MSG_DONE:
-		on_done(sup, inst, m);
-		return;
-	case FP_MSG_FAIL:
-		on_fail(sup, inst, m);
-		return;
-	case FP_MSG_END:
-		on_end(sup, inst, m);
-		return;
+	case FP_MSG_DONE: on_done(sup, inst, m); return;
+	case FP_MSG_FAIL: on_fail(sup, inst, m); return;
+	case FP_MSG_END: on_end(sup, inst, m); return;
 	default:
-		fp__dispatch_condemn(inst, "protocol violation: unexpected "
+		fp__dispatch_condemn(inst,
+				     "protocol violation: unexpected "
 				     "%s record (0x%08x)",
 				     fp__msg_type_name(m->type), m->type);
 	}
@@ -331,12 +339,13 @@ static void describe_death(const fp_instance *inst, int status, char *buf,
 			 inst->index, inst->condemned);
 	else if (WIFSIGNALED(status))
 		snprintf(buf, size, "stage %s#%u killed by SIG%s", label,
-			 inst->index, sigabbrev_np(WTERMSIG(status))
-					      ? sigabbrev_np(WTERMSIG(status))
-					      : "?");
+			 inst->index,
+			 sigabbrev_np(WTERMSIG(status))
+				 ? sigabbrev_np(WTERMSIG(status))
+				 : "?");
 	else
-		snprintf(buf, size, "stage %s#%u exited with status %d",
-			 label, inst->index, WEXITSTATUS(status));
+		snprintf(buf, size, "stage %s#%u exited with status %d", label,
+			 inst->index, WEXITSTATUS(status));
 }
 
 /* Slots the dead instance held come back. Output slots it was granted
@@ -348,14 +357,15 @@ static void take_back_frames(fp_supervisor *sup, fp_instance *inst,
 {
 	fp_stage_run *st = &sup->stages[inst->stage];
 	uint32_t slots[FP_MAX_SLOTS];
-	uint32_t n = fp__ledger_reclaim(&sup->ledger, inst->id, slots,
-					FP_MAX_SLOTS);
+	uint32_t n =
+		fp__ledger_reclaim(&sup->ledger, inst->id, slots, FP_MAX_SLOTS);
 	for (uint32_t i = 0; i < n; i++)
 		if (sup->slot_is_grant[slots[i]])
 			fp__ledger_move(&sup->ledger, slots[i],
 					FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
 	for (uint32_t i = inst->inflight; i-- > 0;) {
-		uint32_t slot = inst->held[(inst->held_head + i) % FP_MAX_DEPTH];
+		uint32_t slot =
+			inst->held[(inst->held_head + i) % FP_MAX_DEPTH];
 		if (inst->stage == 0) /* the dead source may have scribbled */
 			stamp(sup, slot, sup->slot_input[slot]);
 		if (i > 0 || (retry && sup->slot_attempts[slot] == 0)) {
@@ -365,7 +375,8 @@ static void take_back_frames(fp_supervisor *sup, fp_instance *inst,
 		}
 		char twice[320];
 		snprintf(twice, sizeof twice, "%s%s", why,
-			 sup->slot_attempts[slot] > 0 ? " (twice); skipped" : "");
+			 sup->slot_attempts[slot] > 0 ? " (twice); skipped"
+						      : "");
 		fail_slot(sup, slot, st->spec->label, twice);
 	}
 	inst->inflight = 0;
@@ -380,8 +391,9 @@ static void replay_answers(fp_supervisor *sup, fp_instance *inst)
 		const fp_slot_header *h = fp__pool_header(&sup->pool, slot);
 		fp_msg m = {.type = h->answer, .arg = 0};
 		uint32_t other = h->answer_slot;
-		bool out_of_place = sup->stages[inst->stage].spec->plugin.desc
-					    ->flags & FP_STAGE_OUT_OF_PLACE;
+		bool out_of_place =
+			sup->stages[inst->stage].spec->plugin.desc->flags &
+			FP_STAGE_OUT_OF_PLACE;
 		if (m.type == FP_MSG_DONE && out_of_place) {
 			m.slot = other;
 			m.slot2 = slot;
@@ -401,8 +413,7 @@ static void replay_answers(fp_supervisor *sup, fp_instance *inst)
 	}
 }
 
-void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
-			   int status)
+void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst, int status)
 {
 	fp_stage_run *st = &sup->stages[inst->stage];
 	inst->is_alive = false;
@@ -420,8 +431,7 @@ void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
 		fprintf(stderr, "framepipe: %s before it was ready\n", why);
 	/* An instance that never got ready will not get ready next time
 	 * either (its init failed): no restart for it. */
-	bool restart = was_ready && !sup->stopping &&
-		       sup->runtime_error == 0 &&
+	bool restart = was_ready && !sup->stopping && sup->runtime_error == 0 &&
 		       st->restarts < st->spec->max_restarts;
 	replay_answers(sup, inst);
 	take_back_frames(sup, inst, why, restart);
@@ -438,6 +448,7 @@ void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
 		snprintf(sup->runtime_message, sizeof sup->runtime_message,
 			 "stage %s cannot go on: %s%s", st->spec->label, why,
 			 restart || !was_ready ? ""
-			 : " (restart limit reached: raise its 'restarts')");
+					       : " (restart limit reached: "
+						 "raise its 'restarts')");
 	}
 }

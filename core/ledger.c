@@ -43,8 +43,7 @@ int fp__ledger_take(fp_ledger *ledger, int32_t new_owner, uint32_t *slot)
 	return 0;
 }
 
-int fp__ledger_move(fp_ledger *ledger, uint32_t slot, int32_t from,
-		    int32_t to)
+int fp__ledger_move(fp_ledger *ledger, uint32_t slot, int32_t from, int32_t to)
 {
 	if (slot >= ledger->slot_count || ledger->owner[slot] != from ||
 	    from == FP_OWNER_FREE)
@@ -55,8 +54,8 @@ int fp__ledger_move(fp_ledger *ledger, uint32_t slot, int32_t from,
 	return 0;
 }
 
-uint32_t fp__ledger_reclaim(fp_ledger *ledger, int32_t owner,
-			    uint32_t *slots, uint32_t max)
+uint32_t fp__ledger_reclaim(fp_ledger *ledger, int32_t owner, uint32_t *slots,
+			    uint32_t max)
 {
 	uint32_t n = 0;
 	for (uint32_t s = 0; s < ledger->slot_count; s++) {
@@ -70,8 +69,7 @@ uint32_t fp__ledger_reclaim(fp_ledger *ledger, int32_t owner,
 	return n;
 }
 
-bool fp__ledger_is_owner(const fp_ledger *ledger, uint32_t slot,
-			 int32_t owner)
+bool fp__ledger_is_owner(const fp_ledger *ledger, uint32_t slot, int32_t owner)
 {
 	return slot < ledger->slot_count && ledger->owner[slot] == owner;
 }

@@ -11,12 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FP_OWNER_FREE (-1)
+#define FP_OWNER_FREE	    (-1)
 #define FP_OWNER_SUPERVISOR (-2)
 
 typedef struct fp_ledger {
 	uint32_t slot_count;
-	int32_t *owner;      /* per slot */
+	int32_t *owner;	     /* per slot */
 	uint32_t *free_list; /* stack of free slots */
 	uint32_t free_count;
 } fp_ledger;
@@ -30,16 +30,14 @@ int fp__ledger_take(fp_ledger *ledger, int32_t new_owner, uint32_t *slot);
 
 /* Move slot from `from` to `to` (FP_OWNER_FREE frees it). FP_EPROTOCOL if
  * slot is out of range or not owned by `from`; nothing changes then. */
-int fp__ledger_move(fp_ledger *ledger, uint32_t slot, int32_t from,
-		    int32_t to);
+int fp__ledger_move(fp_ledger *ledger, uint32_t slot, int32_t from, int32_t to);
 
 /* Give every slot of owner to the supervisor; writes up to max of them to
  * slots and returns how many there were. */
-uint32_t fp__ledger_reclaim(fp_ledger *ledger, int32_t owner,
-			    uint32_t *slots, uint32_t max);
+uint32_t fp__ledger_reclaim(fp_ledger *ledger, int32_t owner, uint32_t *slots,
+			    uint32_t max);
 
-bool fp__ledger_is_owner(const fp_ledger *ledger, uint32_t slot,
-			 int32_t owner);
+bool fp__ledger_is_owner(const fp_ledger *ledger, uint32_t slot, int32_t owner);
 uint32_t fp__ledger_count_owned(const fp_ledger *ledger, int32_t owner);
 
 #endif

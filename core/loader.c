@@ -14,8 +14,8 @@
 
 /* The descriptor size of ABI 1.0: every field up to frame_count. Plugins
  * built against a later minor have a larger struct_size. */
-#define DESCRIPTOR_SIZE_1_0                                                \
-	(offsetof(fp_stage_descriptor, frame_count) +                      \
+#define DESCRIPTOR_SIZE_1_0                           \
+	(offsetof(fp_stage_descriptor, frame_count) + \
 	 sizeof(((fp_stage_descriptor *)0)->frame_count))
 
 static int check_descriptor(const fp_stage_descriptor *d, const char *path,
@@ -55,8 +55,10 @@ static int check_descriptor(const fp_stage_descriptor *d, const char *path,
 		return FP_EABI;
 	}
 	if (d->param_count > 0 && d->params == NULL) {
-		snprintf(err, err_size, "%s: stage %s declares %zu parameters "
-			 "but no table", path, d->name, d->param_count);
+		snprintf(err, err_size,
+			 "%s: stage %s declares %zu parameters "
+			 "but no table",
+			 path, d->name, d->param_count);
 		return FP_EABI;
 	}
 	return 0;
@@ -123,8 +125,10 @@ static int try_dir(fp_plugin *plugin, const char *dir, size_t dir_len,
 		return 0;
 	*rc = fp__plugin_open(plugin, path, err, err_size);
 	if (*rc == 0 && strcmp(plugin->desc->name, name) != 0) {
-		snprintf(err, err_size, "%s: file is named %s but its stage "
-			 "is %s", path, name, plugin->desc->name);
+		snprintf(err, err_size,
+			 "%s: file is named %s but its stage "
+			 "is %s",
+			 path, name, plugin->desc->name);
 		fp__plugin_close(plugin);
 		*rc = FP_EABI;
 	}
@@ -147,7 +151,8 @@ int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 	const char *path = getenv("FRAMEPIPE_PLUGIN_PATH");
 	while (path != NULL && *path != '\0') {
 		const char *colon = strchr(path, ':');
-		size_t len = colon != NULL ? (size_t)(colon - path) : strlen(path);
+		size_t len =
+			colon != NULL ? (size_t)(colon - path) : strlen(path);
 		if (len > 0 &&
 		    try_dir(plugin, path, len, name, &rc, err, err_size))
 			return rc;
@@ -155,7 +160,8 @@ int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 	}
 	snprintf(err, err_size, "no stage named '%s' (looked in %s%s%s)", name,
 		 builtin, getenv("FRAMEPIPE_PLUGIN_PATH") ? " and " : "",
-		 getenv("FRAMEPIPE_PLUGIN_PATH") ? "FRAMEPIPE_PLUGIN_PATH" : "");
+		 getenv("FRAMEPIPE_PLUGIN_PATH") ? "FRAMEPIPE_PLUGIN_PATH"
+						 : "");
 	return FP_ENOSTAGE;
 }
 

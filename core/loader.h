@@ -8,8 +8,8 @@
 
 typedef struct fp_plugin {
 	const fp_stage_descriptor *desc; /* borrowed from the loaded object */
-	void *handle;                    /* dlopen handle */
-	char *path;                      /* the file it came from (owned) */
+	void *handle;			 /* dlopen handle */
+	char *path;			 /* the file it came from (owned) */
 } fp_plugin;
 
 /* Load the plugin file at path and validate its descriptor. On error returns
@@ -26,8 +26,8 @@ int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 
 void fp__plugin_close(fp_plugin *plugin);
 
-/* The folder of built-in stages: <dir of this executable>/FP_STAGE_DIR_FROM_BIN.
- * Returns a static string. */
+/* The folder of built-in stages: <dir of this
+ * executable>/FP_STAGE_DIR_FROM_BIN. Returns a static string. */
 const char *fp__builtin_stage_dir(void);
 
 #endif

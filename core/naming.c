@@ -48,8 +48,10 @@ static int expand(const char *template, const name_parts *parts, char *out,
 		size_t len = 0;
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
-			size_t key = close != NULL ? (size_t)(close - p - 1) : 0;
-			if (close != NULL && key == 4 && !strncmp(p + 1, "stem", 4)) {
+			size_t key =
+				close != NULL ? (size_t)(close - p - 1) : 0;
+			if (close != NULL && key == 4 &&
+			    !strncmp(p + 1, "stem", 4)) {
 				text = parts->stem;
 				len = parts->stem_len;
 			} else if (close != NULL && key == 4 &&
@@ -60,7 +62,8 @@ static int expand(const char *template, const name_parts *parts, char *out,
 				text = parts->ext;
 			} else if (close != NULL && key == 5 &&
 				   !strncmp(p + 1, "index", 5)) {
-				snprintf(piece, sizeof piece, "%u", parts->index);
+				snprintf(piece, sizeof piece, "%u",
+					 parts->index);
 				text = piece;
 			} else {
 				*bad = p;
@@ -88,8 +91,7 @@ static bool is_plain_name(const char *name)
 	       strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-int fp__output_template_check(const char *template, char *err,
-			      size_t err_size)
+int fp__output_template_check(const char *template, char *err, size_t err_size)
 {
 	name_parts parts;
 	split_input(&parts, "example.png", 0);
@@ -97,16 +99,20 @@ int fp__output_template_check(const char *template, char *err,
 	const char *bad = NULL;
 	if (expand(template, &parts, out, sizeof out, &bad) != 0) {
 		if (bad != NULL)
-			snprintf(err, err_size, "expected placeholders {stem}, "
-				 "{name}, {ext} or {index}, got '%.20s'", bad);
+			snprintf(err, err_size,
+				 "expected placeholders {stem}, "
+				 "{name}, {ext} or {index}, got '%.20s'",
+				 bad);
 		else
 			snprintf(err, err_size, "template too long: '%s'",
 				 template);
 		return FP_ECONFIG;
 	}
 	if (!is_plain_name(out)) {
-		snprintf(err, err_size, "expected a file name without '/', "
-			 "got '%s'", template);
+		snprintf(err, err_size,
+			 "expected a file name without '/', "
+			 "got '%s'",
+			 template);
 		return FP_ECONFIG;
 	}
 	return 0;

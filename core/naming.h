@@ -13,8 +13,7 @@
 #include <stdint.h>
 
 /* 0 if template is usable, else FP_ECONFIG with the reason in err. */
-int fp__output_template_check(const char *template, char *err,
-			      size_t err_size);
+int fp__output_template_check(const char *template, char *err, size_t err_size);
 
 /* Write OUTPUT_DIR/NAME for this input into buf. FP_ECONFIG when the name
  * would be empty, '.', '..', or too long for buf. input_path may be NULL. */

@@ -29,9 +29,18 @@ int fp__parse_size(const char *text, unsigned long long *bytes)
 		return FP_EPARAM;
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	default: break;
 	}
 	if (toupper((unsigned char)*end) == 'B')
@@ -102,9 +111,11 @@ static int set_number(const fp_param *param, void *field, const char *value,
 	}
 	if (param->type == FP_PARAM_FLOAT) {
 		double v = strtod(value, &end);
-		if (end == value || *end != '\0' || errno != 0 || !isfinite(v)) {
-			snprintf(err, err_size, "%s: expected a number, got '%s'",
-				 param->name, value);
+		if (end == value || *end != '\0' || errno != 0 ||
+		    !isfinite(v)) {
+			snprintf(err, err_size,
+				 "%s: expected a number, got '%s'", param->name,
+				 value);
 			return FP_EPARAM;
 		}
 		if (v < param->min || v > param->max)
@@ -146,7 +157,8 @@ static int set_param(const fp_param *param, void *config, const char *value,
 	case FP_PARAM_CHOICE: {
 		int index = choice_index(param->choices, value);
 		if (index < 0) {
-			snprintf(err, err_size, "%s: expected one of %s, got '%s'",
+			snprintf(err, err_size,
+				 "%s: expected one of %s, got '%s'",
 				 param->name, param->choices, value);
 			return FP_EPARAM;
 		}

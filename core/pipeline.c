@@ -8,17 +8,16 @@
 #include "naming.h"
 #include "params.h"
 
-#define ERR_AT(line, ...)                                                  \
-	do {                                                               \
-		int n_ = snprintf(err, err_size, "%s:%d: ",                \
-				  config->path, (line));                   \
-		if (n_ > 0 && (size_t)n_ < err_size)                       \
-			snprintf(err + n_, err_size - (size_t)n_,          \
-				 __VA_ARGS__);                             \
+#define ERR_AT(line, ...)                                                 \
+	do {                                                              \
+		int n_ = snprintf(err, err_size, "%s:%d: ", config->path, \
+				  (line));                                \
+		if (n_ > 0 && (size_t)n_ < err_size)                      \
+			snprintf(err + n_, err_size - (size_t)n_,         \
+				 __VA_ARGS__);                            \
 	} while (0)
 
-static int parse_count(const char *text, unsigned long max,
-		       unsigned long *out)
+static int parse_count(const char *text, unsigned long max, unsigned long *out)
 {
 	char *end;
 	errno = 0;
@@ -42,9 +41,10 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 			if (strcmp(e->value, "auto") == 0)
 				continue;
 			if (parse_count(e->value, FP_MAX_SLOTS, &v) != 0) {
-				ERR_AT(e->line, "pipeline.slots: expected auto "
-				       "or 1..%d, got '%s'", FP_MAX_SLOTS,
-				       e->value);
+				ERR_AT(e->line,
+				       "pipeline.slots: expected auto "
+				       "or 1..%d, got '%s'",
+				       FP_MAX_SLOTS, e->value);
 				return FP_ECONFIG;
 			}
 			p->slots = (uint32_t)v;
@@ -53,7 +53,8 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 				continue;
 			if (fp__parse_size(e->value, &bytes) != 0 ||
 			    bytes == 0) {
-				ERR_AT(e->line, "pipeline.slot_size: expected "
+				ERR_AT(e->line,
+				       "pipeline.slot_size: expected "
 				       "auto or a size such as 16M, got '%s'",
 				       e->value);
 				return FP_ECONFIG;
@@ -61,8 +62,10 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 			p->slot_size = bytes;
 		} else if (strcmp(e->key, "depth") == 0) {
 			if (parse_count(e->value, FP_MAX_DEPTH, &v) != 0) {
-				ERR_AT(e->line, "pipeline.depth: expected 1..%d, "
-				       "got '%s'", FP_MAX_DEPTH, e->value);
+				ERR_AT(e->line,
+				       "pipeline.depth: expected 1..%d, "
+				       "got '%s'",
+				       FP_MAX_DEPTH, e->value);
 				return FP_ECONFIG;
 			}
 			p->depth = (uint32_t)v;
@@ -78,7 +81,8 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 			if (p->output_template == NULL)
 				return -ENOMEM;
 		} else {
-			ERR_AT(e->line, "pipeline.%s: unknown setting "
+			ERR_AT(e->line,
+			       "pipeline.%s: unknown setting "
 			       "(expected slots, slot_size, depth or output)",
 			       e->key);
 			return FP_ECONFIG;
@@ -87,8 +91,7 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 	return 0;
 }
 
-static const fp_config_entry *entry(const fp_config_section *s,
-				    const char *key)
+static const fp_config_entry *entry(const fp_config_section *s, const char *key)
 {
 	for (size_t i = 0; i < s->count; i++)
 		if (strcmp(s->entries[i].key, key) == 0)
@@ -104,8 +107,10 @@ static int load_plugin(fp_stage_spec *spec, const fp_config *config,
 	char why[512];
 	int rc;
 	if ((stage == NULL) == (plugin == NULL)) {
-		ERR_AT(s->line, "[%s]: expected exactly one of 'stage = NAME' "
-		       "or 'plugin = PATH'", s->name);
+		ERR_AT(s->line,
+		       "[%s]: expected exactly one of 'stage = NAME' "
+		       "or 'plugin = PATH'",
+		       s->name);
 		return FP_ECONFIG;
 	}
 	if (stage != NULL)
@@ -150,9 +155,10 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		if (strcmp(e->key, "workers") == 0) {
 			unsigned long v;
 			if (parse_count(e->value, FP_MAX_WORKERS, &v) != 0) {
-				ERR_AT(e->line, "%s.workers: expected 1..%d, "
-				       "got '%s'", s->name, FP_MAX_WORKERS,
-				       e->value);
+				ERR_AT(e->line,
+				       "%s.workers: expected 1..%d, "
+				       "got '%s'",
+				       s->name, FP_MAX_WORKERS, e->value);
 				return FP_ECONFIG;
 			}
 			spec->workers = (unsigned)v;
@@ -162,9 +168,10 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 			unsigned long v = 0;
 			if (strcmp(e->value, "0") != 0 &&
 			    parse_count(e->value, FP_MAX_RESTARTS, &v) != 0) {
-				ERR_AT(e->line, "%s.restarts: expected 0..%d, "
-				       "got '%s'", s->name, FP_MAX_RESTARTS,
-				       e->value);
+				ERR_AT(e->line,
+				       "%s.restarts: expected 0..%d, "
+				       "got '%s'",
+				       s->name, FP_MAX_RESTARTS, e->value);
 				return FP_ECONFIG;
 			}
 			spec->max_restarts = (unsigned)v;
@@ -186,33 +193,37 @@ static const char *kind_name(fp_stage_kind kind)
 				       : "filter";
 }
 
-static int check_order(const fp_pipeline *p, const fp_config *config,
-		       char *err, size_t err_size)
+static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
+		       size_t err_size)
 {
 	if (p->stage_count < 2) {
-		ERR_AT(1, "a pipeline needs a source and a sink section, "
-		       "found %zu stage section(s)", p->stage_count);
+		ERR_AT(1,
+		       "a pipeline needs a source and a sink section, "
+		       "found %zu stage section(s)",
+		       p->stage_count);
 		return FP_ECONFIG;
 	}
 	for (size_t i = 0; i < p->stage_count; i++) {
 		const fp_stage_spec *spec = &p->stages[i];
 		fp_stage_kind want = i == 0 ? FP_STAGE_SOURCE
-				     : i + 1 == p->stage_count ? FP_STAGE_SINK
-							       : FP_STAGE_FILTER;
+				     : i + 1 == p->stage_count
+					     ? FP_STAGE_SINK
+					     : FP_STAGE_FILTER;
 		fp_stage_kind kind = spec->plugin.desc->kind;
 		if (kind != want) {
-			ERR_AT(spec->line, "%s: stage %s is a %s, but this "
-			       "place in the pipeline needs a %s", spec->label,
-			       spec->plugin.desc->name, kind_name(kind),
-			       kind_name(want));
+			ERR_AT(spec->line,
+			       "%s: stage %s is a %s, but this "
+			       "place in the pipeline needs a %s",
+			       spec->label, spec->plugin.desc->name,
+			       kind_name(kind), kind_name(want));
 			return FP_ECONFIG;
 		}
 	}
 	return 0;
 }
 
-int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config,
-			     char *err, size_t err_size)
+int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
+			     size_t err_size)
 {
 	memset(p, 0, sizeof *p);
 	p->depth = FP_DEFAULT_DEPTH;

@@ -23,19 +23,19 @@ typedef struct fp_pipeline {
 	char *config_path;
 	fp_stage_spec *stages;
 	size_t stage_count;
-	uint32_t slots;     /* 0 = auto */
+	uint32_t slots;	    /* 0 = auto */
 	uint64_t slot_size; /* 0 = auto */
 	uint32_t depth;
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH 4
-#define FP_DEFAULT_OUTPUT "{stem}.png"
-#define FP_MAX_WORKERS 64
+#define FP_DEFAULT_DEPTH    4
+#define FP_DEFAULT_OUTPUT   "{stem}.png"
+#define FP_MAX_WORKERS	    64
 #define FP_DEFAULT_RESTARTS 5
-#define FP_MAX_RESTARTS 1000
-#define FP_MAX_SLOTS 4096
-#define FP_MAX_DEPTH 64
+#define FP_MAX_RESTARTS	    1000
+#define FP_MAX_SLOTS	    4096
+#define FP_MAX_DEPTH	    64
 
 /* Load every stage named in config and check the whole pipeline: stage
  * names, parameters, order of kinds, [pipeline] settings. On error returns

@@ -20,7 +20,8 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	memset(pool, 0, sizeof *pool);
 	pool->shmid = -1;
 	if (slot_count == 0 || slot_bytes == 0) {
-		snprintf(err, err_size, "pool needs at least one slot of at "
+		snprintf(err, err_size,
+			 "pool needs at least one slot of at "
 			 "least one byte");
 		return FP_ECONFIG;
 	}
@@ -30,8 +31,10 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 		page_round((size_t)slot_count * sizeof(fp_slot_header), page);
 	if (pixel_stride < slot_bytes ||
 	    pixel_stride > (SIZE_MAX - header_bytes) / slot_count) {
-		snprintf(err, err_size, "pool of %u slots of %zu bytes "
-			 "overflows the address space", slot_count, slot_bytes);
+		snprintf(err, err_size,
+			 "pool of %u slots of %zu bytes "
+			 "overflows the address space",
+			 slot_count, slot_bytes);
 		return FP_ECONFIG;
 	}
 	size_t total = header_bytes + pixel_stride * slot_count;
@@ -39,9 +42,10 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	int shmid = shmget(IPC_PRIVATE, total, IPC_CREAT | IPC_EXCL | 0600);
 	if (shmid < 0) {
 		int e = errno;
-		snprintf(err, err_size, "cannot create a shared-memory pool of "
-			 "%zu bytes (%u slots): %s%s", total, slot_count,
-			 strerror(e),
+		snprintf(err, err_size,
+			 "cannot create a shared-memory pool of "
+			 "%zu bytes (%u slots): %s%s",
+			 total, slot_count, strerror(e),
 			 e == EINVAL || e == ENOMEM || e == ENOSPC
 				 ? " (lower [pipeline] slots or slot_size, "
 				   "or raise kernel.shmmax/shmall)"
@@ -54,8 +58,10 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	 * when the last attached process goes, however it goes. */
 	shmctl(shmid, IPC_RMID, NULL);
 	if (base == (void *)-1) {
-		snprintf(err, err_size, "cannot attach the shared-memory pool: "
-			 "%s", strerror(attach_errno));
+		snprintf(err, err_size,
+			 "cannot attach the shared-memory pool: "
+			 "%s",
+			 strerror(attach_errno));
 		return -attach_errno;
 	}
 	pool->shmid = shmid;
@@ -83,5 +89,6 @@ fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot)
 
 uint8_t *fp__pool_pixels(const fp_pool *pool, uint32_t slot)
 {
-	return pool->base + pool->header_bytes + (size_t)slot * pool->pixel_stride;
+	return pool->base + pool->header_bytes +
+	       (size_t)slot * pool->pixel_stride;
 }

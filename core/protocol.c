@@ -17,8 +17,8 @@ const char *fp__msg_type_name(uint32_t type)
 					   : "garbage";
 }
 
-void fp__msg_reader_feed(fp_msg_reader *reader, const void *bytes,
-			 size_t len, fp_msg_fn on_msg, void *user)
+void fp__msg_reader_feed(fp_msg_reader *reader, const void *bytes, size_t len,
+			 fp_msg_fn on_msg, void *user)
 {
 	const unsigned char *p = bytes;
 	fp_msg msg;

@@ -55,8 +55,8 @@ typedef void (*fp_msg_fn)(void *user, const fp_msg *msg);
 
 /* Feed len bytes; on_msg is called once per complete record, in order. A
  * trailing partial record is kept for the next call. */
-void fp__msg_reader_feed(fp_msg_reader *reader, const void *bytes,
-			 size_t len, fp_msg_fn on_msg, void *user);
+void fp__msg_reader_feed(fp_msg_reader *reader, const void *bytes, size_t len,
+			 fp_msg_fn on_msg, void *user);
 
 /* Records waiting to be written to one peer, sent together. */
 typedef struct fp_outbox {

@@ -18,12 +18,12 @@ const char *fp__report_input_name(const fp_supervisor *sup,
 	return buf;
 }
 
-static int remember(fp_supervisor *sup, uint32_t input_index,
-		    const char *stage, const char *reason)
+static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
+		    const char *reason)
 {
 	if (sup->failure_count == sup->failure_capacity) {
-		size_t cap = sup->failure_capacity ? sup->failure_capacity * 2
-						   : 16;
+		size_t cap =
+			sup->failure_capacity ? sup->failure_capacity * 2 : 16;
 		fp_failure *f = realloc(sup->failures, cap * sizeof *f);
 		if (f == NULL)
 			return -ENOMEM;
@@ -51,7 +51,8 @@ void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 		fp__report_input_name(sup, input_index, buf, sizeof buf), stage,
 		reason);
 	if (remember(sup, input_index, stage, reason) != 0)
-		fprintf(stderr, "framepipe: out of memory recording failures\n");
+		fprintf(stderr,
+			"framepipe: out of memory recording failures\n");
 }
 
 /* Inputs the source never reached (interrupt, or a stage that died out):
@@ -76,8 +77,9 @@ static void report_not_started(fp_supervisor *sup)
 static void print_summary(const fp_supervisor *sup)
 {
 	uint64_t failed = sup->failure_count;
-	fprintf(stderr, "framepipe: %" PRIu64 " frames: %" PRIu64
-		" written, %" PRIu64 " failed",
+	fprintf(stderr,
+		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
+		" failed",
 		sup->ok + failed + sup->not_started, sup->ok, failed);
 	if (sup->not_started > 0)
 		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
@@ -91,11 +93,13 @@ static void print_summary(const fp_supervisor *sup)
 	for (size_t k = 0; k < sup->stage_count; k++) {
 		const fp_stage_run *st = &sup->stages[k];
 		double busy = (double)st->busy_us / 1e6;
-		double share = sup->wall_s > 0
-				       ? 100.0 * busy /
-						 (sup->wall_s * st->spec->workers)
-				       : 0.0;
-		fprintf(stderr, "  %-16s %-14s %7u %9" PRIu64 " %9.3f %9.3f %5.0f%%\n",
+		double share =
+			sup->wall_s > 0
+				? 100.0 * busy /
+					  (sup->wall_s * st->spec->workers)
+				: 0.0;
+		fprintf(stderr,
+			"  %-16s %-14s %7u %9" PRIu64 " %9.3f %9.3f %5.0f%%\n",
 			st->spec->label, st->spec->plugin.desc->name,
 			st->spec->workers, st->frames, busy,
 			st->frames ? busy * 1e3 / (double)st->frames : 0.0,
@@ -126,12 +130,14 @@ static void json_stages(FILE *f, const fp_supervisor *sup)
 		json_string(f, st->spec->label);
 		fputs(",\"stage\":", f);
 		json_string(f, st->spec->plugin.desc->name);
-		fprintf(f, ",\"workers\":%u,\"frames\":%" PRIu64
+		fprintf(f,
+			",\"workers\":%u,\"frames\":%" PRIu64
 			",\"busy_s\":%.6f,\"pids\":[",
 			st->spec->workers, st->frames,
 			(double)st->busy_us / 1e6);
 		for (unsigned i = 0; i < st->spec->workers; i++)
-			fprintf(f, "%s%d", i ? "," : "", (int)st->instances[i].pid);
+			fprintf(f, "%s%d", i ? "," : "",
+				(int)st->instances[i].pid);
 		fputs("]}", f);
 	}
 	fputs("]", f);
@@ -142,9 +148,11 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	FILE *f = fopen(path, "we");
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
-		",\"failed\":%zu", sup->ok + sup->failure_count + sup->not_started,
-		sup->ok, sup->failure_count);
+	fprintf(f,
+		"{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
+		",\"failed\":%zu",
+		sup->ok + sup->failure_count + sup->not_started, sup->ok,
+		sup->failure_count);
 	if (sup->not_started > 0)
 		fprintf(f, ",\"not_started\":%" PRIu64, sup->not_started);
 	fputs("},\"failures\":[", f);
@@ -162,7 +170,8 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	}
 	fputs("],", f);
 	json_stages(f, sup);
-	fprintf(f, ",\"pool\":{\"slots\":%u,\"slot_bytes\":%zu},"
+	fprintf(f,
+		",\"pool\":{\"slots\":%u,\"slot_bytes\":%zu},"
 		"\"wall_s\":%.6f}\n",
 		sup->pool.slot_count, sup->pool.slot_bytes, sup->wall_s);
 	return fclose(f) == 0 ? 0 : -errno;
@@ -178,7 +187,8 @@ int fp__report_finish(fp_supervisor *sup)
 	if (sup->options->stats_json != NULL) {
 		int rc = write_stats_json(sup, sup->options->stats_json);
 		if (rc != 0)
-			fprintf(stderr, "framepipe: %s: cannot write stats: %s\n",
+			fprintf(stderr,
+				"framepipe: %s: cannot write stats: %s\n",
 				sup->options->stats_json, strerror(-rc));
 	}
 	if (sup->runtime_error != 0 || sup->interrupted)

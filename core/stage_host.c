@@ -18,7 +18,7 @@
 #include "naming.h"
 #include "supervisor_state.h"
 
-#define HOST_FD 3
+#define HOST_FD	       3
 /* A frame that took longer than this is answered at once; quicker ones are
  * gathered and answered together at the end of the read batch. */
 #define FLUSH_AFTER_NS 50000
@@ -44,8 +44,8 @@ static void isolate(fp_supervisor *sup, fp_instance *inst, int fd)
 	if (getppid() != sup->pid)
 		_exit(FP_EXIT_RUNTIME);
 	char name[16];
-	snprintf(name, sizeof name, "fp:%s", inst->sup->stages[inst->stage]
-						    .spec->label);
+	snprintf(name, sizeof name, "fp:%s",
+		 inst->sup->stages[inst->stage].spec->label);
 	prctl(PR_SET_NAME, name);
 	/* Ctrl-C reaches the whole process group: the supervisor decides
 	 * how the run ends, so instances ignore it. */
@@ -124,9 +124,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 	frame_from_slot(h, slot, &in);
 	in.error[0] = '\0';
 	switch (h->desc->kind) {
-	case FP_STAGE_SOURCE:
-		pout = &in;
-		break;
+	case FP_STAGE_SOURCE: pout = &in; break;
 	case FP_STAGE_SINK:
 		pin = &in;
 		if (h->sup->options->output_dir != NULL &&

@@ -14,8 +14,8 @@
 
 #include "supervisor_state.h"
 
-#define STOP_GRACE_MS 10000
-#define AUTO_POOL_MAX ((uint64_t)1 << 30) /* auto slot count stays under */
+#define STOP_GRACE_MS	   10000
+#define AUTO_POOL_MAX	   ((uint64_t)1 << 30) /* auto slot count stays under */
 #define AUTO_SLOT_FALLBACK ((uint64_t)16 << 20)
 
 /* The largest frame the source will make, for slot_size = auto. */
@@ -28,7 +28,8 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 	uint64_t largest = 0, bytes = 0;
 	char err[256];
 	if (!(d->flags & FP_STAGE_READS_INPUTS)) {
-		if (d->frame_bound(src->config, NULL, &bytes, err, sizeof err) == 0)
+		if (d->frame_bound(src->config, NULL, &bytes, err,
+				   sizeof err) == 0)
 			largest = bytes;
 		return largest > 0 ? largest : AUTO_SLOT_FALLBACK;
 	}
@@ -36,7 +37,8 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 	 * message, and must not make the pool huge. */
 	for (size_t i = 0; i < sup->options->input_count; i++)
 		if (d->frame_bound(src->config, sup->options->inputs[i], &bytes,
-				   err, sizeof err) == 0 && bytes > largest)
+				   err, sizeof err) == 0 &&
+		    bytes > largest)
 			largest = bytes;
 	return largest > 0 ? largest : 4096;
 }
@@ -180,9 +182,10 @@ static void on_stop_timeout(uv_timer_t *handle)
 	fp_supervisor *sup = handle->data;
 	for (size_t i = 0; i < sup->instance_count; i++)
 		if (sup->instances[i].is_alive)
-			fp__dispatch_condemn(&sup->instances[i],
-					     "did not exit within %d ms of STOP",
-					     STOP_GRACE_MS);
+			fp__dispatch_condemn(
+				&sup->instances[i],
+				"did not exit within %d ms of STOP",
+				STOP_GRACE_MS);
 }
 
 static void after_events(fp_supervisor *sup)
@@ -195,8 +198,8 @@ static void after_events(fp_supervisor *sup)
 	bool was_stopping = sup->stopping;
 	fp__dispatch_pump(sup);
 	if (sup->stopping && !was_stopping)
-		uv_timer_start(&sup->stop_timer, on_stop_timeout,
-			       STOP_GRACE_MS, 0);
+		uv_timer_start(&sup->stop_timer, on_stop_timeout, STOP_GRACE_MS,
+			       0);
 }
 
 static void on_sigchld(uv_signal_t *handle, int signum)
@@ -223,8 +226,10 @@ static void on_interrupt(uv_signal_t *handle, int signum)
 		return;
 	}
 	sup->interrupted = true;
-	fprintf(stderr, "framepipe: %s: finishing frames in flight, taking no "
-		"new input (again to abandon them)\n", strsignal(signum));
+	fprintf(stderr,
+		"framepipe: %s: finishing frames in flight, taking no "
+		"new input (again to abandon them)\n",
+		strsignal(signum));
 	after_events(sup);
 }
 
@@ -369,10 +374,10 @@ static int prepare(fp_supervisor *sup)
 			return FP_ECONFIG;
 		}
 	}
-	sup->expected = src->frame_count != NULL
-				? src->frame_count(p->stages[0].config,
-						   o->input_count)
-				: -1;
+	sup->expected =
+		src->frame_count != NULL
+			? src->frame_count(p->stages[0].config, o->input_count)
+			: -1;
 	int rc = setup_stages(sup);
 	if (rc == 0)
 		rc = setup_pool(sup);

@@ -11,14 +11,14 @@
 typedef struct fp_run_options {
 	const char *const *inputs; /* borrowed, already expanded to files */
 	size_t input_count;
-	const char *output_dir;    /* borrowed; created if missing; may be NULL */
-	const char *stats_json;    /* path or NULL */
-	bool quiet;                /* no summary */
+	const char *output_dir; /* borrowed; created if missing; may be NULL */
+	const char *stats_json; /* path or NULL */
+	bool quiet;		/* no summary */
 } fp_run_options;
 
 /* Exit codes, as the program returns them. */
 enum fp_exit {
-	FP_EXIT_OK = 0,      /* every frame written */
+	FP_EXIT_OK = 0,	     /* every frame written */
 	FP_EXIT_FAILED = 1,  /* some frames failed, each listed */
 	FP_EXIT_USAGE = 2,   /* usage or config error */
 	FP_EXIT_RUNTIME = 3, /* the run itself failed */

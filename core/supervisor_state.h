@@ -19,19 +19,19 @@ typedef struct fp_supervisor fp_supervisor;
 
 typedef struct fp_instance {
 	fp_supervisor *sup;
-	size_t stage;   /* index into sup->stages */
+	size_t stage;	/* index into sup->stages */
 	unsigned index; /* 0 .. workers-1 within its stage */
-	int32_t id;     /* ledger owner id: index into sup->instances */
+	int32_t id;	/* ledger owner id: index into sup->instances */
 	pid_t pid;
-	int fd;         /* supervisor's end until the channel takes it */
+	int fd;		/* supervisor's end until the channel takes it */
 	fp_channel *ch; /* this incarnation's; freed when its handle closes */
 	uint32_t inflight; /* frames handed over and not yet answered */
 	/* Their input slots in the order handed over: an instance answers in
 	 * that order, so held[held_head] is the frame it is working on. */
 	uint32_t held[FP_MAX_DEPTH];
 	uint32_t held_head;
-	bool is_ready;     /* said HELLO */
-	bool is_alive;     /* not yet reaped */
+	bool is_ready;	     /* said HELLO */
+	bool is_alive;	     /* not yet reaped */
 	char condemned[200]; /* why the supervisor killed it, if it did */
 	uint64_t frames;
 	uint64_t busy_us;
@@ -39,10 +39,10 @@ typedef struct fp_instance {
 
 typedef struct fp_stage_run {
 	const fp_stage_spec *spec;
-	unsigned restarts;      /* instances restarted so far */
+	unsigned restarts;	/* instances restarted so far */
 	fp_instance *instances; /* workers of them, within sup->instances */
-	unsigned live;          /* instances not yet dead */
-	uint32_t *queue;        /* slots waiting to enter this stage (FIFO) */
+	unsigned live;		/* instances not yet dead */
+	uint32_t *queue;	/* slots waiting to enter this stage (FIFO) */
 	uint32_t queue_head;
 	uint32_t queue_len;
 	uint64_t frames;
@@ -68,11 +68,11 @@ struct fp_supervisor {
 
 	fp_pool pool;
 	fp_ledger ledger;
-	uint32_t *slot_input;  /* input index of the frame in each slot */
+	uint32_t *slot_input;	/* input index of the frame in each slot */
 	uint8_t *slot_attempts; /* times the frame in it killed an instance
 				   at its current stage */
-	bool *slot_is_grant;   /* slot was granted as an output slot */
-	uint32_t reserve;      /* free slots sources may not take */
+	bool *slot_is_grant;	/* slot was granted as an output slot */
+	uint32_t reserve;	/* free slots sources may not take */
 
 	fp_stage_run *stages;
 	size_t stage_count;
@@ -84,7 +84,7 @@ struct fp_supervisor {
 	int64_t expected; /* frames the source will make, -1 unknown */
 	bool source_done;
 	bool interrupted;
-	bool stopping;    /* STOP sent */
+	bool stopping; /* STOP sent */
 	uint64_t ok;
 	uint64_t not_started; /* inputs the source never reached */
 
@@ -110,8 +110,7 @@ void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
 void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 			const char *stage, const char *reason);
 const char *fp__report_input_name(const fp_supervisor *sup,
-				  uint32_t input_index, char *buf,
-				  size_t size);
+				  uint32_t input_index, char *buf, size_t size);
 /* After the loop: account for inputs never started, print the summary,
  * write --stats-json; returns the exit code. */
 int fp__report_finish(fp_supervisor *sup);

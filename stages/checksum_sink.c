@@ -64,12 +64,15 @@ static int checksum_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	const checksum_state *s = state;
 	char line[128];
-	int n = snprintf(line, sizeof line, "%" PRIu32 " %016" PRIx64 " %ux%u %s\n",
+	int n = snprintf(line, sizeof line,
+			 "%" PRIu32 " %016" PRIx64 " %ux%u %s\n",
 			 in->input_index, hash_pixels(in), in->width,
 			 in->height, fp_format_name(in->format));
 	if (write(s->fd, line, (size_t)n) != n)
-		return fp_frame_fail(in, FP_EIO, "cannot append to the "
-				     "checksum file: %s", strerror(errno));
+		return fp_frame_fail(in, FP_EIO,
+				     "cannot append to the "
+				     "checksum file: %s",
+				     strerror(errno));
 	return 0;
 }
 

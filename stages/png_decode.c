@@ -36,7 +36,7 @@
 #include "framepipe/stage.h"
 
 #define PNG_MAX_DIM 2147483647u /* the PNG specification's 2^31 - 1 */
-#define HEADER_SIZE 33          /* signature + IHDR chunk */
+#define HEADER_SIZE 33		/* signature + IHDR chunk */
 
 enum out_choice { OUT_KEEP, OUT_RGBA, OUT_RGB, OUT_GRAY };
 
@@ -64,15 +64,14 @@ struct reader {
 	uint8_t head[HEADER_SIZE]; /* bytes already read, replayed to libpng */
 	size_t head_len;
 	uint64_t offset; /* bytes handed to libpng so far */
-	int code;        /* error code for the next png_error() */
+	int code;	 /* error code for the next png_error() */
 };
 
-static const uint8_t png_signature[8] = { 137, 80, 78, 71, 13, 10, 26, 10 };
+static const uint8_t png_signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
 
-static int set_error(char *err, size_t err_size, int code, const char *fmt,
-		     ...) __attribute__((format(printf, 4, 5)));
-static int set_error(char *err, size_t err_size, int code, const char *fmt,
-		     ...)
+static int set_error(char *err, size_t err_size, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int set_error(char *err, size_t err_size, int code, const char *fmt, ...)
 {
 	if (err != NULL && err_size > 0) {
 		va_list ap;
@@ -99,8 +98,7 @@ static int last_errno(void)
 /* ---- signature and IHDR, by hand ----------------------------------------- */
 
 /* Open path for reading; -errno with the reason on failure. */
-static int open_input(const char *path, FILE **file, char *err,
-		      size_t err_size)
+static int open_input(const char *path, FILE **file, char *err, size_t err_size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -137,7 +135,8 @@ static int read_head(FILE *file, uint8_t *buf, size_t *len, char *err,
 static bool depth_is_valid(unsigned color, unsigned depth)
 {
 	switch (color) {
-	case 0: return depth == 1 || depth == 2 || depth == 4 || depth == 8 ||
+	case 0:
+		return depth == 1 || depth == 2 || depth == 4 || depth == 8 ||
 		       depth == 16;
 	case 3: return depth == 1 || depth == 2 || depth == 4 || depth == 8;
 	case 2:
@@ -162,21 +161,24 @@ static int check_ihdr_fields(const struct png_header *h, const uint8_t *d,
 				 h->height);
 	if (h->color > 6 || h->color == 1 || h->color == 5)
 		return set_error(err, err_size, FP_ECORRUPT,
-				 "IHDR: colour type %u is invalid (expected 0, 2, 3, 4 or 6)",
+				 "IHDR: colour type %u is invalid (expected 0, "
+				 "2, 3, 4 or 6)",
 				 h->color);
 	if (!depth_is_valid(h->color, h->depth))
-		return set_error(err, err_size, FP_ECORRUPT,
-				 "IHDR: bit depth %u is invalid for colour type %u",
-				 h->depth, h->color);
+		return set_error(
+			err, err_size, FP_ECORRUPT,
+			"IHDR: bit depth %u is invalid for colour type %u",
+			h->depth, h->color);
 	if (d[10] != 0 || d[11] != 0)
 		return set_error(err, err_size, FP_ECORRUPT,
 				 "IHDR: unknown %s method %u (expected 0)",
 				 d[10] != 0 ? "compression" : "filter",
 				 d[10] != 0 ? d[10] : d[11]);
 	if (h->interlace > 1)
-		return set_error(err, err_size, FP_ECORRUPT,
-				 "IHDR: unknown interlace method %u (expected 0 or 1)",
-				 h->interlace);
+		return set_error(
+			err, err_size, FP_ECORRUPT,
+			"IHDR: unknown interlace method %u (expected 0 or 1)",
+			h->interlace);
 	return 0;
 }
 
@@ -190,9 +192,10 @@ static int parse_header(const uint8_t *buf, size_t len, struct png_header *h,
 		return set_error(err, err_size, FP_ECORRUPT,
 				 "not a PNG file (bad signature)");
 	if (len < HEADER_SIZE)
-		return set_error(err, err_size, FP_ECORRUPT,
-				 "truncated: file ends after %zu bytes, in the %s",
-				 len, len < 8 ? "signature" : "IHDR chunk");
+		return set_error(
+			err, err_size, FP_ECORRUPT,
+			"truncated: file ends after %zu bytes, in the %s", len,
+			len < 8 ? "signature" : "IHDR chunk");
 	if (load_be32(buf + 8) != 13 || memcmp(buf + 12, "IHDR", 4) != 0)
 		return set_error(err, err_size, FP_ECORRUPT,
 				 "first chunk is not a 13-byte IHDR");
@@ -235,7 +238,9 @@ static int check_limits(const struct png_decode_config *cfg,
 	for (int i = 0; i < n && used < sizeof(list); i++) {
 		int len = snprintf(list + used, sizeof(list) - used,
 				   "%spng_decode.%s=%" PRId64,
-				   i == 0 ? "" : i == n - 1 ? " and " : ", ",
+				   i == 0	? ""
+				   : i == n - 1 ? " and "
+						: ", ",
 				   names[i], limits[i]);
 		used += len > 0 ? (size_t)len : 0;
 	}
@@ -291,8 +296,8 @@ static unsigned out_channels(int format, unsigned color, bool trns)
 
 static fp_format format_of_channels(unsigned channels)
 {
-	static const fp_format formats[] = { FP_FORMAT_G8, FP_FORMAT_GA8,
-					     FP_FORMAT_RGB8, FP_FORMAT_RGBA8 };
+	static const fp_format formats[] = {FP_FORMAT_G8, FP_FORMAT_GA8,
+					    FP_FORMAT_RGB8, FP_FORMAT_RGBA8};
 	return formats[channels - 1];
 }
 
@@ -305,13 +310,12 @@ static int check_fit(fp_frame *out, uint32_t width, uint32_t height,
 
 	if (stride <= UINT32_MAX && need <= out->capacity)
 		return 0;
-	return fp_frame_fail(out, FP_ENOFIT,
-			     "decoded %" PRIu32 "x%" PRIu32
-			     " %s needs %" PRIu64
-			     " bytes, pool slot holds %zu (raise [pipeline] slot_size)",
-			     width, height,
-			     fp_format_name(format_of_channels(channels)), need,
-			     out->capacity);
+	return fp_frame_fail(
+		out, FP_ENOFIT,
+		"decoded %" PRIu32 "x%" PRIu32 " %s needs %" PRIu64
+		" bytes, pool slot holds %zu (raise [pipeline] slot_size)",
+		width, height, fp_format_name(format_of_channels(channels)),
+		need, out->capacity);
 }
 
 /* Ask libpng for the configured output format; returns its channels. */
@@ -367,8 +371,8 @@ static void fail_truncated(png_structp png, struct reader *rd, size_t got)
 {
 	png_uint_32 type = png_get_io_chunk_type(png);
 	unsigned loc = png_get_io_state(png) & PNG_IO_MASK_LOC;
-	char name[5] = { (char)(type >> 24), (char)(type >> 16),
-			 (char)(type >> 8), (char)type, 0 };
+	char name[5] = {(char)(type >> 24), (char)(type >> 16),
+			(char)(type >> 8), (char)type, 0};
 	char msg[160];
 
 	if (loc == PNG_IO_CHUNK_HDR)
@@ -492,8 +496,8 @@ static int png_decode_init(void **state, const void *config,
 static int png_decode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const struct png_decode_config *cfg = state;
-	struct reader rd = { .out = out, .code = FP_ECORRUPT };
-	struct png_header h = { 0 };
+	struct reader rd = {.out = out, .code = FP_ECORRUPT};
+	struct png_header h = {0};
 	unsigned min_channels;
 	int ret;
 
@@ -517,8 +521,8 @@ static int png_decode_frame_bound(const void *config, const char *input_path,
 				  uint64_t *bytes, char *err, size_t err_size)
 {
 	const struct png_decode_config *cfg = config;
-	struct reader rd = { .code = FP_ECORRUPT };
-	struct png_header h = { 0 };
+	struct reader rd = {.code = FP_ECORRUPT};
+	struct png_header h = {0};
 	uint64_t channels, pixels;
 	int ret;
 
@@ -547,9 +551,9 @@ static int64_t png_decode_frame_count(const void *config, size_t input_count)
 }
 
 static const fp_param png_decode_params[] = {
-	FP_PARAM_CHOICE_(struct png_decode_config, format, "keep",
-			 "keep|rgba|rgb|gray",
-			 "output format: keep the file's channels (8-bit), or convert"),
+	FP_PARAM_CHOICE_(
+		struct png_decode_config, format, "keep", "keep|rgba|rgb|gray",
+		"output format: keep the file's channels (8-bit), or convert"),
 	FP_PARAM_INT_(struct png_decode_config, max_width, "65535", 1,
 		      2147483647.0, "refuse images wider than this"),
 	FP_PARAM_INT_(struct png_decode_config, max_height, "65535", 1,

@@ -33,11 +33,14 @@ struct png_encode_config {
 
 static const int filter_masks[] = {
 	PNG_ALL_FILTERS, PNG_FILTER_NONE, PNG_FILTER_SUB,
-	PNG_FILTER_UP,   PNG_FILTER_AVG,  PNG_FILTER_PAETH,
+	PNG_FILTER_UP,	 PNG_FILTER_AVG,  PNG_FILTER_PAETH,
 };
 
 static const int strategies[] = {
-	Z_DEFAULT_STRATEGY, Z_FILTERED, Z_RLE, Z_HUFFMAN_ONLY,
+	Z_DEFAULT_STRATEGY,
+	Z_FILTERED,
+	Z_RLE,
+	Z_HUFFMAN_ONLY,
 };
 
 /* The instance's state: its parameters and the mode for new files. */
@@ -74,10 +77,12 @@ static int check_frame(fp_frame *in)
 
 	if (in->output_path == NULL || in->output_path[0] == '\0')
 		return fp_frame_fail(in, FP_ECONFIG,
-				     "no output path (png_encode writes files: give the run an output folder)");
+				     "no output path (png_encode writes files: "
+				     "give the run an output folder)");
 	if (color_type_of(in->format) < 0)
 		return fp_frame_fail(in, FP_EFORMAT,
-				     "cannot encode format %d (expected G8, GA8, RGB8 or RGBA8)",
+				     "cannot encode format %d (expected G8, "
+				     "GA8, RGB8 or RGBA8)",
 				     (int)in->format);
 	if (in->width == 0 || in->height == 0 || in->width > PNG_MAX_DIM ||
 	    in->height > PNG_MAX_DIM)
@@ -87,19 +92,19 @@ static int check_frame(fp_frame *in)
 				     in->width, in->height);
 	row = (uint64_t)in->width * fp_format_channels(in->format);
 	if (in->stride < row)
-		return fp_frame_fail(in, FP_EGEOMETRY,
-				     "stride %" PRIu32 " is shorter than a row of %" PRIu32
-				     " %s pixels (%" PRIu64 " bytes)",
-				     in->stride, in->width,
-				     fp_format_name(in->format), row);
+		return fp_frame_fail(
+			in, FP_EGEOMETRY,
+			"stride %" PRIu32 " is shorter than a row of %" PRIu32
+			" %s pixels (%" PRIu64 " bytes)",
+			in->stride, in->width, fp_format_name(in->format), row);
 	need = (uint64_t)in->stride * (in->height - 1) + row;
 	if (in->pixels == NULL || need > in->capacity)
-		return fp_frame_fail(in, FP_EGEOMETRY,
-				     "%" PRIu32 "x%" PRIu32 " %s frame with stride %" PRIu32
-				     " needs %" PRIu64 " bytes, its slot holds %zu",
-				     in->width, in->height,
-				     fp_format_name(in->format), in->stride,
-				     need, in->capacity);
+		return fp_frame_fail(
+			in, FP_EGEOMETRY,
+			"%" PRIu32 "x%" PRIu32 " %s frame with stride %" PRIu32
+			" needs %" PRIu64 " bytes, its slot holds %zu",
+			in->width, in->height, fp_format_name(in->format),
+			in->stride, need, in->capacity);
 	return 0;
 }
 
@@ -121,8 +126,8 @@ static char *temp_template(const char *path)
 	tmpl = malloc((size_t)len + 1);
 	if (tmpl != NULL)
 		(void)snprintf(tmpl, (size_t)len + 1,
-			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
-			       name, (long)getpid());
+			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path, name,
+			       (long)getpid());
 	return tmpl;
 }
 
@@ -135,8 +140,7 @@ static int last_errno(void)
 
 /* Create the temporary file for in->output_path, opened for writing, and
  * set *tmp_path to its name (free it). On failure NULL, *code and a message. */
-static FILE *temp_create(fp_frame *in, mode_t mode, char **tmp_path,
-			 int *code)
+static FILE *temp_create(fp_frame *in, mode_t mode, char **tmp_path, int *code)
 {
 	char *path = temp_template(in->output_path);
 	FILE *file;
@@ -149,9 +153,9 @@ static FILE *temp_create(fp_frame *in, mode_t mode, char **tmp_path,
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		e = last_errno();
-		*code = fp_frame_fail(in, -e,
-				      "cannot create a temporary file next to %s: %s",
-				      in->output_path, strerror(e));
+		*code = fp_frame_fail(
+			in, -e, "cannot create a temporary file next to %s: %s",
+			in->output_path, strerror(e));
 		goto err_free;
 	}
 	if (fchmod(fd, mode) < 0 || (file = fdopen(fd, "wb")) == NULL) {
@@ -195,7 +199,7 @@ static void on_png_write(png_structp png, png_bytep data, size_t len)
 		int e = last_errno();
 		wr->code = -e;
 		(void)snprintf(wr->msg, sizeof(wr->msg), "cannot write %s: %s",
-			 wr->in->output_path, strerror(e));
+			       wr->in->output_path, strerror(e));
 		png_error(png, wr->msg);
 	}
 }
@@ -278,7 +282,7 @@ static void png_encode_fini(void *state)
 static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const struct encoder *enc = state;
-	struct writer wr = { .in = in, .code = FP_EIO };
+	struct writer wr = {.in = in, .code = FP_EIO};
 	char *tmp_path;
 	int ret, e;
 
@@ -297,9 +301,9 @@ static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
 	}
 	if (ret == 0 && rename(tmp_path, in->output_path) != 0) {
 		e = last_errno();
-		ret = fp_frame_fail(in, -e,
-				    "cannot rename the temporary file to %s: %s",
-				    in->output_path, strerror(e));
+		ret = fp_frame_fail(
+			in, -e, "cannot rename the temporary file to %s: %s",
+			in->output_path, strerror(e));
 	}
 	if (ret < 0)
 		(void)unlink(tmp_path);
@@ -308,8 +312,9 @@ static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
 }
 
 static const fp_param png_encode_params[] = {
-	FP_PARAM_INT_(struct png_encode_config, level, "6", 0, 9,
-		      "zlib compression level: 0 none, 1 fastest .. 9 smallest"),
+	FP_PARAM_INT_(
+		struct png_encode_config, level, "6", 0, 9,
+		"zlib compression level: 0 none, 1 fastest .. 9 smallest"),
 	FP_PARAM_CHOICE_(struct png_encode_config, filter, "all",
 			 "all|none|sub|up|avg|paeth",
 			 "row filter: all lets libpng choose per row"),

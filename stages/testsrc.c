@@ -12,7 +12,7 @@ typedef struct testsrc_config {
 	int pattern; /* index into PATTERNS */
 } testsrc_config;
 
-#define FORMATS "g8|ga8|rgb8|rgba8"
+#define FORMATS	 "g8|ga8|rgb8|rgba8"
 #define PATTERNS "gradient|noise|none"
 enum { PATTERN_GRADIENT, PATTERN_NOISE, PATTERN_NONE };
 

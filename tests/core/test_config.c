@@ -27,7 +27,8 @@ static void test_sections_in_file_order(void **state)
 			   "[blur]\n"
 			   "stage = passthrough ; inline comment\n"
 			   "workers = 2\n";
-	assert_int_equal(fp__config_parse_string(&c, "t.ini", text, err, sizeof err), 0);
+	assert_int_equal(
+		fp__config_parse_string(&c, "t.ini", text, err, sizeof err), 0);
 	assert_int_equal(c.count, 3);
 	assert_string_equal(c.sections[0].name, "pipeline");
 	assert_string_equal(c.sections[1].name, "decode");
@@ -43,25 +44,30 @@ static void expect_parse_error(const char *text, const char *message)
 {
 	fp_config c;
 	char err[512] = "";
-	assert_int_not_equal(fp__config_parse_string(&c, "bad.ini", text, err, sizeof err), 0);
+	assert_int_not_equal(
+		fp__config_parse_string(&c, "bad.ini", text, err, sizeof err),
+		0);
 	assert_string_equal(err, message);
 }
 
 static void test_syntax_errors_name_the_line(void **state)
 {
 	(void)state;
-	expect_parse_error("[a]\nstage = x\nno equals sign here\n",
-			   "bad.ini:3: syntax error: expected [section] or key = value");
+	expect_parse_error(
+		"[a]\nstage = x\nno equals sign here\n",
+		"bad.ini:3: syntax error: expected [section] or key = value");
 	expect_parse_error("[a]\nstage = x\nstage = y\n",
 			   "bad.ini:3: 'stage' is set twice in [a]");
-	expect_parse_error("x = 1\n", "bad.ini:1: 'x' is outside any [section]");
+	expect_parse_error("x = 1\n",
+			   "bad.ini:1: 'x' is outside any [section]");
 	expect_parse_error("[a]\nk=1\n[b]\nk=2\n[a]\nj=3\n",
 			   "bad.ini:6: section [a] appears twice");
 	char long_line[400];
 	memset(long_line, 'x', sizeof long_line);
 	memcpy(long_line, "[a]\nk=", 6);
 	long_line[sizeof long_line - 1] = '\0';
-	expect_parse_error(long_line, "bad.ini:2: line longer than 197 characters");
+	expect_parse_error(long_line,
+			   "bad.ini:2: line longer than 197 characters");
 }
 
 static void test_missing_file(void **state)
@@ -69,8 +75,11 @@ static void test_missing_file(void **state)
 	(void)state;
 	fp_config c;
 	char err[512];
-	assert_int_equal(fp__config_load(&c, "/nonexistent/x.ini", err, sizeof err), -ENOENT);
-	assert_string_equal(err, "/nonexistent/x.ini: cannot read config: No such file or directory");
+	assert_int_equal(
+		fp__config_load(&c, "/nonexistent/x.ini", err, sizeof err),
+		-ENOENT);
+	assert_string_equal(err, "/nonexistent/x.ini: cannot read config: No "
+				 "such file or directory");
 }
 
 static void expect_pipeline_error(const char *text, const char *message)
@@ -78,8 +87,10 @@ static void expect_pipeline_error(const char *text, const char *message)
 	fp_config c;
 	fp_pipeline p;
 	char err[1024] = "";
-	assert_int_equal(fp__config_parse_string(&c, "p.ini", text, err, sizeof err), 0);
-	assert_int_not_equal(fp__pipeline_from_config(&p, &c, err, sizeof err), 0);
+	assert_int_equal(
+		fp__config_parse_string(&c, "p.ini", text, err, sizeof err), 0);
+	assert_int_not_equal(fp__pipeline_from_config(&p, &c, err, sizeof err),
+			     0);
 	if (strstr(err, message) == NULL)
 		fail_msg("expected '%s' in '%s'", message, err);
 	fp__config_release(&c);
@@ -88,25 +99,37 @@ static void expect_pipeline_error(const char *text, const char *message)
 static void test_pipeline_errors(void **state)
 {
 	(void)state;
-	expect_pipeline_error("[s]\nstage = testsrc\ncount = -1\n[k]\nstage = null_sink\n",
-			      "p.ini:3: s.count: expected 0..1000000000000, got '-1'");
-	expect_pipeline_error("[s]\nstage = testsrc\ncolour = red\n[k]\nstage = null_sink\n",
-			      "p.ini:3: s.colour: no such parameter of stage testsrc");
+	expect_pipeline_error(
+		"[s]\nstage = testsrc\ncount = -1\n[k]\nstage = null_sink\n",
+		"p.ini:3: s.count: expected 0..1000000000000, got '-1'");
+	expect_pipeline_error(
+		"[s]\nstage = testsrc\ncolour = red\n[k]\nstage = null_sink\n",
+		"p.ini:3: s.colour: no such parameter of stage testsrc");
 	expect_pipeline_error("[s]\nstage = tstsrc\n[k]\nstage = null_sink\n",
 			      "p.ini:2: s: no stage named 'tstsrc'");
-	expect_pipeline_error("[s]\nstage = testsrc\n[k]\nstage = passthrough\n",
-			      "p.ini:4: k: stage passthrough is a filter, but this place in the pipeline needs a sink");
-	expect_pipeline_error("[s]\nstage = testsrc\nworkers = 0\n[k]\nstage = null_sink\n",
-			      "p.ini:3: s.workers: expected 1..64, got '0'");
-	expect_pipeline_error("[pipeline]\nslot_size = lots\n[s]\nstage = testsrc\n[k]\nstage = null_sink\n",
-			      "p.ini:2: pipeline.slot_size: expected auto or a size such as 16M, got 'lots'");
-	expect_pipeline_error("[pipeline]\noutput = ../{stem}.png\n[s]\nstage = testsrc\n[k]\nstage = null_sink\n",
-			      "p.ini:2: pipeline.output: expected a file name without '/'");
-	expect_pipeline_error("[pipeline]\nthreads = 4\n[s]\nstage = testsrc\n[k]\nstage = null_sink\n",
+	expect_pipeline_error(
+		"[s]\nstage = testsrc\n[k]\nstage = passthrough\n",
+		"p.ini:4: k: stage passthrough is a filter, but this place in "
+		"the pipeline needs a sink");
+	expect_pipeline_error(
+		"[s]\nstage = testsrc\nworkers = 0\n[k]\nstage = null_sink\n",
+		"p.ini:3: s.workers: expected 1..64, got '0'");
+	expect_pipeline_error("[pipeline]\nslot_size = lots\n[s]\nstage = "
+			      "testsrc\n[k]\nstage = null_sink\n",
+			      "p.ini:2: pipeline.slot_size: expected auto or a "
+			      "size such as 16M, got 'lots'");
+	expect_pipeline_error(
+		"[pipeline]\noutput = ../{stem}.png\n[s]\nstage = "
+		"testsrc\n[k]\nstage = null_sink\n",
+		"p.ini:2: pipeline.output: expected a file name without '/'");
+	expect_pipeline_error("[pipeline]\nthreads = 4\n[s]\nstage = "
+			      "testsrc\n[k]\nstage = null_sink\n",
 			      "p.ini:2: pipeline.threads: unknown setting");
-	expect_pipeline_error("[s]\nstage = testsrc\n", "a pipeline needs a source and a sink");
+	expect_pipeline_error("[s]\nstage = testsrc\n",
+			      "a pipeline needs a source and a sink");
 	expect_pipeline_error("[s]\nworkers = 2\n[k]\nstage = null_sink\n",
-			      "p.ini:2: [s]: expected exactly one of 'stage = NAME' or 'plugin = PATH'");
+			      "p.ini:2: [s]: expected exactly one of 'stage = "
+			      "NAME' or 'plugin = PATH'");
 }
 
 static void test_pipeline_ok(void **state)
@@ -120,7 +143,8 @@ static void test_pipeline_ok(void **state)
 			   "[s]\nstage = testsrc\ncount = 5\n"
 			   "[f]\nstage = passthrough\nworkers = 3\n"
 			   "[k]\nstage = null_sink\n";
-	assert_int_equal(fp__config_parse_string(&c, "p.ini", text, err, sizeof err), 0);
+	assert_int_equal(
+		fp__config_parse_string(&c, "p.ini", text, err, sizeof err), 0);
 	assert_int_equal(fp__pipeline_from_config(&p, &c, err, sizeof err), 0);
 	assert_int_equal(p.stage_count, 3);
 	assert_int_equal(p.slots, 6);
@@ -137,20 +161,33 @@ static void test_output_names(void **state)
 {
 	(void)state;
 	char buf[256], err[256];
-	assert_int_equal(fp__output_path("out", "{stem}.png", "in/a.b.png", 3, buf, sizeof buf), 0);
+	assert_int_equal(fp__output_path("out", "{stem}.png", "in/a.b.png", 3,
+					 buf, sizeof buf),
+			 0);
 	assert_string_equal(buf, "out/a.b.png");
-	assert_int_equal(fp__output_path("out", "{stem}_{index}.{ext}", "x/photo.PNG", 12, buf, sizeof buf), 0);
+	assert_int_equal(fp__output_path("out", "{stem}_{index}.{ext}",
+					 "x/photo.PNG", 12, buf, sizeof buf),
+			 0);
 	assert_string_equal(buf, "out/photo_12.PNG");
-	assert_int_equal(fp__output_path("out", "{name}", ".hidden", 0, buf, sizeof buf), 0);
+	assert_int_equal(
+		fp__output_path("out", "{name}", ".hidden", 0, buf, sizeof buf),
+		0);
 	assert_string_equal(buf, "out/.hidden");
-	assert_int_equal(fp__output_path("out", "{stem}.png", NULL, 7, buf, sizeof buf), 0);
+	assert_int_equal(
+		fp__output_path("out", "{stem}.png", NULL, 7, buf, sizeof buf),
+		0);
 	assert_string_equal(buf, "out/frame_000007.png");
 	/* Nothing can climb out of the output folder. */
-	assert_int_not_equal(fp__output_path("out", "{ext}", "x/..", 0, buf, sizeof buf), 0);
-	assert_int_not_equal(fp__output_template_check("a/{stem}", err, sizeof err), 0);
-	assert_int_not_equal(fp__output_template_check("..", err, sizeof err), 0);
-	assert_int_not_equal(fp__output_template_check("{colour}.png", err, sizeof err), 0);
-	assert_string_equal(err, "expected placeholders {stem}, {name}, {ext} or {index}, got '{colour}.png'");
+	assert_int_not_equal(
+		fp__output_path("out", "{ext}", "x/..", 0, buf, sizeof buf), 0);
+	assert_int_not_equal(
+		fp__output_template_check("a/{stem}", err, sizeof err), 0);
+	assert_int_not_equal(fp__output_template_check("..", err, sizeof err),
+			     0);
+	assert_int_not_equal(
+		fp__output_template_check("{colour}.png", err, sizeof err), 0);
+	assert_string_equal(err, "expected placeholders {stem}, {name}, {ext} "
+				 "or {index}, got '{colour}.png'");
 }
 
 int main(void)

@@ -39,16 +39,20 @@ static void test_wrong_owner_changes_nothing(void **state)
 	uint32_t s;
 	assert_int_equal(fp__ledger_take(&l, 1, &s), 0);
 	/* Releasing a slot someone else owns, a free slot, a forged index. */
-	assert_int_equal(fp__ledger_move(&l, s, 2, FP_OWNER_FREE), FP_EPROTOCOL);
-	assert_int_equal(fp__ledger_move(&l, 3, 1, FP_OWNER_FREE), FP_EPROTOCOL);
-	assert_int_equal(fp__ledger_move(&l, 4, 1, FP_OWNER_FREE), FP_EPROTOCOL);
+	assert_int_equal(fp__ledger_move(&l, s, 2, FP_OWNER_FREE),
+			 FP_EPROTOCOL);
+	assert_int_equal(fp__ledger_move(&l, 3, 1, FP_OWNER_FREE),
+			 FP_EPROTOCOL);
+	assert_int_equal(fp__ledger_move(&l, 4, 1, FP_OWNER_FREE),
+			 FP_EPROTOCOL);
 	assert_int_equal(fp__ledger_move(&l, UINT32_MAX, 1, FP_OWNER_FREE),
 			 FP_EPROTOCOL);
 	assert_true(fp__ledger_is_owner(&l, s, 1));
 	assert_int_equal(l.free_count, 3);
 	/* Double release: the second one is refused. */
 	assert_int_equal(fp__ledger_move(&l, s, 1, FP_OWNER_FREE), 0);
-	assert_int_equal(fp__ledger_move(&l, s, 1, FP_OWNER_FREE), FP_EPROTOCOL);
+	assert_int_equal(fp__ledger_move(&l, s, 1, FP_OWNER_FREE),
+			 FP_EPROTOCOL);
 	assert_int_equal(l.free_count, 4);
 	fp__ledger_release(&l);
 }
@@ -67,8 +71,10 @@ static void test_reclaim_after_death(void **state)
 	assert_int_equal(fp__ledger_count_owned(&l, FP_OWNER_SUPERVISOR), 3);
 	assert_int_equal(fp__ledger_count_owned(&l, 6), 3);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(fp__ledger_move(&l, got[i], FP_OWNER_SUPERVISOR,
-						 FP_OWNER_FREE), 0);
+		assert_int_equal(fp__ledger_move(&l, got[i],
+						 FP_OWNER_SUPERVISOR,
+						 FP_OWNER_FREE),
+				 0);
 	assert_int_equal(l.free_count, 3);
 	fp__ledger_release(&l);
 }

@@ -15,20 +15,29 @@ static void expect_refused(const char *file, const char *message)
 	char path[1024], err[1024] = "";
 	snprintf(path, sizeof path, "%s/%s", FIXTURE_DIR, file);
 	fp_plugin plugin;
-	assert_int_not_equal(fp__plugin_open(&plugin, path, err, sizeof err), 0);
-	if (strncmp(err, path, strlen(path)) != 0 || strstr(err, message) == NULL)
-		fail_msg("expected '%s: ...%s...', got '%s'", path, message, err);
+	assert_int_not_equal(fp__plugin_open(&plugin, path, err, sizeof err),
+			     0);
+	if (strncmp(err, path, strlen(path)) != 0 ||
+	    strstr(err, message) == NULL)
+		fail_msg("expected '%s: ...%s...', got '%s'", path, message,
+			 err);
 	assert_null(plugin.handle);
 }
 
 static void test_refuses_broken_plugins(void **state)
 {
 	(void)state;
-	expect_refused("fixture_major.so", "built for framepipe ABI 2.0, this framepipe loads ABI 1.x (rebuild the plugin)");
-	expect_refused("fixture_minor.so", "built for framepipe ABI 1.1, newer than this framepipe's 1.0 (upgrade framepipe)");
+	expect_refused("fixture_major.so",
+		       "built for framepipe ABI 2.0, this framepipe loads ABI "
+		       "1.x (rebuild the plugin)");
+	expect_refused("fixture_minor.so",
+		       "built for framepipe ABI 1.1, newer than this "
+		       "framepipe's 1.0 (upgrade framepipe)");
 	expect_refused("fixture_short.so", "descriptor is 24 bytes");
-	expect_refused("fixture_noprocess.so", "descriptor has no process function");
-	expect_refused("fixture_nodescriptor.so", "not a framepipe stage (no 'framepipe_stage' symbol");
+	expect_refused("fixture_noprocess.so",
+		       "descriptor has no process function");
+	expect_refused("fixture_nodescriptor.so",
+		       "not a framepipe stage (no 'framepipe_stage' symbol");
 	expect_refused("no_such_file.so", "cannot load");
 }
 
@@ -51,12 +60,17 @@ static void test_finds_by_name(void **state)
 	char err[1024] = "";
 	fp_plugin plugin;
 	/* ctest puts the build's stage folder on FRAMEPIPE_PLUGIN_PATH. */
-	assert_int_equal(fp__plugin_find(&plugin, "passthrough", err, sizeof err), 0);
+	assert_int_equal(
+		fp__plugin_find(&plugin, "passthrough", err, sizeof err), 0);
 	assert_string_equal(plugin.desc->name, "passthrough");
 	fp__plugin_close(&plugin);
-	assert_int_equal(fp__plugin_find(&plugin, "no_such_stage", err, sizeof err), FP_ENOSTAGE);
+	assert_int_equal(
+		fp__plugin_find(&plugin, "no_such_stage", err, sizeof err),
+		FP_ENOSTAGE);
 	assert_non_null(strstr(err, "no stage named 'no_such_stage'"));
-	assert_int_equal(fp__plugin_find(&plugin, "../passthrough", err, sizeof err), FP_ENOSTAGE);
+	assert_int_equal(
+		fp__plugin_find(&plugin, "../passthrough", err, sizeof err),
+		FP_ENOSTAGE);
 }
 
 int main(void)

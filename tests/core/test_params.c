@@ -64,12 +64,18 @@ static void test_valid_values(void **state)
 	(void)state;
 	char err[256];
 	demo_config *c = fp__params_new(&demo, err, sizeof err);
-	assert_int_equal(fp__params_set(&demo, c, "width", "65535", err, sizeof err), 0);
-	assert_int_equal(fp__params_set(&demo, c, "sigma", "0.25", err, sizeof err), 0);
-	assert_int_equal(fp__params_set(&demo, c, "fast", "ON", err, sizeof err), 0);
-	assert_int_equal(fp__params_set(&demo, c, "label", "a b c", err, sizeof err), 0);
-	assert_int_equal(fp__params_set(&demo, c, "mode", "gray", err, sizeof err), 0);
-	assert_int_equal(fp__params_set(&demo, c, "budget", "64k", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "width", "65535", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "sigma", "0.25", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "fast", "ON", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "label", "a b c", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "mode", "gray", err, sizeof err), 0);
+	assert_int_equal(
+		fp__params_set(&demo, c, "budget", "64k", err, sizeof err), 0);
 	assert_int_equal(c->width, 65535);
 	assert_true(c->sigma == 0.25);
 	assert_true(c->fast);
@@ -102,14 +108,19 @@ static void test_errors_say_what_was_expected(void **state)
 	expect_error("width", "99999999999999999999",
 		     "width: expected an integer, got '99999999999999999999'");
 	expect_error("sigma", "nan", "sigma: expected a number, got 'nan'");
-	expect_error("sigma", "500", "sigma: expected 0.10000000000000001..100, got '500'");
-	expect_error("fast", "maybe", "fast: expected true or false, got 'maybe'");
+	expect_error("sigma", "500",
+		     "sigma: expected 0.10000000000000001..100, got '500'");
+	expect_error("fast", "maybe",
+		     "fast: expected true or false, got 'maybe'");
 	expect_error("mode", "cmyk",
 		     "mode: expected one of keep|rgba|rgb|gray, got 'cmyk'");
-	expect_error("mode", "rgb ", "mode: expected one of keep|rgba|rgb|gray, got 'rgb '");
+	expect_error("mode", "rgb ",
+		     "mode: expected one of keep|rgba|rgb|gray, got 'rgb '");
 	expect_error("budget", "12Q",
-		     "budget: expected a size in bytes (e.g. 4096, 64K, 16M), got '12Q'");
-	expect_error("colour", "red", "colour: no such parameter of stage demo");
+		     "budget: expected a size in bytes (e.g. 4096, 64K, 16M), "
+		     "got '12Q'");
+	expect_error("colour", "red",
+		     "colour: no such parameter of stage demo");
 }
 
 static void test_sizes(void **state)

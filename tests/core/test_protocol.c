@@ -80,7 +80,9 @@ static void test_outbox_grows_in_order(void **state)
 	(void)state;
 	fp_outbox box = {0};
 	for (uint32_t i = 0; i < 1000; i++)
-		assert_int_equal(fp__outbox_push(&box, (fp_msg){FP_MSG_FRAME, i, 0, 0}), 0);
+		assert_int_equal(
+			fp__outbox_push(&box, (fp_msg){FP_MSG_FRAME, i, 0, 0}),
+			0);
 	assert_int_equal(box.count, 1000);
 	for (uint32_t i = 0; i < 1000; i++)
 		assert_int_equal(box.msgs[i].slot, i);

@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "fp_harness.h"
+#include "framepipe/testing.h"
 
 #define SUITE DATA_DIR "/pngsuite"
-#define REFS DATA_DIR "/pngsuite-ref"
+#define REFS  DATA_DIR "/pngsuite-ref"
 
 static unsigned char *read_file(const char *path, size_t *size)
 {
@@ -72,7 +72,8 @@ static void test_every_pngsuite_reference(void **state)
 	while (fgets(line, sizeof line, manifest) != NULL) {
 		char ref[128], source[128], mode[16];
 		if (sscanf(line, "%127s %127s %*s %*s %*s %15s", ref, source,
-			   mode) != 3 || strcmp(mode, "scale") != 0)
+			   mode) != 3 ||
+		    strcmp(mode, "scale") != 0)
 			continue;
 		char png[512], pam[512];
 		snprintf(png, sizeof png, SUITE "/%s", source);
@@ -102,10 +103,14 @@ static void test_keep_format(void **state)
 		const char *file;
 		fp_format format;
 	} cases[] = {
-		{"basn0g08.png", FP_FORMAT_G8},   {"basn0g01.png", FP_FORMAT_G8},
-		{"basn4a08.png", FP_FORMAT_GA8},  {"basn2c08.png", FP_FORMAT_RGB8},
-		{"basn6a16.png", FP_FORMAT_RGBA8}, {"basn3p08.png", FP_FORMAT_RGB8},
-		{"tbbn3p08.png", FP_FORMAT_RGBA8}, {"tbrn2c08.png", FP_FORMAT_RGBA8},
+		{"basn0g08.png", FP_FORMAT_G8},
+		{"basn0g01.png", FP_FORMAT_G8},
+		{"basn4a08.png", FP_FORMAT_GA8},
+		{"basn2c08.png", FP_FORMAT_RGB8},
+		{"basn6a16.png", FP_FORMAT_RGBA8},
+		{"basn3p08.png", FP_FORMAT_RGB8},
+		{"tbbn3p08.png", FP_FORMAT_RGBA8},
+		{"tbrn2c08.png", FP_FORMAT_RGBA8},
 		{"tbbn0g04.png", FP_FORMAT_GA8},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -153,10 +158,27 @@ static size_t forge_header(unsigned char *buf, uint32_t w, uint32_t h,
 	static const unsigned char sig[8] = {137, 80, 78, 71, 13, 10, 26, 10};
 	memcpy(buf, sig, 8);
 	unsigned char *c = buf + 8;
-	const unsigned char ihdr[] = {0, 0, 0, 13, 'I', 'H', 'D', 'R',
-		w >> 24, w >> 16 & 255, w >> 8 & 255, w & 255,
-		h >> 24, h >> 16 & 255, h >> 8 & 255, h & 255,
-		(unsigned char)depth, (unsigned char)colour, 0, 0, 0};
+	const unsigned char ihdr[] = {0,
+				      0,
+				      0,
+				      13,
+				      'I',
+				      'H',
+				      'D',
+				      'R',
+				      w >> 24,
+				      w >> 16 & 255,
+				      w >> 8 & 255,
+				      w & 255,
+				      h >> 24,
+				      h >> 16 & 255,
+				      h >> 8 & 255,
+				      h & 255,
+				      (unsigned char)depth,
+				      (unsigned char)colour,
+				      0,
+				      0,
+				      0};
 	memcpy(c, ihdr, sizeof ihdr);
 	uLong crc = crc32(0, c + 4, 17);
 	c[21] = (unsigned char)(crc >> 24);
@@ -175,7 +197,8 @@ static void expect_failure(const void *bytes, size_t size, int code,
 	int rc = decode_keep(&h, path, &f);
 	const char *err = fp_harness_error(h);
 	if (rc != code || strstr(err, message) == NULL)
-		fail_msg("expected %d '%s', got %d '%s'", code, message, rc, err);
+		fail_msg("expected %d '%s', got %d '%s'", code, message, rc,
+			 err);
 	assert_null(strchr(err, '\n')); /* one line */
 	fp_harness_free(h);
 	unlink(path);
@@ -188,9 +211,10 @@ static void test_hostile_files(void **state)
 	unsigned char *good = read_file(SUITE "/basn2c08.png", &size);
 	assert_non_null(good);
 	expect_failure("", 0, FP_ECORRUPT, "empty file");
-	expect_failure("GIF89a this is not a png", 24, FP_ECORRUPT, "not a PNG");
-	expect_failure(good, size / 2, FP_ECORRUPT, "");   /* truncated in IDAT */
-	expect_failure(good, 40, FP_ECORRUPT, "");         /* cut after IHDR */
+	expect_failure("GIF89a this is not a png", 24, FP_ECORRUPT,
+		       "not a PNG");
+	expect_failure(good, size / 2, FP_ECORRUPT, ""); /* truncated in IDAT */
+	expect_failure(good, 40, FP_ECORRUPT, "");	 /* cut after IHDR */
 	unsigned char *bad_crc = malloc(size);
 	memcpy(bad_crc, good, size);
 	bad_crc[29] ^= 0xff; /* IHDR's CRC */

@@ -143,7 +143,8 @@ static int read_pam(const char *path, struct image *img)
 	ret = 0;
 	goto out;
 bad:
-	(void)fprintf(stderr, "%s: not an 8-bit RGBA PAM (or truncated)\n", path);
+	(void)fprintf(stderr, "%s: not an 8-bit RGBA PAM (or truncated)\n",
+		      path);
 	free(img->rgba);
 	img->rgba = NULL;
 out:
@@ -171,17 +172,17 @@ static int compare(const struct image *got, const struct image *ref,
 	}
 	if (ndiff == 0)
 		return 0;
-	printf("%s: %zu of %zu bytes differ; first at x=%zu y=%zu channel %c: %u, reference %u\n",
-	       path, ndiff, n, first / 4 % got->width,
-	       first / 4 / got->width, "RGBA"[first % 4], got->rgba[first],
-	       ref->rgba[first]);
+	printf("%s: %zu of %zu bytes differ; first at x=%zu y=%zu channel %c: "
+	       "%u, reference %u\n",
+	       path, ndiff, n, first / 4 % got->width, first / 4 / got->width,
+	       "RGBA"[first % 4], got -> rgba[first], ref -> rgba[first]);
 	return 1;
 }
 
 static int usage(void)
 {
 	(void)fprintf(stderr, "usage: png2rgba FILE.png > FILE.rgba\n"
-			"       png2rgba --compare FILE.png REF.pam\n");
+			      "       png2rgba --compare FILE.png REF.pam\n");
 	return 2;
 }
 
@@ -195,7 +196,9 @@ int main(int argc, char **argv)
 			return 2;
 		ret = fwrite(got.rgba, 4, (size_t)got.width * got.height,
 			     stdout) == (size_t)got.width * got.height &&
-		      fflush(stdout) == 0 ? 0 : 2;
+				      fflush(stdout) == 0
+			      ? 0
+			      : 2;
 		if (ret != 0)
 			perror("png2rgba: writing stdout");
 		free(got.rgba);

@@ -42,8 +42,8 @@ typedef enum fp_format {
 } fp_format;
 
 #define FP_FORMAT_BIT(fmt) (1u << (fmt))
-#define FP_FORMATS_8BIT                                                    \
-	(FP_FORMAT_BIT(FP_FORMAT_G8) | FP_FORMAT_BIT(FP_FORMAT_GA8) |      \
+#define FP_FORMATS_8BIT                                               \
+	(FP_FORMAT_BIT(FP_FORMAT_G8) | FP_FORMAT_BIT(FP_FORMAT_GA8) | \
 	 FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8))
 
 /* Channels per pixel (bytes per pixel for the 8-bit formats); 0 if unknown. */
@@ -75,25 +75,24 @@ static inline const char *fp_format_name(fp_format format)
 typedef struct fp_frame {
 	uint32_t width;
 	uint32_t height;
-	uint32_t stride;  /* bytes per row, >= width * channels */
+	uint32_t stride; /* bytes per row, >= width * channels */
 	fp_format format;
-	uint8_t *pixels;  /* borrowed: the slot's pixel area */
-	size_t capacity;  /* bytes writable at pixels (the slot size) */
-	uint64_t sequence;         /* position in the stream, from 0 */
-	uint32_t input_index;      /* index into the run's input list */
-	const char *input_path;    /* NULL when the source reads no files */
-	const char *output_path;   /* for sinks: the final path to write */
-	char *error;               /* where a failing process() explains */
+	uint8_t *pixels;	 /* borrowed: the slot's pixel area */
+	size_t capacity;	 /* bytes writable at pixels (the slot size) */
+	uint64_t sequence;	 /* position in the stream, from 0 */
+	uint32_t input_index;	 /* index into the run's input list */
+	const char *input_path;	 /* NULL when the source reads no files */
+	const char *output_path; /* for sinks: the final path to write */
+	char *error;		 /* where a failing process() explains */
 	size_t error_size;
 } fp_frame;
 
 /* Record why this frame failed and return code, for
  *   return fp_frame_fail(frame, FP_EFORMAT, "cannot handle %s", name);
  * The text is shown to the user after the input's name and stage. */
-static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt,
-				...) __attribute__((format(printf, 3, 4)));
-static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt,
-				...)
+static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt, ...)
 {
 	if (frame != NULL && frame->error != NULL && frame->error_size > 0) {
 		va_list ap;
@@ -108,37 +107,57 @@ static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt,
 
 /* The C type the core stores at fp_param.offset for each parameter type. */
 typedef enum fp_param_type {
-	FP_PARAM_INT = 1,    /* int64_t, decimal */
-	FP_PARAM_FLOAT = 2,  /* double */
-	FP_PARAM_BOOL = 3,   /* bool: true/false, yes/no, on/off, 1/0 */
-	FP_PARAM_STRING = 4, /* const char *, owned by the core, valid until fini */
+	FP_PARAM_INT = 1,   /* int64_t, decimal */
+	FP_PARAM_FLOAT = 2, /* double */
+	FP_PARAM_BOOL = 3,  /* bool: true/false, yes/no, on/off, 1/0 */
+	FP_PARAM_STRING =
+		4, /* const char *, owned by the core, valid until fini */
 	FP_PARAM_CHOICE = 5, /* int: index into the '|'-separated choices */
-	FP_PARAM_SIZE = 6,   /* uint64_t bytes; K, M, G suffixes (powers of 1024) */
+	FP_PARAM_SIZE =
+		6, /* uint64_t bytes; K, M, G suffixes (powers of 1024) */
 } fp_param_type;
 
 typedef struct fp_param {
 	const char *name;
 	fp_param_type type;
-	size_t offset;             /* offsetof() into the stage's config struct */
+	size_t offset; /* offsetof() into the stage's config struct */
 	const char *default_value; /* as it would be written in a config */
-	double min;                /* INT, FLOAT, SIZE: inclusive bounds */
+	double min;		   /* INT, FLOAT, SIZE: inclusive bounds */
 	double max;
-	const char *choices;       /* CHOICE: "keep|rgba|rgb|gray" */
-	const char *help;          /* one line */
+	const char *choices; /* CHOICE: "keep|rgba|rgb|gray" */
+	const char *help;    /* one line */
 } fp_param;
 
-#define FP_PARAM_INT_(cfg, field, def, lo, hi, help_)                      \
-	{ #field, FP_PARAM_INT, offsetof(cfg, field), def, lo, hi, NULL, help_ }
+#define FP_PARAM_INT_(cfg, field, def, lo, hi, help_)                          \
+	{                                                                      \
+#field, FP_PARAM_INT, offsetof(cfg, field), def, lo, hi, NULL, \
+			help_                                                  \
+	}
 #define FP_PARAM_FLOAT_(cfg, field, def, lo, hi, help_)                    \
-	{ #field, FP_PARAM_FLOAT, offsetof(cfg, field), def, lo, hi, NULL, help_ }
-#define FP_PARAM_SIZE_(cfg, field, def, lo, hi, help_)                     \
-	{ #field, FP_PARAM_SIZE, offsetof(cfg, field), def, lo, hi, NULL, help_ }
-#define FP_PARAM_BOOL_(cfg, field, def, help_)                             \
-	{ #field, FP_PARAM_BOOL, offsetof(cfg, field), def, 0, 1, NULL, help_ }
-#define FP_PARAM_STRING_(cfg, field, def, help_)                           \
-	{ #field, FP_PARAM_STRING, offsetof(cfg, field), def, 0, 0, NULL, help_ }
-#define FP_PARAM_CHOICE_(cfg, field, def, choices_, help_)                 \
-	{ #field, FP_PARAM_CHOICE, offsetof(cfg, field), def, 0, 0, choices_, help_ }
+	{                                                                  \
+#field, FP_PARAM_FLOAT, offsetof(cfg, field), def, lo, hi, \
+			NULL, help_                                        \
+	}
+#define FP_PARAM_SIZE_(cfg, field, def, lo, hi, help_)                    \
+	{                                                                 \
+#field, FP_PARAM_SIZE, offsetof(cfg, field), def, lo, hi, \
+			NULL, help_                                       \
+	}
+#define FP_PARAM_BOOL_(cfg, field, def, help_)                                \
+	{                                                                     \
+#field, FP_PARAM_BOOL, offsetof(cfg, field), def, 0, 1, NULL, \
+			help_                                                 \
+	}
+#define FP_PARAM_STRING_(cfg, field, def, help_)                          \
+	{                                                                 \
+#field, FP_PARAM_STRING, offsetof(cfg, field), def, 0, 0, \
+			NULL, help_                                       \
+	}
+#define FP_PARAM_CHOICE_(cfg, field, def, choices_, help_)                \
+	{                                                                 \
+#field, FP_PARAM_CHOICE, offsetof(cfg, field), def, 0, 0, \
+			choices_, help_                                   \
+	}
 
 /* ---- the descriptor ------------------------------------------------------ */
 
@@ -149,18 +168,18 @@ typedef enum fp_stage_kind {
 } fp_stage_kind;
 
 /* Descriptor flags. */
-#define FP_STAGE_OUT_OF_PLACE 0x1u /* filter writes a second, granted slot */
-#define FP_STAGE_READS_INPUTS 0x2u /* source reads the run's input files */
+#define FP_STAGE_OUT_OF_PLACE	0x1u /* filter writes a second, granted slot */
+#define FP_STAGE_READS_INPUTS	0x2u /* source reads the run's input files */
 #define FP_STAGE_WRITES_OUTPUTS 0x4u /* sink writes files: the run needs -o */
 
 /* What an instance knows about its run; borrowed, valid until fini(). */
 typedef struct fp_stage_env {
 	size_t struct_size;
-	const char *label;          /* the config section naming this stage */
-	unsigned instance;          /* 0 .. workers-1 */
+	const char *label; /* the config section naming this stage */
+	unsigned instance; /* 0 .. workers-1 */
 	size_t input_count;
-	const char *const *inputs;  /* the run's input files, in order */
-	const char *output_dir;     /* NULL when the run has none */
+	const char *const *inputs; /* the run's input files, in order */
+	const char *output_dir;	   /* NULL when the run has none */
 } fp_stage_env;
 
 typedef struct fp_stage_descriptor {
@@ -170,7 +189,7 @@ typedef struct fp_stage_descriptor {
 	const char *name;     /* what a config writes after stage = */
 	const char *summary;  /* one line */
 	fp_stage_kind kind;
-	uint32_t flags;   /* FP_STAGE_* */
+	uint32_t flags;	  /* FP_STAGE_* */
 	uint32_t formats; /* FP_FORMAT_BIT()s this stage accepts as input */
 	const fp_param *params;
 	size_t param_count;
@@ -198,17 +217,17 @@ typedef struct fp_stage_descriptor {
 	int64_t (*frame_count)(const void *config, size_t input_count);
 } fp_stage_descriptor;
 
-#define FP_STAGE_SYMBOL framepipe_stage
+#define FP_STAGE_SYMBOL	     framepipe_stage
 #define FP_STAGE_SYMBOL_NAME "framepipe_stage"
 
 /* Export a stage:  FP_STAGE_EXPORT = { .name = "invert", ... };
  * abi_major, abi_minor and struct_size are filled in by FP_STAGE_HEADER. */
-#define FP_STAGE_HEADER                                                    \
-	.abi_major = FP_ABI_MAJOR, .abi_minor = FP_ABI_MINOR,              \
+#define FP_STAGE_HEADER                                       \
+	.abi_major = FP_ABI_MAJOR, .abi_minor = FP_ABI_MINOR, \
 	.struct_size = sizeof(fp_stage_descriptor)
-#define FP_STAGE_EXPORT                                                    \
-	__attribute__((visibility("default"))) extern const                \
-		fp_stage_descriptor FP_STAGE_SYMBOL;                       \
+#define FP_STAGE_EXPORT                                                        \
+	__attribute__((visibility(                                             \
+		"default"))) extern const fp_stage_descriptor FP_STAGE_SYMBOL; \
 	const fp_stage_descriptor FP_STAGE_SYMBOL
 
 #define FP_COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,6 +1,6 @@
-/* fp_harness — run one stage in-process, frames in and frames out, with no
- * supervisor and no processes (like GStreamer's GstHarness). Parameters are
- * set from strings exactly as a config would set them.
+/* framepipe/testing.h — run one stage in-process, frames in and frames out,
+ * with no supervisor and no processes (like GStreamer's GstHarness). Parameters
+ * are set from strings exactly as a config would set them.
  *
  *   fp_harness *h = fp_harness_new("png_decode");
  *   fp_harness_set(h, "format", "rgba");
@@ -8,8 +8,8 @@
  *   fp_frame f;
  *   int rc = fp_harness_source(h, 0, &f);   // f.pixels valid until next call
  */
-#ifndef FP_HARNESS_H
-#define FP_HARNESS_H
+#ifndef FRAMEPIPE_TESTING_H
+#define FRAMEPIPE_TESTING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,8 +41,7 @@ int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out);
 int fp_harness_filter(fp_harness *h, const fp_frame *in, fp_frame *out);
 
 /* Sinks: consume in; output_path is what the core would pass. */
-int fp_harness_sink(fp_harness *h, const fp_frame *in,
-		    const char *output_path);
+int fp_harness_sink(fp_harness *h, const fp_frame *in, const char *output_path);
 
 /* The last frame error or parameter error. */
 const char *fp_harness_error(const fp_harness *h);

@@ -1,4 +1,4 @@
-#include "fp_harness.h"
+#include "framepipe/testing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +99,8 @@ int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out)
 	blank_frame(h, out, 0);
 	out->sequence = sequence;
 	out->input_index = (uint32_t)sequence;
-	out->input_path = sequence < h->input_count ? h->inputs[sequence] : NULL;
+	out->input_path =
+		sequence < h->input_count ? h->inputs[sequence] : NULL;
 	return h->plugin.desc->process(h->state, NULL, out);
 }
 
@@ -108,8 +109,10 @@ static int copy_in(fp_harness *h, const fp_frame *in, fp_frame *f, int which)
 {
 	size_t bytes = (size_t)in->stride * in->height;
 	if (bytes > h->capacity) {
-		snprintf(h->error, sizeof h->error, "harness: frame of %zu "
-			 "bytes exceeds capacity %zu", bytes, h->capacity);
+		snprintf(h->error, sizeof h->error,
+			 "harness: frame of %zu "
+			 "bytes exceeds capacity %zu",
+			 bytes, h->capacity);
 		return FP_ENOFIT;
 	}
 	uint8_t *px = buffer(h, which);
