@@ -3,24 +3,71 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef FP_STAGE_DIR_FROM_BIN
 #define FP_STAGE_DIR_FROM_BIN "../lib/framepipe/stages"
 #endif
 
-/* The descriptor size of ABI 1.0: every field up to frame_count. Plugins
- * built against a later minor have a larger struct_size. */
-#define DESCRIPTOR_SIZE_1_0                           \
-	(offsetof(fp_stage_descriptor, frame_count) + \
-	 sizeof(((fp_stage_descriptor *)0)->frame_count))
+/* Bytes of fp_stage_descriptor up to and including field. */
+#define END_OF(field)                           \
+	(offsetof(fp_stage_descriptor, field) + \
+	 sizeof(((fp_stage_descriptor *)0)->field))
 
-static int check_descriptor(const fp_stage_descriptor *d, const char *path,
-			    char *err, size_t err_size)
+/* abi_major, abi_minor and struct_size: every version starts with them. */
+#define HEADER_SIZE END_OF(struct_size)
+
+/* The smallest descriptor a plugin built against ABI 1.<minor> has: every
+ * field that minor defines. One line per minor, appended with the field. */
+static const size_t descriptor_size[FP_ABI_MINOR + 1] = {
+	[0] = END_OF(frame_count),
+	[1] = END_OF(description),
+};
+_Static_assert(END_OF(description) == sizeof(fp_stage_descriptor),
+	       "a field was appended: add its minor to descriptor_size[]");
+
+/* The size of the object at addr in its library's symbol table, 0 when
+ * unknown; dli_fname (the loaded file) in *file. */
+static size_t symbol_size(const void *addr, const char **file)
 {
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	*file = NULL;
+	if (dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) == 0)
+		return 0;
+	*file = info.dli_fname;
+	return sym != NULL ? (size_t)sym->st_size : 0;
+}
+
+static bool is_valid_name(const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		return false;
+	for (const char *c = name; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			return false;
+	return true;
+}
+
+/* The ABI header: major, minor, and a struct_size that covers the minor's
+ * fields and stays inside the object the plugin exports (have bytes, 0 when
+ * unknown). Nothing past the header is read before this passes. */
+static int check_abi(const fp_stage_descriptor *d, size_t have,
+		     const char *path, char *err, size_t err_size)
+{
+	if (have != 0 && have < HEADER_SIZE) {
+		snprintf(err, err_size,
+			 "%s: '%s' is a %zu-byte object, not a stage "
+			 "descriptor (truncated descriptor)",
+			 path, FP_STAGE_SYMBOL_NAME, have);
+		return FP_EABI;
+	}
 	if (d->abi_major != FP_ABI_MAJOR) {
 		snprintf(err, err_size,
 			 "%s: built for framepipe ABI %u.%u, this framepipe "
@@ -36,17 +83,35 @@ static int check_descriptor(const fp_stage_descriptor *d, const char *path,
 			 FP_ABI_MINOR);
 		return FP_EABI;
 	}
-	if (d->struct_size < DESCRIPTOR_SIZE_1_0) {
+	size_t need = descriptor_size[d->abi_minor];
+	if (d->struct_size < need || (have != 0 && have < need)) {
 		snprintf(err, err_size,
-			 "%s: descriptor is %u bytes, ABI %d.%d needs at least "
-			 "%zu (truncated descriptor)",
-			 path, d->struct_size, FP_ABI_MAJOR, d->abi_minor,
-			 (size_t)DESCRIPTOR_SIZE_1_0);
+			 "%s: descriptor is %zu bytes, ABI %d.%u needs at "
+			 "least %zu (truncated descriptor)",
+			 path,
+			 have != 0 && have < d->struct_size
+				 ? have
+				 : (size_t)d->struct_size,
+			 FP_ABI_MAJOR, d->abi_minor, need);
 		return FP_EABI;
 	}
+	return 0;
+}
+
+/* The fields every version has, once the ABI header is known good. */
+static int check_fields(const fp_stage_descriptor *d, const char *path,
+			char *err, size_t err_size)
+{
 	if (d->name == NULL || d->name[0] == '\0' || d->process == NULL) {
 		snprintf(err, err_size, "%s: descriptor has no %s", path,
 			 d->process == NULL ? "process function" : "name");
+		return FP_EABI;
+	}
+	if (!is_valid_name(d->name)) {
+		snprintf(err, err_size,
+			 "%s: stage name '%s' is not a name (letters, digits, "
+			 "'_' and '-')",
+			 path, d->name);
 		return FP_EABI;
 	}
 	if (d->kind < FP_STAGE_SOURCE || d->kind > FP_STAGE_SINK) {
@@ -62,6 +127,48 @@ static int check_descriptor(const fp_stage_descriptor *d, const char *path,
 		return FP_EABI;
 	}
 	return 0;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return a != NULL && b != NULL && stat(a, &sa) == 0 &&
+	       stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* A built-in's name is reserved: refuse file (shown as path) when it
+ * declares one and is not that built-in itself. */
+static int check_reserved_name(const char *name, const char *file,
+			       const char *path, char *err, size_t err_size)
+{
+	char builtin[PATH_MAX + 64];
+	int n = snprintf(builtin, sizeof builtin, "%s/%s.so",
+			 fp__builtin_stage_dir(), name);
+	if (n < 0 || (size_t)n >= sizeof builtin ||
+	    access(builtin, F_OK) != 0 || same_file(file, builtin))
+		return 0;
+	snprintf(err, err_size,
+		 "%s: stage '%s' has the name of the built-in stage %s "
+		 "(rename the plugin's stage)",
+		 path, name, builtin);
+	return FP_EABI;
+}
+
+/* A full-size copy of d with every field past its struct_size (and past
+ * the have bytes of its object, when known) zero. */
+static fp_stage_descriptor *copy_descriptor(const fp_stage_descriptor *d,
+					    size_t have)
+{
+	size_t size = d->struct_size;
+	if (have != 0 && have < size)
+		size = have;
+	if (size > sizeof(fp_stage_descriptor))
+		size = sizeof(fp_stage_descriptor);
+	fp_stage_descriptor *copy = calloc(1, sizeof *copy);
+	if (copy != NULL)
+		memcpy(copy, d, size);
+	return copy;
 }
 
 int fp__plugin_open(fp_plugin *plugin, const char *path, char *err,
@@ -82,19 +189,31 @@ int fp__plugin_open(fp_plugin *plugin, const char *path, char *err,
 		dlclose(handle);
 		return FP_EABI;
 	}
-	int rc = check_descriptor(desc, path, err, err_size);
-	if (rc != 0) {
-		dlclose(handle);
-		return rc;
-	}
+	const char *file;
+	size_t have = symbol_size(desc, &file);
+	int rc = check_abi(desc, have, path, err, err_size);
+	if (rc == 0)
+		rc = check_fields(desc, path, err, err_size);
+	if (rc == 0)
+		rc = check_reserved_name(desc->name, file ? file : path, path,
+					 err, err_size);
+	if (rc != 0)
+		goto err_close;
+	rc = -ENOMEM;
 	plugin->path = strdup(path);
-	if (plugin->path == NULL) {
-		dlclose(handle);
-		return -ENOMEM;
-	}
-	plugin->desc = desc;
+	plugin->desc = copy_descriptor(desc, have);
+	if (plugin->path == NULL || plugin->desc == NULL)
+		goto err_free;
 	plugin->handle = handle;
 	return 0;
+
+err_free:
+	free(plugin->path);
+	free((fp_stage_descriptor *)plugin->desc);
+	memset(plugin, 0, sizeof *plugin);
+err_close:
+	dlclose(handle);
+	return rc;
 }
 
 const char *fp__builtin_stage_dir(void)
@@ -114,14 +233,21 @@ const char *fp__builtin_stage_dir(void)
 	return dir;
 }
 
+/* DIR/NAME.so in path; false if it does not fit. */
+static bool stage_file(char *path, size_t size, const char *dir, size_t dir_len,
+		       const char *name)
+{
+	int n = snprintf(path, size, "%.*s/%s.so", (int)dir_len, dir, name);
+	return n >= 0 && (size_t)n < size;
+}
+
 /* Try DIR/NAME.so; 1 if it exists (opened or failed), 0 if absent. */
 static int try_dir(fp_plugin *plugin, const char *dir, size_t dir_len,
 		   const char *name, int *rc, char *err, size_t err_size)
 {
 	char path[PATH_MAX + 64];
-	int n = snprintf(path, sizeof path, "%.*s/%s.so", (int)dir_len, dir,
-			 name);
-	if (n < 0 || (size_t)n >= sizeof path || access(path, F_OK) != 0)
+	if (!stage_file(path, sizeof path, dir, dir_len, name) ||
+	    access(path, F_OK) != 0)
 		return 0;
 	*rc = fp__plugin_open(plugin, path, err, err_size);
 	if (*rc == 0 && strcmp(plugin->desc->name, name) != 0) {
@@ -135,6 +261,44 @@ static int try_dir(fp_plugin *plugin, const char *dir, size_t dir_len,
 	return 1;
 }
 
+/* The next folder of a colon-separated list: its start and length in *len,
+ * advancing *cursor; NULL at the end. Empty entries are skipped. */
+static const char *next_dir(const char **cursor, size_t *len)
+{
+	while (*cursor != NULL && **cursor != '\0') {
+		const char *dir = *cursor;
+		const char *colon = strchr(dir, ':');
+		*len = colon != NULL ? (size_t)(colon - dir) : strlen(dir);
+		*cursor = colon != NULL ? colon + 1 : NULL;
+		if (*len > 0)
+			return dir;
+	}
+	return NULL;
+}
+
+/* The built-in name was found in the built-in folder: refuse another file
+ * of that name on FRAMEPIPE_PLUGIN_PATH rather than shadow it silently. */
+static int check_shadow(const fp_plugin *builtin, const char *name, char *err,
+			size_t err_size)
+{
+	const char *cursor = getenv("FRAMEPIPE_PLUGIN_PATH");
+	const char *dir;
+	size_t len;
+	while ((dir = next_dir(&cursor, &len)) != NULL) {
+		char path[PATH_MAX + 64];
+		if (stage_file(path, sizeof path, dir, len, name) &&
+		    access(path, F_OK) == 0 &&
+		    !same_file(path, builtin->path)) {
+			snprintf(err, err_size,
+				 "%s: stage '%s' has the name of the built-in "
+				 "stage %s (rename the plugin's stage)",
+				 path, name, builtin->path);
+			return FP_EABI;
+		}
+	}
+	return 0;
+}
+
 int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 		    size_t err_size)
 {
@@ -143,21 +307,20 @@ int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 		snprintf(err, err_size, "'%s' is not a stage name", name);
 		return FP_ENOSTAGE;
 	}
-	/* Built-ins first: a plugin on FRAMEPIPE_PLUGIN_PATH cannot shadow
-	 * a built-in stage of the same name. */
 	const char *builtin = fp__builtin_stage_dir();
-	if (try_dir(plugin, builtin, strlen(builtin), name, &rc, err, err_size))
+	if (try_dir(plugin, builtin, strlen(builtin), name, &rc, err,
+		    err_size)) {
+		if (rc == 0 &&
+		    (rc = check_shadow(plugin, name, err, err_size)) != 0)
+			fp__plugin_close(plugin);
 		return rc;
-	const char *path = getenv("FRAMEPIPE_PLUGIN_PATH");
-	while (path != NULL && *path != '\0') {
-		const char *colon = strchr(path, ':');
-		size_t len =
-			colon != NULL ? (size_t)(colon - path) : strlen(path);
-		if (len > 0 &&
-		    try_dir(plugin, path, len, name, &rc, err, err_size))
-			return rc;
-		path = colon != NULL ? colon + 1 : NULL;
 	}
+	const char *cursor = getenv("FRAMEPIPE_PLUGIN_PATH");
+	const char *dir;
+	size_t len;
+	while ((dir = next_dir(&cursor, &len)) != NULL)
+		if (try_dir(plugin, dir, len, name, &rc, err, err_size))
+			return rc;
 	snprintf(err, err_size, "no stage named '%s' (looked in %s%s%s)", name,
 		 builtin, getenv("FRAMEPIPE_PLUGIN_PATH") ? " and " : "",
 		 getenv("FRAMEPIPE_PLUGIN_PATH") ? "FRAMEPIPE_PLUGIN_PATH"
@@ -169,6 +332,7 @@ void fp__plugin_close(fp_plugin *plugin)
 {
 	if (plugin->handle != NULL)
 		dlclose(plugin->handle);
+	free((fp_stage_descriptor *)plugin->desc);
 	free(plugin->path);
 	memset(plugin, 0, sizeof *plugin);
 }

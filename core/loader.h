@@ -7,20 +7,28 @@
 #include "framepipe/stage.h"
 
 typedef struct fp_plugin {
-	const fp_stage_descriptor *desc; /* borrowed from the loaded object */
-	void *handle;			 /* dlopen handle */
-	char *path;			 /* the file it came from (owned) */
+	/* A full-size copy of the plugin's descriptor (owned, on the heap so
+	 * the pointer survives copies of this struct): every field past the
+	 * plugin's struct_size is zero, so code may read any field of the
+	 * current ABI without checking struct_size. Its function and string
+	 * pointers point into the loaded object: valid until close. */
+	const fp_stage_descriptor *desc;
+	void *handle; /* dlopen handle */
+	char *path;   /* the file it came from (owned) */
 } fp_plugin;
 
 /* Load the plugin file at path and validate its descriptor. On error returns
- * a negative code and err holds "PATH: reason" (wrong ABI, short struct,
- * no descriptor, missing process, ...). */
+ * a negative code and err holds "PATH: reason", the exact messages listed in
+ * the ABI policy of framepipe/stage.h (wrong ABI, short struct, no
+ * descriptor, missing process, the name of a built-in stage...). */
 int fp__plugin_open(fp_plugin *plugin, const char *path, char *err,
 		    size_t err_size);
 
 /* Find stage name in the built-in stage folder, then in the folders of
  * FRAMEPIPE_PLUGIN_PATH (colon-separated), and open it. FP_ENOSTAGE when
- * it is nowhere. */
+ * it is nowhere. A built-in's name is reserved: when another file of that
+ * name sits on FRAMEPIPE_PLUGIN_PATH the lookup fails (FP_EABI) naming both
+ * files, rather than silently picking one. */
 int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 		    size_t err_size);
 

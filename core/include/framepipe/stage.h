@@ -4,19 +4,61 @@
  * FP_STAGE_SYMBOL (use FP_STAGE_EXPORT). The core loads it, checks its ABI,
  * parses and validates its parameters from the declarative table, forks one
  * process per instance and calls init() once, process() once per frame and
- * fini() at the end, all in that instance's process.
+ * fini() at the end, all in that instance's process. A plugin links against
+ * no framepipe library: everything it needs is in this header. Build it with
+ * -fvisibility=hidden so that the descriptor is all it exports (the CMake
+ * helper framepipe_add_stage() does). The tutorial is docs/writing-a-stage.md.
  *
- * Stages never see pipes or the shared-memory pool: they get frames. A frame
- * handed to process() is borrowed: its pixels live in a pool slot that the
- * instance owns only until process() returns. Never keep a pointer to a
- * frame or its pixels past the return, never write outside
- * [pixels, pixels + capacity).
+ * The contract of process(). Stages never see pipes or the shared-memory
+ * pool: they get frames. A frame handed to process() is borrowed: its pixels
+ * live in a pool slot that the instance owns only until process() returns.
+ *  - Never keep a pointer to a frame, its pixels or its strings past the
+ *    return: the slot then belongs to the next stage, which reads it in place.
+ *  - Never write outside [pixels, pixels + capacity): the bytes after it are
+ *    another slot's header and another frame.
+ *  - Never call into the pool, the pipes or the supervisor, and never fork
+ *    or start threads that outlive the call with a frame in hand.
+ *  - To fail a frame, return fp_frame_fail(frame, code, "why ...") : the
+ *    frame is reported as "input: label: why", the batch goes on and the
+ *    instance keeps running. Crashing is also survived (the instance is
+ *    replaced and the frame retried once) but is slower and ends with a
+ *    signal name instead of your message.
  *
- * ABI policy: FP_ABI_MAJOR changes when an existing field changes meaning or
- * place; the loader refuses any other major. FP_ABI_MINOR grows when fields
- * are appended to the descriptor; the loader accepts plugins built against
- * an older or equal minor (struct_size tells which fields they have) and
- * refuses a newer one. Structures only ever grow by appending.
+ * ABI policy.
+ *  - FP_ABI_MAJOR changes only when an existing field, type or meaning
+ *    changes; the loader refuses any other major than its own.
+ *  - FP_ABI_MINOR grows when fields are appended to fp_stage_descriptor
+ *    (made by the plugin), or to fp_frame and fp_stage_env (made by the core:
+ *    an older plugin simply does not read the new fields). Structures only
+ *    ever grow by appending; a field is never removed, moved or reused.
+ *    struct_size records, in each plugin, how much of the descriptor it was
+ *    built with (FP_STAGE_HEADER fills it in).
+ *  - The loader accepts a plugin built against an older or equal minor and
+ *    treats every field past its struct_size as absent (NULL / 0): it never
+ *    reads past struct_size. It refuses a newer minor, since the plugin may
+ *    rely on fields this framepipe does not know.
+ *  - Refusals, each prefixed with the file's path (FP_EABI):
+ *      "PATH: built for framepipe ABI 2.0, this framepipe loads ABI 1.x
+ *       (rebuild the plugin)"
+ *      "PATH: built for framepipe ABI 1.9, newer than this framepipe's 1.1
+ *       (upgrade framepipe)"
+ *      "PATH: descriptor is 24 bytes, ABI 1.1 needs at least N
+ *       (truncated descriptor)"
+ *      "PATH: not a framepipe stage (no 'framepipe_stage' symbol; export
+ *       one with FP_STAGE_EXPORT)"
+ *      "PATH: descriptor has no process function" (or "... has no name")
+ *      "PATH: stage NAME has unknown kind K"
+ *      "PATH: stage NAME declares N parameters but no table"
+ *      "PATH: stage 'NAME' has the name of the built-in stage BUILTIN_PATH
+ *       (rename the plugin's stage)"
+ *    and a file dlopen cannot load: "PATH: cannot load: DLERROR"
+ *    (FP_ENOSTAGE).
+ *  - Names: a built-in stage's name is reserved. `stage = NAME` loads the
+ *    built-in; a plugin that declares a built-in's name is refused wherever
+ *    it is found (`plugin = PATH` or FRAMEPIPE_PLUGIN_PATH), so a same-named
+ *    file can never silently shadow, or be shadowed by, a built-in.
+ *
+ * History: 1.0 first release. 1.1 appended fp_stage_descriptor.description.
  */
 #ifndef FRAMEPIPE_STAGE_H
 #define FRAMEPIPE_STAGE_H
@@ -30,7 +72,7 @@
 #include "framepipe/error.h"
 
 #define FP_ABI_MAJOR 1
-#define FP_ABI_MINOR 0
+#define FP_ABI_MINOR 1
 
 /* ---- pixel formats ------------------------------------------------------ */
 
@@ -215,6 +257,15 @@ typedef struct fp_stage_descriptor {
 	/* Sources, optional: how many frames the run will make, or -1 when
 	 * unknown (the source then ends the stream by returning FP_EEND). */
 	int64_t (*frame_count)(const void *config, size_t input_count);
+
+	/* ---- ABI 1.1 ---- */
+
+	/* Optional: what `framepipe stages NAME` prints under the summary:
+	 * several lines on what the stage does, how its parameters combine,
+	 * which formats it keeps or changes. Lines are separated by '\n'. */
+	const char *description;
+
+	/* New fields go here, and only here (see the ABI policy above). */
 } fp_stage_descriptor;
 
 #define FP_STAGE_SYMBOL	     framepipe_stage
