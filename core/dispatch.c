@@ -77,7 +77,9 @@ static uint32_t queue_pop(fp_supervisor *sup, fp_stage_run *st)
 
 static void hand_over(fp_instance *inst, uint32_t slot, uint32_t out)
 {
-	fp__pool_header(&inst->sup->pool, slot)->answer = 0;
+	fp_slot_header *h = fp__pool_header(&inst->sup->pool, slot);
+	h->answer = 0;
+	h->started_ns = 0;
 	inst->held[(inst->held_head + inst->inflight) % FP_MAX_DEPTH] = slot;
 	inst->inflight++;
 	fp__channel_send(inst->ch, FP_MSG_FRAME, slot, out, 0);
@@ -450,5 +452,26 @@ void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst, int status)
 			 restart || !was_ready ? ""
 					       : " (restart limit reached: "
 						 "raise its 'restarts')");
+	}
+}
+
+void fp__dispatch_watchdog(fp_supervisor *sup, uint64_t now_ns)
+{
+	for (size_t i = 0; i < sup->instance_count; i++) {
+		fp_instance *inst = &sup->instances[i];
+		uint64_t limit = sup->stages[inst->stage].spec->timeout_ns;
+		if (limit == 0 || !inst->is_alive || inst->inflight == 0)
+			continue;
+		const fp_slot_header *h = fp__pool_header(
+			&sup->pool, inst->held[inst->held_head]);
+		uint64_t started = h->started_ns;
+		if (h->answer != 0 || started == 0 || started > now_ns ||
+		    now_ns - started <= limit)
+			continue;
+		fp__dispatch_condemn(inst,
+				     "stuck on one frame for %.1f s (timeout = "
+				     "%g s)",
+				     (double)(now_ns - started) / 1e9,
+				     (double)limit / 1e9);
 	}
 }

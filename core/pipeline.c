@@ -1,6 +1,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,14 +128,38 @@ static int load_plugin(fp_stage_spec *spec, const fp_config *config,
 	return 0;
 }
 
+/* Settings every stage section takes besides its own parameters, parsed
+ * by the same table machinery so their errors read the same. */
+typedef struct framework_settings {
+	int64_t workers;
+	int64_t restarts;
+	double timeout;
+} framework_settings;
+
+static const fp_param framework_params[] = {
+	FP_PARAM_INT_(framework_settings, workers, "1", 1, FP_MAX_WORKERS,
+		      "instances of this stage"),
+	FP_PARAM_INT_(framework_settings, restarts, "5", 0, FP_MAX_RESTARTS,
+		      "dead instances replaced before the run gives up"),
+	FP_PARAM_FLOAT_(framework_settings, timeout, "300", 0, 1e6,
+			"seconds one frame may take before the instance is "
+			"killed (0: no limit)"),
+};
+
+static const fp_stage_descriptor framework_desc = {
+	FP_STAGE_HEADER,
+	.name = "(every stage)",
+	.params = framework_params,
+	.param_count = FP_COUNT_OF(framework_params),
+	.config_size = sizeof(framework_settings),
+};
+
 static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 			  const fp_config_section *s, char *err,
 			  size_t err_size)
 {
 	spec->label = strdup(s->name);
 	spec->line = s->line;
-	spec->workers = 1;
-	spec->max_restarts = FP_DEFAULT_RESTARTS;
 	if (spec->label == NULL)
 		return -ENOMEM;
 	int rc = load_plugin(spec, config, s, err, err_size);
@@ -142,47 +167,34 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		return rc;
 	const fp_stage_descriptor *d = spec->plugin.desc;
 	char why[512];
+	framework_settings fw;
 	spec->config = fp__params_new(d, why, sizeof why);
-	if (spec->config == NULL) {
+	void *fw_defaults = fp__params_new(&framework_desc, why, sizeof why);
+	if (spec->config == NULL || fw_defaults == NULL) {
+		free(fw_defaults);
 		ERR_AT(s->line, "%s: %s", s->name, why);
 		return FP_ECONFIG;
 	}
+	memcpy(&fw, fw_defaults, sizeof fw);
+	free(fw_defaults);
 	for (size_t i = 0; i < s->count; i++) {
 		const fp_config_entry *e = &s->entries[i];
 		if (strcmp(e->key, "stage") == 0 ||
 		    strcmp(e->key, "plugin") == 0)
 			continue;
-		if (strcmp(e->key, "workers") == 0) {
-			unsigned long v;
-			if (parse_count(e->value, FP_MAX_WORKERS, &v) != 0) {
-				ERR_AT(e->line,
-				       "%s.workers: expected 1..%d, "
-				       "got '%s'",
-				       s->name, FP_MAX_WORKERS, e->value);
-				return FP_ECONFIG;
-			}
-			spec->workers = (unsigned)v;
-			continue;
-		}
-		if (strcmp(e->key, "restarts") == 0) {
-			unsigned long v = 0;
-			if (strcmp(e->value, "0") != 0 &&
-			    parse_count(e->value, FP_MAX_RESTARTS, &v) != 0) {
-				ERR_AT(e->line,
-				       "%s.restarts: expected 0..%d, "
-				       "got '%s'",
-				       s->name, FP_MAX_RESTARTS, e->value);
-				return FP_ECONFIG;
-			}
-			spec->max_restarts = (unsigned)v;
-			continue;
-		}
-		if (fp__params_set(d, spec->config, e->key, e->value, why,
-				   sizeof why) != 0) {
+		bool is_framework = fp__params_find(&framework_desc, e->key);
+		rc = is_framework ? fp__params_set(&framework_desc, &fw, e->key,
+						   e->value, why, sizeof why)
+				  : fp__params_set(d, spec->config, e->key,
+						   e->value, why, sizeof why);
+		if (rc != 0) {
 			ERR_AT(e->line, "%s.%s", s->name, why);
 			return FP_ECONFIG;
 		}
 	}
+	spec->workers = (unsigned)fw.workers;
+	spec->max_restarts = (unsigned)fw.restarts;
+	spec->timeout_ns = (uint64_t)(fw.timeout * 1e9);
 	return 0;
 }
 

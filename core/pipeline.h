@@ -17,6 +17,7 @@ typedef struct fp_stage_spec {
 	void *config; /* parsed parameters (params.h) */
 	unsigned workers;
 	unsigned max_restarts; /* instances of this stage restarted at most */
+	uint64_t timeout_ns;   /* longest one frame may take; 0: no limit */
 } fp_stage_spec;
 
 typedef struct fp_pipeline {
@@ -29,13 +30,12 @@ typedef struct fp_pipeline {
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH    4
-#define FP_DEFAULT_OUTPUT   "{stem}.png"
-#define FP_MAX_WORKERS	    64
-#define FP_DEFAULT_RESTARTS 5
-#define FP_MAX_RESTARTS	    1000
-#define FP_MAX_SLOTS	    4096
-#define FP_MAX_DEPTH	    64
+#define FP_DEFAULT_DEPTH  4
+#define FP_DEFAULT_OUTPUT "{stem}.png"
+#define FP_MAX_WORKERS	  64
+#define FP_MAX_RESTARTS	  1000
+#define FP_MAX_SLOTS	  4096
+#define FP_MAX_DEPTH	  64
 
 /* Load every stage named in config and check the whole pipeline: stage
  * names, parameters, order of kinds, [pipeline] settings. On error returns

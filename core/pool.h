@@ -36,6 +36,10 @@ typedef struct fp_slot_header {
 	 * work is not redone or blamed for the death. */
 	uint32_t answer;
 	uint32_t answer_slot;
+	/* When the instance began process() on this frame (uv_hrtime, the
+	 * monotonic clock every process shares); 0 until then. The
+	 * supervisor's watchdog reads it to enforce the stage's timeout. */
+	uint64_t started_ns;
 	char error[FP_SLOT_ERROR_SIZE]; /* why the frame failed, NUL-ended */
 } fp_slot_header;
 

@@ -146,6 +146,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 		break;
 	}
 	uint64_t t0 = uv_hrtime();
+	fp__pool_header(&h->sup->pool, slot)->started_ns = t0;
 	int rc = h->desc->process(h->state, pin, pout);
 	*ns = uv_hrtime() - t0;
 	if (rc == 0 && pout != NULL)

@@ -15,6 +15,7 @@
 #include "supervisor_state.h"
 
 #define STOP_GRACE_MS	   10000
+#define WATCHDOG_MS	   100 /* how often stage timeouts are checked */
 #define AUTO_POOL_MAX	   ((uint64_t)1 << 30) /* auto slot count stays under */
 #define AUTO_SLOT_FALLBACK ((uint64_t)16 << 20)
 
@@ -173,6 +174,7 @@ static void close_loop_handles(fp_supervisor *sup)
 	uv_close((uv_handle_t *)&sup->sigterm, NULL);
 	uv_close((uv_handle_t *)&sup->pump, NULL);
 	uv_close((uv_handle_t *)&sup->stop_timer, NULL);
+	uv_close((uv_handle_t *)&sup->watchdog, NULL);
 	for (size_t i = 0; i < sup->instance_count; i++)
 		fp__supervisor_close_channel(&sup->instances[i]);
 }
@@ -213,6 +215,12 @@ static void on_sigchld(uv_signal_t *handle, int signum)
 static void on_check(uv_check_t *handle)
 {
 	after_events(handle->data);
+}
+
+static void on_watchdog(uv_timer_t *handle)
+{
+	fp_supervisor *sup = handle->data;
+	fp__dispatch_watchdog(sup, uv_hrtime());
 }
 
 static void on_interrupt(uv_signal_t *handle, int signum)
@@ -312,6 +320,9 @@ static int start_loop(fp_supervisor *sup)
 	uv_signal_init(&sup->loop, &sup->sigterm);
 	uv_check_init(&sup->loop, &sup->pump);
 	uv_timer_init(&sup->loop, &sup->stop_timer);
+	uv_timer_init(&sup->loop, &sup->watchdog);
+	sup->watchdog.data = sup;
+	uv_timer_start(&sup->watchdog, on_watchdog, WATCHDOG_MS, WATCHDOG_MS);
 	sup->sigchld.data = sup->sigint.data = sup->sigterm.data = sup;
 	sup->pump.data = sup->stop_timer.data = sup;
 	uv_signal_start(&sup->sigchld, on_sigchld, SIGCHLD);

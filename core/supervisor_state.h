@@ -65,6 +65,7 @@ struct fp_supervisor {
 	uv_signal_t sigterm;
 	uv_check_t pump;
 	uv_timer_t stop_timer;
+	uv_timer_t watchdog;
 
 	fp_pool pool;
 	fp_ledger ledger;
@@ -103,6 +104,8 @@ void fp__dispatch_pump(fp_supervisor *sup);
 void fp__dispatch_on_msg(fp_channel *ch, const fp_msg *msg);
 void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst,
 			   int wait_status);
+/* Kill instances stuck on one frame longer than their stage's timeout. */
+void fp__dispatch_watchdog(fp_supervisor *sup, uint64_t now_ns);
 void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

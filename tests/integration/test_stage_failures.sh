@@ -5,7 +5,7 @@
 # stage's name, every other frame is written, nothing is leaked.
 . "$(dirname "$0")/lib.sh"
 
-pipeline() { # mode workers restarts
+pipeline() { # mode workers restarts [extra line for the bad stage]
 	cat <<INI
 [src]
 stage = testsrc
@@ -18,6 +18,7 @@ mode = $1
 at = 17
 workers = $2
 restarts = $3
+${4:-}
 [sum]
 stage = checksum_sink
 file = $WORK/$1-$2-$3.txt
@@ -69,6 +70,16 @@ for mode in forge garbage; do
 	[ "$lines" -eq 200 ] || fail "$what: $lines distinct frames written, expected 200"
 	[ "$(wc -l <"$WORK/$mode-2-5.txt")" -eq 200 ] || fail "$what: a frame was written twice"
 done
+
+# Hanging on frame 17: the per-frame timeout kills the instance; the frame
+# is retried once, hangs again, and is reported.
+pipeline hang 2 5 "timeout = 0.5" >"$WORK/hang.ini"
+fp run "$WORK/hang.ini" --stats-json "$WORK/hang.json" -q
+expect_rc 1 "hang"
+expect_err "frame 17: bad: stage bad#" "hang: names frame and stage"
+expect_err "stuck on one frame for" "hang: says it was stuck"
+expect_err "(timeout = 0.5 s) (twice); skipped" "hang: timeout and retry"
+[ "$(wc -l <"$WORK/hang-2-5.txt")" -eq 199 ] || fail "hang: expected 199 frames written"
 
 # Past the restart limit the run cannot go on: exit 3 with the reason,
 # every input accounted for (written, failed or not started), no leak.
