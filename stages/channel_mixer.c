@@ -1,0 +1,117 @@
+/* channel_mixer — a 3x3 colour matrix: each output colour sample is a
+ * weighted sum of the pixel's R, G and B,
+ *   R' = m0 R + m1 G + m2 B,  G' = m3 R + m4 G + m5 B,  B' = m6 R + ...
+ * rounded and clamped; alpha kept. `preset = sepia` uses the classic
+ * sepia tone matrix instead of `matrix`. In place. RGB8 and RGBA8 only:
+ * a gray frame has no colour to mix, and fails naming its format. */
+#include <framepipe/stage.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "kit.h"
+
+#define FIX 12 /* fixed-point fraction bits of the coefficients */
+
+typedef struct mixer_config {
+	int preset;
+	const char *matrix;
+} mixer_config;
+
+typedef struct mixer_state {
+	int32_t m[9];
+} mixer_state;
+
+static const fp_param params[] = {
+	FP_PARAM_CHOICE_(mixer_config, preset, "custom", "custom|sepia",
+			 "custom: use matrix; sepia: the classic sepia tone"),
+	FP_PARAM_STRING_(mixer_config, matrix, "1 0 0 0 1 0 0 0 1",
+			 "9 numbers, row by row: R' G' B' from R G B"),
+};
+
+static const double sepia[9] = {0.393, 0.769, 0.189, 0.349, 0.686,
+				0.168, 0.272, 0.534, 0.131};
+
+static int mixer_init(void **state, const void *config, const fp_stage_env *env,
+		      char *err, size_t err_size)
+{
+	(void)env;
+	const mixer_config *c = config;
+	double m[9];
+	size_t n = 9;
+	if (c->preset == 1) {
+		for (size_t i = 0; i < 9; i++)
+			m[i] = sepia[i];
+	} else {
+		int rc = fp__kit_parse_numbers(c->matrix, m, 9, &n, "matrix",
+					       err, err_size);
+		if (rc != 0)
+			return rc;
+	}
+	if (n != 9) {
+		snprintf(err, err_size, "matrix: expected 9 numbers, got %zu",
+			 n);
+		return FP_EPARAM;
+	}
+	mixer_state *s = malloc(sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < 9; i++) {
+		if (fabs(m[i]) > 64) {
+			free(s);
+			snprintf(err, err_size,
+				 "matrix: coefficient %g is outside -64..64",
+				 m[i]);
+			return FP_EPARAM;
+		}
+		s->m[i] = (int32_t)lround(m[i] * (1 << FIX));
+	}
+	*state = s;
+	return 0;
+}
+
+static uint8_t mix(const int32_t *row, int32_t r, int32_t g, int32_t b)
+{
+	int32_t v = row[0] * r + row[1] * g + row[2] * b + (1 << (FIX - 1));
+	return v <= 0 ? 0 : v >= 255 << FIX ? 255 : (uint8_t)(v >> FIX);
+}
+
+static int mixer_process(void *state, fp_frame *in, fp_frame *out)
+{
+	(void)out;
+	const mixer_state *s = state;
+	unsigned ch = fp__kit_channels(in,
+				       FP_FORMAT_BIT(FP_FORMAT_RGB8) |
+					       FP_FORMAT_BIT(FP_FORMAT_RGBA8),
+				       "channel_mixer");
+	if (ch == 0)
+		return FP_EFORMAT;
+	for (uint32_t y = 0; y < in->height; y++) {
+		uint8_t *p = in->pixels + (size_t)y * in->stride;
+		for (uint32_t x = 0; x < in->width; x++, p += ch) {
+			int32_t r = p[0], g = p[1], b = p[2];
+			p[0] = mix(s->m, r, g, b);
+			p[1] = mix(s->m + 3, r, g, b);
+			p[2] = mix(s->m + 6, r, g, b);
+		}
+	}
+	return 0;
+}
+
+FP_STAGE_EXPORT = {
+	FP_STAGE_HEADER,
+	.name = "channel_mixer",
+	.summary = "3x3 colour matrix (or the sepia preset); alpha kept "
+		   "(in place)",
+	.kind = FP_STAGE_FILTER,
+	.formats =
+		FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8),
+	.params = params,
+	.param_count = FP_COUNT_OF(params),
+	.config_size = sizeof(mixer_config),
+	.init = mixer_init,
+	.process = mixer_process,
+	.fini = fp__kit_free_state,
+};

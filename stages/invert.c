@@ -1,0 +1,31 @@
+/* invert — the negative: every colour sample v becomes 255 - v; alpha is
+ * kept. In place. Matches ImageMagick's `convert IN -negate OUT`. */
+#include <framepipe/stage.h>
+
+#include "kit.h"
+
+static int invert_init(void **state, const void *config,
+		       const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)config;
+	(void)env;
+	int rc = fp__kit_lut_new(state, "invert", err, err_size);
+	if (rc != 0)
+		return rc;
+	fp__kit_lut_stage *s = *state;
+	for (unsigned v = 0; v < 256; v++)
+		s->lut[v] = (uint8_t)(255 - v);
+	return 0;
+}
+
+FP_STAGE_EXPORT = {
+	FP_STAGE_HEADER,
+	.name = "invert",
+	.summary = "negative image: colour v becomes 255 - v, alpha kept "
+		   "(in place)",
+	.kind = FP_STAGE_FILTER,
+	.formats = FP_FORMATS_8BIT,
+	.init = invert_init,
+	.process = fp__kit_lut_process,
+	.fini = fp__kit_free_state,
+};

@@ -1,0 +1,238 @@
+/* kit/frame.c — format checks, output set-up, lookup tables, luma,
+ * colours, number lists and gravity for the filter stages. */
+#include "kit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const fp__kit_luma fp__kit_bt601 = {0.298839, 0.586811, 0.114350};
+const fp__kit_luma fp__kit_bt709 = {0.212656, 0.715158, 0.072186};
+
+unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage)
+{
+	unsigned channels = fp_format_channels(f->format);
+	if (channels == 0 || !(formats & FP_FORMAT_BIT(f->format))) {
+		fp_frame_fail(f, FP_EFORMAT, "%s cannot handle %s frames",
+			      stage, fp_format_name(f->format));
+		return 0;
+	}
+	return channels;
+}
+
+int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
+		       uint32_t height, fp_format format)
+{
+	uint64_t bytes =
+		(uint64_t)width * fp_format_channels(format) * (uint64_t)height;
+	if (width == 0 || height == 0)
+		return fp_frame_fail(out, FP_EPARAM,
+				     "%s would make an empty %ux%u frame",
+				     stage, width, height);
+	if (bytes > out->capacity)
+		return fp_frame_fail(out, FP_ENOFIT,
+				     "%s: a %ux%u %s output needs %llu bytes, "
+				     "the pool slot holds %zu (raise "
+				     "[pipeline] slot_size)",
+				     stage, width, height,
+				     fp_format_name(format),
+				     (unsigned long long)bytes, out->capacity);
+	out->width = width;
+	out->height = height;
+	out->format = format;
+	out->stride = width * fp_format_channels(format);
+	return 0;
+}
+
+void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256])
+{
+	unsigned channels = fp_format_channels(f->format);
+	/* The alpha sample is the last one of a pixel. */
+	unsigned colours =
+		fp__kit_has_alpha(f->format) ? channels - 1 : channels;
+	for (uint32_t y = 0; y < f->height; y++) {
+		uint8_t *row = f->pixels + (size_t)y * f->stride;
+		if (colours == channels) {
+			size_t n = (size_t)f->width * channels;
+			for (size_t i = 0; i < n; i++)
+				row[i] = lut[row[i]];
+			continue;
+		}
+		for (uint32_t x = 0; x < f->width; x++, row += channels)
+			for (unsigned c = 0; c < colours; c++)
+				row[c] = lut[row[c]];
+	}
+}
+
+int fp__kit_lut_new(void **state, const char *stage, char *err, size_t err_size)
+{
+	fp__kit_lut_stage *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	s->stage = stage;
+	*state = s;
+	return 0;
+}
+
+int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
+{
+	(void)out;
+	const fp__kit_lut_stage *s = state;
+	if (fp__kit_channels(in, FP_FORMATS_8BIT, s->stage) == 0)
+		return FP_EFORMAT;
+	fp__kit_apply_lut(in, s->lut);
+	return 0;
+}
+
+void fp__kit_free_state(void *state)
+{
+	free(state);
+}
+
+void fp__kit_luma_init(fp__kit_luma_lut *lut, const fp__kit_luma *w)
+{
+	/* Same operations in the same order as ImageMagick: weight times
+	 * the 16-bit sample. */
+	for (unsigned v = 0; v < 256; v++) {
+		lut->r[v] = w->r * v * 257;
+		lut->g[v] = w->g * v * 257;
+		lut->b[v] = w->b * v * 257;
+	}
+}
+
+/* ---- colours ------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint8_t rgba[4];
+} named_colors[] = {
+	{"black", {0, 0, 0, 255}},	{"white", {255, 255, 255, 255}},
+	{"gray", {128, 128, 128, 255}}, {"grey", {128, 128, 128, 255}},
+	{"red", {255, 0, 0, 255}},	{"green", {0, 128, 0, 255}},
+	{"blue", {0, 0, 255, 255}},	{"yellow", {255, 255, 0, 255}},
+	{"cyan", {0, 255, 255, 255}},	{"magenta", {255, 0, 255, 255}},
+	{"transparent", {0, 0, 0, 0}},
+};
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
+			size_t err_size)
+{
+	for (size_t i = 0; i < FP_COUNT_OF(named_colors); i++)
+		if (strcmp(text, named_colors[i].name) == 0) {
+			memcpy(rgba, named_colors[i].rgba, 4);
+			return 0;
+		}
+	size_t n = text[0] == '#' ? strlen(text + 1) : 0;
+	int d[8];
+	bool ok = n == 3 || n == 6 || n == 8;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (d[i] = hex_digit(text[1 + i])) >= 0;
+	if (!ok) {
+		snprintf(err, err_size,
+			 "colour '%s': expected #rgb, #rrggbb, #rrggbbaa or "
+			 "a name (black, white, gray, red, green, blue, "
+			 "yellow, cyan, magenta, transparent)",
+			 text);
+		return FP_EPARAM;
+	}
+	rgba[3] = 255;
+	for (size_t c = 0; c < (n == 3 ? 3 : n / 2); c++)
+		rgba[c] = (uint8_t)(n == 3 ? d[c] * 17
+					   : d[2 * c] * 16 + d[2 * c + 1]);
+	return 0;
+}
+
+void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
+			 uint8_t *pixel)
+{
+	fp__kit_luma_lut lut;
+	uint8_t gray = 0;
+	if (format == FP_FORMAT_G8 || format == FP_FORMAT_GA8) {
+		fp__kit_luma_init(&lut, &fp__kit_bt601);
+		gray = fp__kit_luma_of(&lut, rgba[0], rgba[1], rgba[2]);
+	}
+	switch (format) {
+	case FP_FORMAT_G8: pixel[0] = gray; break;
+	case FP_FORMAT_GA8:
+		pixel[0] = gray;
+		pixel[1] = rgba[3];
+		break;
+	case FP_FORMAT_RGB8: memcpy(pixel, rgba, 3); break;
+	case FP_FORMAT_RGBA8: memcpy(pixel, rgba, 4); break;
+	}
+}
+
+int fp__kit_parse_numbers(const char *text, double *values, size_t max,
+			  size_t *count, const char *what, char *err,
+			  size_t err_size)
+{
+	size_t n = 0;
+	const char *p = text;
+	for (;;) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		char *end;
+		errno = 0;
+		double v = strtod(p, &end);
+		if (end == p || errno != 0 || n == max) {
+			snprintf(err, err_size,
+				 n == max ? "%s: more than %zu numbers"
+					  : "%s: expected up to %zu numbers "
+					    "separated by spaces, got '%s'",
+				 what, max, text);
+			return FP_EPARAM;
+		}
+		values[n++] = v;
+		p = end;
+	}
+	*count = n;
+	return 0;
+}
+
+/* ---- placement ----------------------------------------------------------- */
+
+void fp__kit_gravity(int gravity, int64_t outer_w, int64_t outer_h,
+		     int64_t inner_w, int64_t inner_h, int64_t *x, int64_t *y)
+{
+	/* Per gravity in FP_KIT_GRAVITIES order: 0 left/top, 1 centre,
+	 * 2 right/bottom. */
+	static const uint8_t gx[] = {1, 1, 1, 2, 0, 0, 2, 0, 2};
+	static const uint8_t gy[] = {1, 0, 2, 1, 1, 0, 0, 2, 2};
+	if (gravity < 0 || gravity >= (int)sizeof gx)
+		gravity = 0;
+	*x = gx[gravity] * (outer_w - inner_w) / 2;
+	*y = gy[gravity] * (outer_h - inner_h) / 2;
+	if (gx[gravity] == 2)
+		*x = outer_w - inner_w;
+	if (gy[gravity] == 2)
+		*y = outer_h - inner_h;
+}
+
+int fp__kit_grow(void *buf, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return 0;
+	if (size != 0 && n > SIZE_MAX / size)
+		return -ENOMEM;
+	void *p = realloc(*(void **)buf, n * size);
+	if (p == NULL)
+		return -ENOMEM;
+	*(void **)buf = p;
+	*cap = n;
+	return 0;
+}

@@ -1,0 +1,202 @@
+/* kit — code the built-in filter stages share: format checks, output frame
+ * set-up, lookup tables, colours, gravity, number lists, the separable
+ * resampler (resize, blur, sharpen) and the edge-padded row window
+ * (convolve, median).
+ *
+ * A static PIC library linked into each filter module and built with hidden
+ * visibility: nothing here is exported from a stage. It uses only the public
+ * SDK (framepipe/stage.h), like any user's plugin could. All functions run
+ * in the stage instance's process, on the frames process() is given.
+ */
+#ifndef FRAMEPIPE_STAGES_KIT_H
+#define FRAMEPIPE_STAGES_KIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "framepipe/stage.h"
+
+/* ---- frames ---------------------------------------------------------------
+ */
+
+/* Channels of f's format when it is one of the formats in the `formats` bit
+ * set; otherwise fails the frame with FP_EFORMAT naming stage and format
+ * and returns 0. */
+unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage);
+
+static inline bool fp__kit_has_alpha(fp_format format)
+{
+	return format == FP_FORMAT_GA8 || format == FP_FORMAT_RGBA8;
+}
+
+/* Give out the geometry width x height, format, tightly packed. Fails with
+ * FP_ENOFIT (saying to raise [pipeline] slot_size) when that does not fit
+ * out->capacity. `in` is only named in the message. */
+int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
+		       uint32_t height, fp_format format);
+
+/* Apply lut to every colour sample of f in place; alpha samples are kept. */
+void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256]);
+
+/* State of the stages that are one lookup table over colour samples
+ * (invert, gamma, levels...): their init calls fp__kit_lut_new and fills
+ * lut; process and fini are these. */
+typedef struct fp__kit_lut_stage {
+	const char *stage;
+	uint8_t lut[256];
+} fp__kit_lut_stage;
+int fp__kit_lut_new(void **state, const char *stage, char *err,
+		    size_t err_size);
+int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
+/* free(state), for any stage whose state is one heap block. */
+void fp__kit_free_state(void *state);
+
+/* Round and clamp to 0..255. */
+static inline uint8_t fp__kit_clamp_u8(double v)
+{
+	return v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)(v + 0.5);
+}
+
+/* Luma weights: Rec. 601 as ImageMagick writes them (0.298839, 0.586811,
+ * 0.114350) and Rec. 709 (0.212656, 0.715158, 0.072186). */
+typedef struct fp__kit_luma {
+	double r, g, b;
+} fp__kit_luma;
+extern const fp__kit_luma fp__kit_bt601, fp__kit_bt709;
+
+/* Per-weight tables for fp__kit_luma_of, from fp__kit_luma_init. */
+typedef struct fp__kit_luma_lut {
+	double r[256], g[256], b[256];
+} fp__kit_luma_lut;
+void fp__kit_luma_init(fp__kit_luma_lut *lut, const fp__kit_luma *w);
+
+/* Luma of an 8-bit RGB triple rounded the way ImageMagick's Q16 build
+ * does it: on 16-bit samples (v * 257), rounded to 16 bits, then scaled
+ * back to 8 bits by truncation. Bit-exact with `convert -grayscale
+ * Rec601Luma` over all 2^24 colours. */
+static inline uint8_t fp__kit_luma_of(const fp__kit_luma_lut *lut, unsigned r,
+				      unsigned g, unsigned b)
+{
+	double v = lut->r[r] + lut->g[g] + lut->b[b];
+	return (uint8_t)((uint32_t)(v + 0.5) / 257);
+}
+
+/* ---- parameters given as text ---------------------------------------------
+ */
+
+/* "#rgb", "#rrggbb", "#rrggbbaa" or a name (black, white, gray/grey, red,
+ * green, blue, yellow, cyan, magenta, transparent); 0 or FP_EPARAM with the
+ * reason in err. */
+int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
+			size_t err_size);
+
+/* The colour as one pixel of format (gray formats take its Rec. 601 luma). */
+void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
+			 uint8_t *pixel);
+
+/* Up to max numbers separated by spaces or commas; 0 or FP_EPARAM. */
+int fp__kit_parse_numbers(const char *text, double *values, size_t max,
+			  size_t *count, const char *what, char *err,
+			  size_t err_size);
+
+/* ---- placement -------------------------------------------------------------
+ */
+
+#define FP_KIT_GRAVITIES \
+	"center|north|south|east|west|northwest|northeast|southwest|southeast"
+
+/* Where an inner box of inner_w x inner_h goes in an outer one for gravity
+ * (an index into FP_KIT_GRAVITIES); either size may be the larger. */
+void fp__kit_gravity(int gravity, int64_t outer_w, int64_t outer_h,
+		     int64_t inner_w, int64_t inner_h, int64_t *x, int64_t *y);
+
+/* ---- separable resampling --------------------------------------------------
+ */
+
+#define FP_KIT_KERNELS "nearest|box|bilinear|bicubic|lanczos3|gaussian"
+typedef enum fp__kit_kernel {
+	FP_KIT_NEAREST,
+	FP_KIT_BOX,
+	FP_KIT_BILINEAR,
+	FP_KIT_BICUBIC, /* Catmull-Rom */
+	FP_KIT_LANCZOS3,
+	FP_KIT_GAUSSIAN, /* parameter: sigma */
+} fp__kit_kernel;
+
+/* Taps for one axis: output i reads inputs start[i] .. start[i]+count[i]-1
+ * with weights[i * max_taps ...]. Indices past the edges are folded onto
+ * the edge sample (edges clamped). Storage grows when needed and is kept
+ * for the next frames (no allocation per frame once big enough). */
+typedef struct fp__kit_axis {
+	int32_t *start;
+	int32_t *count;
+	float *weights;
+	size_t max_taps;
+	size_t start_cap, count_cap, tap_cap;
+} fp__kit_axis;
+
+/* How one axis maps: output i is centred on input coordinate
+ * (i + offset + 0.5) / scale - 0.5; the kernel widens by 1/scale on
+ * downscale (area-correct, like libvips and ImageMagick). */
+typedef struct fp__kit_map {
+	uint32_t in_len, out_len;
+	double scale;  /* out/in */
+	double offset; /* in output pixels: a crop of the scaled image */
+	fp__kit_kernel kernel;
+	double sigma; /* FP_KIT_GAUSSIAN */
+} fp__kit_map;
+
+/* What the resampler writes per output sample. */
+typedef enum fp__kit_mode {
+	FP_KIT_PLAIN,	/* the resampled value */
+	FP_KIT_UNSHARP, /* x + amount (x - blur) where |x - blur| >= level */
+} fp__kit_mode;
+
+typedef struct fp__kit_resampler {
+	fp__kit_axis h, v;
+	float *ring;	/* rows of input converted to float */
+	float *column;	/* one vertically resampled row */
+	float *out_row; /* one output row before conversion */
+	size_t ring_rows, row_floats, ring_cap, column_cap, out_cap;
+	fp__kit_mode mode;
+	float amount, level; /* FP_KIT_UNSHARP */
+} fp__kit_resampler;
+
+/* Resample in into out (which may be the same frame: a same-size pass such
+ * as a blur runs in place; the caller has set out's geometry). Colour is
+ * premultiplied by alpha while resampling. FP_ENOMEM-like failures come
+ * back as -ENOMEM with nothing written. */
+int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
+		     const fp__kit_map *mx, const fp__kit_map *my);
+void fp__kit_resampler_release(fp__kit_resampler *r);
+
+/* ---- edge-padded row windows (convolve, median) ----------------------------
+ */
+
+/* A ring of the last 2*radius+1 input rows, each padded by radius pixels
+ * on both sides with copies of the edge pixel, so that a filter that
+ * writes its output in place still reads the original rows. */
+typedef struct fp__kit_window {
+	uint8_t *rows;
+	size_t cap;
+	size_t row_bytes; /* (width + 2 radius) * channels */
+	unsigned radius, channels, size;
+	int64_t loaded; /* rows 0..loaded-1 have been read */
+	const fp_frame *frame;
+} fp__kit_window;
+
+/* Prepare to walk frame f; -ENOMEM on failure. */
+int fp__kit_window_begin(fp__kit_window *w, const fp_frame *f, unsigned radius,
+			 unsigned channels);
+/* rows[0..2 radius] = padded rows y-radius..y+radius (clamped); each
+ * points at pixel -radius of its row. Call for y = 0, 1, 2, ... in order,
+ * and write output row y only after this call. */
+void fp__kit_window_rows(fp__kit_window *w, uint32_t y, const uint8_t **rows);
+void fp__kit_window_release(fp__kit_window *w);
+
+/* Grow *buf to hold at least n elements of size bytes; keeps it when big
+ * enough. 0 or -ENOMEM. */
+int fp__kit_grow(void *buf, size_t *cap, size_t n, size_t size);
+
+#endif

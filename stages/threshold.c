@@ -1,0 +1,76 @@
+/* threshold — to pure black and white: a sample at or above `level`
+ * becomes 255, below it 0. Gray frames threshold the gray sample; colour
+ * frames threshold the Rec. 601 luma and write it to all three colour
+ * samples (the frame stays RGB8/RGBA8, now black and white). Alpha kept.
+ * In place. */
+#include <framepipe/stage.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#include "kit.h"
+
+typedef struct threshold_config {
+	int64_t level;
+} threshold_config;
+
+typedef struct threshold_state {
+	fp__kit_lut_stage table; /* per gray sample */
+	fp__kit_luma_lut luma;
+} threshold_state;
+
+static const fp_param params[] = {
+	FP_PARAM_INT_(threshold_config, level, "128", 0, 256,
+		      "samples (or luma) at or above this become white"),
+};
+
+static int threshold_init(void **state, const void *config,
+			  const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)env;
+	const threshold_config *c = config;
+	threshold_state *s = malloc(sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	s->table.stage = "threshold";
+	for (int v = 0; v < 256; v++)
+		s->table.lut[v] = v >= c->level ? 255 : 0;
+	fp__kit_luma_init(&s->luma, &fp__kit_bt601);
+	*state = s;
+	return 0;
+}
+
+static int threshold_process(void *state, fp_frame *in, fp_frame *out)
+{
+	threshold_state *s = state;
+	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "threshold");
+	if (ch == 0)
+		return FP_EFORMAT;
+	if (ch < 3)
+		return fp__kit_lut_process(&s->table, in, out);
+	for (uint32_t y = 0; y < in->height; y++) {
+		uint8_t *p = in->pixels + (size_t)y * in->stride;
+		for (uint32_t x = 0; x < in->width; x++, p += ch) {
+			uint8_t v = s->table.lut[fp__kit_luma_of(&s->luma, p[0],
+								 p[1], p[2])];
+			p[0] = p[1] = p[2] = v;
+		}
+	}
+	return 0;
+}
+
+FP_STAGE_EXPORT = {
+	FP_STAGE_HEADER,
+	.name = "threshold",
+	.summary = "to black and white at a level (colour by its luma); "
+		   "alpha kept (in place)",
+	.kind = FP_STAGE_FILTER,
+	.formats = FP_FORMATS_8BIT,
+	.params = params,
+	.param_count = FP_COUNT_OF(params),
+	.config_size = sizeof(threshold_config),
+	.init = threshold_init,
+	.process = threshold_process,
+	.fini = fp__kit_free_state,
+};

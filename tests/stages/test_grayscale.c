@@ -1,0 +1,87 @@
+/* grayscale: exact ImageMagick-compatible luma (Rec. 601 / 709 with its
+ * rounding), alpha kept, output packed; gray frames pass unchanged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "frames.h"
+
+/* Expected values are ImageMagick 6.9 Q16's `-grayscale Rec601Luma`
+ * (Rec709Luma) on these colours: note 149 for pure green, where rounding
+ * the exact 149.64 would say 150. */
+static const uint8_t rgb[] = {255, 0,	0,   0,	  255, 0,   0, 0, 255,
+			      100, 150, 200, 255, 255, 255, 0, 0, 0};
+static const uint8_t bt601[] = {76, 149, 29, 140, 255, 0};
+static const uint8_t bt709[] = {54, 182, 18, 142, 255, 0};
+
+static void test_rgb(void **state)
+{
+	(void)state;
+	fp_frame f = ft_frame(FP_FORMAT_RGB8, 3, 2, 7, rgb), out;
+	fp_harness *h = ft_harness("grayscale", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G8, 3, 2, bt601);
+	assert_int_equal(out.stride, 3);
+	fp_harness_free(h);
+	h = ft_harness("grayscale", "weights", "bt709", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G8, 3, 2, bt709);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
+static void test_rgba_keeps_alpha(void **state)
+{
+	(void)state;
+	uint8_t rgba[24], want[12];
+	for (unsigned p = 0; p < 6; p++) {
+		memcpy(rgba + 4 * p, rgb + 3 * p, 3);
+		rgba[4 * p + 3] = (uint8_t)(p * 50);
+		want[2 * p] = bt601[p];
+		want[2 * p + 1] = (uint8_t)(p * 50);
+	}
+	fp_frame f = ft_frame(FP_FORMAT_RGBA8, 2, 3, 1, rgba), out;
+	fp_harness *h = ft_harness("grayscale", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_GA8, 2, 3, want);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
+static void test_gray_unchanged(void **state)
+{
+	(void)state;
+	static const uint8_t g[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	for (fp_format fmt = FP_FORMAT_G8; fmt <= FP_FORMAT_GA8; fmt++) {
+		uint32_t w = fmt == FP_FORMAT_G8 ? 4 : 2;
+		fp_frame f = ft_frame(fmt, w, 2, 3, g), out;
+		fp_harness *h = ft_harness("grayscale", NULL);
+		assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+		ft_expect(&out, fmt, w, 2, g);
+		fp_harness_free(h);
+		ft_free(&f);
+	}
+}
+
+static void test_bad_choice_refused(void **state)
+{
+	(void)state;
+	fp_harness *h;
+	assert_int_not_equal(
+		ft_try_harness(&h, "grayscale", "weights", "bt2020", NULL), 0);
+	fp_harness_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rgb),
+		cmocka_unit_test(test_rgba_keeps_alpha),
+		cmocka_unit_test(test_gray_unchanged),
+		cmocka_unit_test(test_bad_choice_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
