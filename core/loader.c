@@ -41,7 +41,7 @@ static size_t symbol_size(const void *addr, const char **file)
 	if (dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) == 0)
 		return 0;
 	*file = info.dli_fname;
-	return sym != NULL ? (size_t)sym->st_size : 0;
+	return sym != NULL && info.dli_saddr == addr ? (size_t)sym->st_size : 0;
 }
 
 static bool is_valid_name(const char *name)
@@ -214,6 +214,24 @@ err_free:
 err_close:
 	dlclose(handle);
 	return rc;
+}
+
+int fp__plugin_wrap(fp_plugin *plugin, const fp_stage_descriptor *desc,
+		    const char *origin, char *err, size_t err_size)
+{
+	memset(plugin, 0, sizeof *plugin);
+	int rc = check_abi(desc, 0, origin, err, err_size);
+	if (rc == 0)
+		rc = check_fields(desc, origin, err, err_size);
+	if (rc != 0)
+		return rc;
+	plugin->path = strdup(origin);
+	plugin->desc = copy_descriptor(desc, 0);
+	if (plugin->path == NULL || plugin->desc == NULL) {
+		fp__plugin_close(plugin);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 const char *fp__builtin_stage_dir(void)

@@ -32,6 +32,12 @@ int fp__plugin_open(fp_plugin *plugin, const char *path, char *err,
 int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 		    size_t err_size);
 
+/* Check and adopt a descriptor linked into this program (no dlopen, handle
+ * stays NULL; desc is borrowed and must outlive the plugin). origin names it
+ * in messages. Same checks as fp__plugin_open but the built-in name one. */
+int fp__plugin_wrap(fp_plugin *plugin, const fp_stage_descriptor *desc,
+		    const char *origin, char *err, size_t err_size);
+
 void fp__plugin_close(fp_plugin *plugin);
 
 /* The folder of built-in stages: <dir of this

@@ -21,6 +21,20 @@ struct fp_harness {
 	char error[512];
 };
 
+/* Finish a harness whose plugin was opened with rc: make its config. */
+static fp_harness *adopt(fp_harness *h, int rc)
+{
+	if (rc == 0)
+		h->config = fp__params_new(h->plugin.desc, h->error,
+					   sizeof h->error);
+	if (rc != 0 || h->config == NULL) {
+		fprintf(stderr, "fp_harness: %s\n", h->error);
+		fp_harness_free(h);
+		return NULL;
+	}
+	return h;
+}
+
 fp_harness *fp_harness_new(const char *stage)
 {
 	fp_harness *h = calloc(1, sizeof *h);
@@ -32,15 +46,17 @@ fp_harness *fp_harness_new(const char *stage)
 					   sizeof h->error)
 			 : fp__plugin_find(&h->plugin, stage, h->error,
 					   sizeof h->error);
-	if (rc == 0)
-		h->config = fp__params_new(h->plugin.desc, h->error,
-					   sizeof h->error);
-	if (rc != 0 || h->config == NULL) {
-		fprintf(stderr, "fp_harness: %s\n", h->error);
-		fp_harness_free(h);
+	return adopt(h, rc);
+}
+
+fp_harness *fp_harness_new_linked(const fp_stage_descriptor *desc)
+{
+	fp_harness *h = calloc(1, sizeof *h);
+	if (h == NULL)
 		return NULL;
-	}
-	return h;
+	h->capacity = DEFAULT_CAPACITY;
+	return adopt(h, fp__plugin_wrap(&h->plugin, desc, "linked stage",
+					h->error, sizeof h->error));
 }
 
 int fp_harness_set(fp_harness *h, const char *name, const char *value)
@@ -94,6 +110,26 @@ static void blank_frame(fp_harness *h, fp_frame *f, int which)
 	h->error[0] = '\0';
 }
 
+/* What the stage host checks of a frame a stage made before passing it on:
+ * a known format and a geometry that fits its buffer. */
+static int check_output(fp_harness *h, int rc, const fp_frame *f)
+{
+	if (rc != 0)
+		return rc;
+	unsigned channels = fp_format_channels(f->format);
+	if (channels == 0 || f->width == 0 || f->height == 0 ||
+	    (uint64_t)f->width * channels > f->stride ||
+	    (uint64_t)f->stride * f->height > f->capacity) {
+		snprintf(h->error, sizeof h->error,
+			 "produced %ux%u %s with stride %u, which does not "
+			 "fit its %zu-byte slot",
+			 f->width, f->height, fp_format_name(f->format),
+			 f->stride, f->capacity);
+		return FP_EGEOMETRY;
+	}
+	return 0;
+}
+
 int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out)
 {
 	blank_frame(h, out, 0);
@@ -101,7 +137,8 @@ int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out)
 	out->input_index = (uint32_t)sequence;
 	out->input_path =
 		sequence < h->input_count ? h->inputs[sequence] : NULL;
-	return h->plugin.desc->process(h->state, NULL, out);
+	return check_output(h, h->plugin.desc->process(h->state, NULL, out),
+			    out);
 }
 
 /* A copy of in, in harness buffer `which`, as a pool slot would hold it. */
@@ -137,13 +174,13 @@ int fp_harness_filter(fp_harness *h, const fp_frame *in, fp_frame *out)
 	if (!(h->plugin.desc->flags & FP_STAGE_OUT_OF_PLACE)) {
 		rc = h->plugin.desc->process(h->state, &f, &f);
 		*out = f;
-		return rc;
+		return check_output(h, rc, out);
 	}
 	blank_frame(h, out, 1);
 	out->sequence = f.sequence;
 	out->input_index = f.input_index;
 	out->input_path = f.input_path;
-	return h->plugin.desc->process(h->state, &f, out);
+	return check_output(h, h->plugin.desc->process(h->state, &f, out), out);
 }
 
 int fp_harness_sink(fp_harness *h, const fp_frame *in, const char *output_path)
@@ -178,4 +215,172 @@ void fp_harness_free(fp_harness *h)
 	free(h->buffers[0]);
 	free(h->buffers[1]);
 	free(h);
+}
+
+/* ---- frames for tests ---------------------------------------------------- */
+
+#define FRAME_ERROR_SIZE 256
+#define PIXEL_ALIGN	 64
+
+/* One allocation: the frame, its error text, then its pixels, aligned. */
+typedef struct test_frame {
+	fp_frame frame;
+	char error[FRAME_ERROR_SIZE];
+} test_frame;
+
+fp_frame *fp_testing_frame_new(uint32_t width, uint32_t height,
+			       fp_format format)
+{
+	unsigned channels = fp_format_channels(format);
+	if (channels == 0 || width == 0 || height == 0 ||
+	    width > UINT32_MAX / channels)
+		return NULL;
+	uint32_t stride = width * channels;
+	size_t head = (sizeof(test_frame) + PIXEL_ALIGN - 1) / PIXEL_ALIGN *
+		      PIXEL_ALIGN;
+	if ((size_t)height > (SIZE_MAX - head) / stride)
+		return NULL;
+	size_t bytes = (size_t)stride * height;
+	test_frame *t =
+		aligned_alloc(PIXEL_ALIGN, (head + bytes + PIXEL_ALIGN - 1) /
+						   PIXEL_ALIGN * PIXEL_ALIGN);
+	if (t == NULL)
+		return NULL;
+	memset(t, 0, head + bytes);
+	t->frame = (fp_frame){
+		.width = width,
+		.height = height,
+		.stride = stride,
+		.format = format,
+		.pixels = (uint8_t *)t + head,
+		.capacity = bytes,
+		.error = t->error,
+		.error_size = sizeof t->error,
+	};
+	return &t->frame;
+}
+
+void fp_testing_frame_free(fp_frame *frame)
+{
+	free(frame); /* the frame is the first member of its test_frame */
+}
+
+static size_t row_bytes(const fp_frame *f)
+{
+	return (size_t)f->width * fp_format_channels(f->format);
+}
+
+void fp_testing_frame_fill(fp_frame *frame, const uint8_t *bytes)
+{
+	size_t row = row_bytes(frame);
+	for (uint32_t y = 0; y < frame->height; y++)
+		memcpy(frame->pixels + (size_t)y * frame->stride,
+		       bytes + (size_t)y * row, row);
+}
+
+void fp_testing_frame_fill_pixel(fp_frame *frame, const uint8_t *pixel)
+{
+	unsigned channels = fp_format_channels(frame->format);
+	for (uint32_t y = 0; y < frame->height; y++)
+		for (uint32_t x = 0; x < frame->width; x++)
+			memcpy(fp_testing_pixel(frame, x, y), pixel, channels);
+}
+
+static uint8_t pattern_value(const fp_frame *f, fp_testing_pattern pattern,
+			     uint32_t x, uint32_t y, unsigned c,
+			     uint32_t *noise)
+{
+	switch (pattern) {
+	case FP_TESTING_GRADIENT: {
+		uint64_t span = (uint64_t)f->width + f->height - 2;
+		uint64_t v = ((uint64_t)x + y) * 255 / (span ? span : 1);
+		return (uint8_t)(v + 64u * c);
+	}
+	case FP_TESTING_NOISE:
+		*noise ^= *noise << 13;
+		*noise ^= *noise >> 17;
+		*noise ^= *noise << 5;
+		return (uint8_t)(*noise >> 24);
+	case FP_TESTING_CHECKER: return ((x / 8 + y / 8) & 1) ? 255 : 0;
+	}
+	return 0;
+}
+
+void fp_testing_frame_fill_pattern(fp_frame *frame, fp_testing_pattern pattern,
+				   uint32_t seed)
+{
+	unsigned channels = fp_format_channels(frame->format);
+	uint32_t noise = seed != 0 ? seed : 0x9e3779b9u;
+	for (uint32_t y = 0; y < frame->height; y++)
+		for (uint32_t x = 0; x < frame->width; x++) {
+			uint8_t *px = fp_testing_pixel(frame, x, y);
+			for (unsigned c = 0; c < channels; c++)
+				px[c] = pattern_value(frame, pattern, x, y, c,
+						      &noise);
+		}
+}
+
+fp_frame *fp_testing_frame_copy(const fp_frame *frame)
+{
+	fp_frame *copy = fp_testing_frame_new(frame->width, frame->height,
+					      frame->format);
+	if (copy == NULL)
+		return NULL;
+	size_t row = row_bytes(frame);
+	for (uint32_t y = 0; y < frame->height; y++)
+		memcpy(copy->pixels + (size_t)y * copy->stride,
+		       frame->pixels + (size_t)y * frame->stride, row);
+	copy->sequence = frame->sequence;
+	copy->input_index = frame->input_index;
+	return copy;
+}
+
+int fp_testing_frame_compare(const fp_frame *a, const fp_frame *b, char *why,
+			     size_t why_size)
+{
+	if (why != NULL && why_size > 0)
+		why[0] = '\0';
+	if (a->width != b->width || a->height != b->height ||
+	    a->format != b->format) {
+		if (why != NULL)
+			snprintf(why, why_size, "%ux%u %s vs %ux%u %s",
+				 a->width, a->height, fp_format_name(a->format),
+				 b->width, b->height,
+				 fp_format_name(b->format));
+		return -1;
+	}
+	unsigned channels = fp_format_channels(a->format);
+	int worst = 0;
+	uint32_t wx = 0, wy = 0;
+	unsigned wc = 0;
+	for (uint32_t y = 0; y < a->height; y++)
+		for (uint32_t x = 0; x < a->width; x++) {
+			const uint8_t *pa = fp_testing_pixel(a, x, y);
+			const uint8_t *pb = fp_testing_pixel(b, x, y);
+			for (unsigned c = 0; c < channels; c++) {
+				int d = abs((int)pa[c] - (int)pb[c]);
+				if (d > worst) {
+					worst = d;
+					wx = x;
+					wy = y;
+					wc = c;
+				}
+			}
+		}
+	if (worst > 0 && why != NULL)
+		snprintf(why, why_size,
+			 "max diff %d at (%u, %u) channel %u: %u vs %u", worst,
+			 wx, wy, wc, fp_testing_pixel(a, wx, wy)[wc],
+			 fp_testing_pixel(b, wx, wy)[wc]);
+	return worst;
+}
+
+bool fp_testing_frame_equal(const fp_frame *a, const fp_frame *b)
+{
+	return fp_testing_frame_compare(a, b, NULL, 0) == 0;
+}
+
+int fp_testing_frame_max_diff(const fp_frame *a, const fp_frame *b)
+{
+	return fp_testing_frame_compare(a, b, NULL, 0);
 }

@@ -1,0 +1,219 @@
+/* framepipe::testing itself: the frame helpers, a stage linked into the
+ * test, the geometry check the stage host also makes, and a plugin built
+ * against ABI 1.0 running through the harness. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "framepipe/testing.h"
+
+/* A stage compiled into this test: inverts colour channels, or with
+ * lie = true claims a geometry that does not fit its buffer. */
+typedef struct invert_config {
+	bool lie;
+} invert_config;
+
+static const fp_param invert_params[] = {
+	FP_PARAM_BOOL_(invert_config, lie, "false", "report a bad geometry"),
+};
+
+static int invert_init(void **state, const void *config,
+		       const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)env;
+	(void)err;
+	(void)err_size;
+	*state = (void *)config;
+	return 0;
+}
+
+static int invert_process(void *state, fp_frame *in, fp_frame *out)
+{
+	const invert_config *c = state;
+	if (in->format != FP_FORMAT_RGB8)
+		return fp_frame_fail(in, FP_EFORMAT, "cannot handle %s",
+				     fp_format_name(in->format));
+	for (uint32_t y = 0; y < in->height; y++)
+		for (size_t i = 0; i < (size_t)in->width * 3; i++)
+			in->pixels[(size_t)y * in->stride + i] ^= 0xff;
+	if (c->lie)
+		out->height = (uint32_t)(out->capacity / out->stride) + 1;
+	return 0;
+}
+
+static const fp_stage_descriptor linked_invert = {
+	FP_STAGE_HEADER,
+	.name = "linked_invert",
+	.summary = "invert RGB8 in place",
+	.description = "Inverts every colour channel.\nOnly RGB8.",
+	.kind = FP_STAGE_FILTER,
+	.formats = FP_FORMAT_BIT(FP_FORMAT_RGB8),
+	.params = invert_params,
+	.param_count = FP_COUNT_OF(invert_params),
+	.config_size = sizeof(invert_config),
+	.init = invert_init,
+	.process = invert_process,
+};
+
+static void test_frame_helpers(void **state)
+{
+	(void)state;
+	assert_null(fp_testing_frame_new(0, 4, FP_FORMAT_RGB8));
+	assert_null(fp_testing_frame_new(4, 4, (fp_format)9));
+	assert_null(
+		fp_testing_frame_new(UINT32_MAX, UINT32_MAX, FP_FORMAT_RGBA8));
+
+	const uint8_t bytes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+	fp_frame *a = fp_testing_frame_new(2, 2, FP_FORMAT_RGB8);
+	assert_non_null(a);
+	assert_int_equal(a->stride, 6);
+	assert_int_equal(a->capacity, 12);
+	fp_testing_frame_fill(a, bytes);
+	assert_int_equal(fp_testing_pixel(a, 1, 1)[2], 12);
+
+	fp_frame *b = fp_testing_frame_copy(a);
+	assert_true(fp_testing_frame_equal(a, b));
+	fp_testing_pixel(b, 1, 0)[1] = 45; /* was 5 */
+	char why[128];
+	assert_int_equal(fp_testing_frame_compare(a, b, why, sizeof why), 40);
+	assert_string_equal(why, "max diff 40 at (1, 0) channel 1: 5 vs 45");
+	assert_int_equal(fp_testing_frame_max_diff(a, b), 40);
+	assert_false(fp_testing_frame_equal(a, b));
+
+	fp_frame *c = fp_testing_frame_new(2, 2, FP_FORMAT_RGBA8);
+	assert_int_equal(fp_testing_frame_compare(a, c, why, sizeof why), -1);
+	assert_string_equal(why, "2x2 RGB8 vs 2x2 RGBA8");
+
+	/* Padding past the row bytes is not compared. */
+	fp_frame padded = *a;
+	uint8_t wide[2 * 8] = {1, 2, 3, 4,  5,	6,  99, 99,
+			       7, 8, 9, 10, 11, 12, 99, 99};
+	padded.pixels = wide;
+	padded.stride = 8;
+	assert_true(fp_testing_frame_equal(a, &padded));
+
+	const uint8_t grey[] = {200, 100, 50, 255};
+	fp_testing_frame_fill_pixel(c, grey);
+	assert_memory_equal(fp_testing_pixel(c, 1, 1), grey, 4);
+
+	fp_testing_frame_free(a);
+	fp_testing_frame_free(b);
+	fp_testing_frame_free(c);
+	fp_testing_frame_free(NULL);
+}
+
+static void test_patterns_are_reproducible(void **state)
+{
+	(void)state;
+	fp_frame *a = fp_testing_frame_new(33, 17, FP_FORMAT_GA8);
+	fp_frame *b = fp_testing_frame_new(33, 17, FP_FORMAT_GA8);
+	fp_testing_frame_fill_pattern(a, FP_TESTING_NOISE, 7);
+	fp_testing_frame_fill_pattern(b, FP_TESTING_NOISE, 7);
+	assert_true(fp_testing_frame_equal(a, b));
+	fp_testing_frame_fill_pattern(b, FP_TESTING_NOISE, 8);
+	assert_false(fp_testing_frame_equal(a, b));
+
+	fp_testing_frame_fill_pattern(a, FP_TESTING_GRADIENT, 0);
+	assert_int_equal(fp_testing_pixel(a, 0, 0)[0], 0);
+	assert_int_equal(fp_testing_pixel(a, 0, 0)[1], 64);
+	assert_int_equal(fp_testing_pixel(a, 32, 16)[0], 255);
+	fp_testing_frame_fill_pattern(a, FP_TESTING_CHECKER, 0);
+	assert_int_equal(fp_testing_pixel(a, 7, 0)[0], 0);
+	assert_int_equal(fp_testing_pixel(a, 8, 0)[0], 255);
+	assert_int_equal(fp_testing_pixel(a, 8, 8)[1], 0);
+	fp_testing_frame_free(a);
+	fp_testing_frame_free(b);
+}
+
+static void test_linked_stage(void **state)
+{
+	(void)state;
+	fp_harness *h = fp_harness_new_linked(&linked_invert);
+	assert_non_null(h);
+	assert_string_equal(fp_harness_descriptor(h)->description,
+			    "Inverts every colour channel.\nOnly RGB8.");
+	assert_int_equal(fp_harness_set(h, "lie", "maybe"), FP_EPARAM);
+	assert_non_null(strstr(fp_harness_error(h), "lie: expected"));
+	assert_int_equal(fp_harness_start(h, NULL, 0, NULL), 0);
+
+	fp_frame *in = fp_testing_frame_new(5, 3, FP_FORMAT_RGB8);
+	fp_testing_frame_fill_pattern(in, FP_TESTING_GRADIENT, 0);
+	fp_frame out;
+	assert_int_equal(fp_harness_filter(h, in, &out), 0);
+	assert_int_equal(fp_testing_pixel(&out, 0, 0)[0], 255);
+	assert_int_equal(fp_testing_frame_max_diff(in, &out), 255);
+	/* Twice inverted is the input again. */
+	fp_frame *once = fp_testing_frame_copy(&out);
+	assert_int_equal(fp_harness_filter(h, once, &out), 0);
+	assert_true(fp_testing_frame_equal(in, &out));
+
+	fp_frame *gray = fp_testing_frame_new(2, 2, FP_FORMAT_G8);
+	assert_int_equal(fp_harness_filter(h, gray, &out), FP_EFORMAT);
+	assert_string_equal(fp_harness_error(h), "cannot handle G8");
+
+	fp_testing_frame_free(gray);
+	fp_testing_frame_free(once);
+	fp_testing_frame_free(in);
+	fp_harness_free(h);
+}
+
+static void test_bad_geometry_fails_like_the_host(void **state)
+{
+	(void)state;
+	fp_harness *h = fp_harness_new_linked(&linked_invert);
+	assert_int_equal(fp_harness_set(h, "lie", "yes"), 0);
+	assert_int_equal(fp_harness_start(h, NULL, 0, NULL), 0);
+	fp_harness_set_capacity(h, 4096);
+	fp_frame *in = fp_testing_frame_new(4, 4, FP_FORMAT_RGB8);
+	fp_frame out;
+	assert_int_equal(fp_harness_filter(h, in, &out), FP_EGEOMETRY);
+	assert_non_null(strstr(fp_harness_error(h),
+			       "which does not fit its 4096-byte slot"));
+	fp_testing_frame_free(in);
+	fp_harness_free(h);
+}
+
+static void test_refuses_a_broken_linked_stage(void **state)
+{
+	(void)state;
+	fp_stage_descriptor broken = linked_invert;
+	broken.abi_major = 2;
+	assert_null(fp_harness_new_linked(&broken));
+	broken = linked_invert;
+	broken.process = NULL;
+	assert_null(fp_harness_new_linked(&broken));
+}
+
+/* A plugin built against ABI 1.0 still runs, and has no description. */
+static void test_runs_an_older_minor(void **state)
+{
+	(void)state;
+	fp_harness *h = fp_harness_new(FIXTURE_DIR "/fixture_oldminor.so");
+	assert_non_null(h);
+	assert_null(fp_harness_descriptor(h)->description);
+	assert_int_equal(fp_harness_start(h, NULL, 0, NULL), 0);
+	fp_frame *in = fp_testing_frame_new(3, 3, FP_FORMAT_RGBA8);
+	fp_testing_frame_fill_pattern(in, FP_TESTING_NOISE, 1);
+	fp_frame out;
+	assert_int_equal(fp_harness_filter(h, in, &out), 0);
+	assert_true(fp_testing_frame_equal(in, &out));
+	fp_testing_frame_free(in);
+	fp_harness_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame_helpers),
+		cmocka_unit_test(test_patterns_are_reproducible),
+		cmocka_unit_test(test_linked_stage),
+		cmocka_unit_test(test_bad_geometry_fails_like_the_host),
+		cmocka_unit_test(test_refuses_a_broken_linked_stage),
+		cmocka_unit_test(test_runs_an_older_minor),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
