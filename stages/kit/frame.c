@@ -86,6 +86,16 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
 	return 0;
 }
 
+int fp__kit_config_state(void **state, const void *config,
+			 const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)env;
+	(void)err;
+	(void)err_size;
+	*state = (void *)config;
+	return 0;
+}
+
 void fp__kit_free_state(void *state)
 {
 	free(state);

@@ -49,6 +49,10 @@ typedef struct fp__kit_lut_stage {
 int fp__kit_lut_new(void **state, const char *stage, char *err,
 		    size_t err_size);
 int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
+/* An init that makes the parsed config the state, for stages with nothing
+ * else to prepare. */
+int fp__kit_config_state(void **state, const void *config,
+			 const fp_stage_env *env, char *err, size_t err_size);
 /* free(state), for any stage whose state is one heap block. */
 void fp__kit_free_state(void *state);
 
@@ -110,6 +114,20 @@ int fp__kit_parse_numbers(const char *text, double *values, size_t max,
  * (an index into FP_KIT_GRAVITIES); either size may be the larger. */
 void fp__kit_gravity(int gravity, int64_t outer_w, int64_t outer_h,
 		     int64_t inner_w, int64_t inner_h, int64_t *x, int64_t *y);
+
+/* ---- lossless orientation ------------------------------------------------ */
+
+typedef enum fp__kit_turn {
+	FP_KIT_ROTATE_90, /* clockwise */
+	FP_KIT_ROTATE_180,
+	FP_KIT_ROTATE_270,
+	FP_KIT_TRANSPOSE, /* mirror on the top-left to bottom-right diagonal */
+} fp__kit_turn;
+
+/* Write in turned into out (another buffer, geometry already set by the
+ * caller: width and height swapped except for 180). Works in tiles so
+ * that both the reads and the writes stay in cache. */
+void fp__kit_turn_frame(const fp_frame *in, fp_frame *out, fp__kit_turn turn);
 
 /* ---- separable resampling --------------------------------------------------
  */

@@ -37,7 +37,8 @@ static double kernel_at(fp__kit_kernel k, double sigma, double x)
 	double a = fabs(x);
 	switch (k) {
 	case FP_KIT_NEAREST:
-	case FP_KIT_BOX: return x >= -0.5 && x < 0.5 ? 1.0 : 0.0;
+	case FP_KIT_BOX: /* half weight on the edge keeps it symmetric */
+		return a < 0.5 - 1e-9 ? 1.0 : a <= 0.5 + 1e-9 ? 0.5 : 0.0;
 	case FP_KIT_BILINEAR: return a < 1.0 ? 1.0 - a : 0.0;
 	case FP_KIT_BICUBIC: /* Catmull-Rom, a = -0.5 */
 		if (a < 1.0)
@@ -96,8 +97,8 @@ static int plan_axis(fp__kit_axis *a, const fp__kit_map *m)
 			w[0] = 1.0f;
 			continue;
 		}
-		int64_t lo = (int64_t)floor(centre - support) + 1;
-		int64_t hi = (int64_t)floor(centre + support);
+		int64_t lo = (int64_t)ceil(centre - support - 1e-9);
+		int64_t hi = (int64_t)floor(centre + support + 1e-9);
 		int32_t first = clamp_index(lo, m->in_len);
 		double sum = 0.0;
 		for (int64_t j = lo; j <= hi; j++) {
