@@ -145,8 +145,13 @@ static void pump_stage(fp_supervisor *sup, size_t k)
 	}
 }
 
-static bool source_has_more(const fp_supervisor *sup)
+static bool source_has_more(fp_supervisor *sup)
 {
+	while (sup->plan.skip != NULL &&
+	       (sup->expected < 0 ||
+		sup->next_sequence < (uint64_t)sup->expected) &&
+	       sup->plan.skip[sup->next_sequence])
+		sup->next_sequence++;
 	return !sup->source_done && !sup->interrupted &&
 	       sup->runtime_error == 0 &&
 	       (sup->expected < 0 ||
@@ -221,6 +226,23 @@ static bool header_is_sane(const fp_supervisor *sup, uint32_t slot)
 	return (uint64_t)h->stride * h->height <= sup->pool.slot_bytes;
 }
 
+/* One frame's time in one stage, for the trace. */
+static void trace_frame(fp_supervisor *sup, fp_instance *inst,
+			uint32_t input_slot, uint32_t us, const char *failure)
+{
+	if (sup->trace.file == NULL)
+		return;
+	const fp_slot_header *h = fp__pool_header(&sup->pool, input_slot);
+	uint32_t input = sup->slot_input[input_slot];
+	char buf[32];
+	int step = inst->stage == 0			 ? 0
+		   : inst->stage + 1 == sup->stage_count ? 2
+							 : 1;
+	fp__trace_frame(&sup->trace, inst->id + 1,
+			fp__report_input_name(sup, input, buf, sizeof buf),
+			input, h->started_ns, us, step, failure);
+}
+
 static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 {
 	fp_stage_run *st = &sup->stages[inst->stage];
@@ -249,6 +271,8 @@ static void on_done(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	inst->busy_us += m->arg;
 	st->frames++;
 	st->busy_us += m->arg;
+	fp__histogram_add(&st->us_per_frame, m->arg);
+	trace_frame(sup, inst, grants ? m->slot2 : m->slot, m->arg, NULL);
 	if (grants) {
 		/* The output now carries the frame; the input slot is done. */
 		sup->slot_input[m->slot] = sup->slot_input[m->slot2];
@@ -286,6 +310,8 @@ static void on_fail(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	snprintf(label, sizeof label, "%s",
 		 sup->stages[inst->stage].spec->label);
 	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_SUPERVISOR);
+	trace_frame(sup, inst, m->slot, m->arg,
+		    h->error[0] ? h->error : "failed");
 	fail_slot(sup, m->slot, label, h->error[0] ? h->error : "failed");
 	if (m->slot2 != FP_SLOT_NONE)
 		fp__ledger_move(&sup->ledger, m->slot2, inst->id,
@@ -460,12 +486,20 @@ void fp__dispatch_watchdog(fp_supervisor *sup, uint64_t now_ns)
 	for (size_t i = 0; i < sup->instance_count; i++) {
 		fp_instance *inst = &sup->instances[i];
 		uint64_t limit = sup->stages[inst->stage].spec->timeout_ns;
-		if (limit == 0 || !inst->is_alive || inst->inflight == 0)
+		if (limit == 0 || !inst->is_alive)
 			continue;
-		const fp_slot_header *h = fp__pool_header(
-			&sup->pool, inst->held[inst->held_head]);
-		uint64_t started = h->started_ns;
-		if (h->answer != 0 || started == 0 || started > now_ns ||
+		/* The frame in work is the oldest without an answer: the ones
+		 * before it may be answered with the record not sent yet. */
+		const fp_slot_header *h = NULL;
+		for (uint32_t k = 0; k < inst->inflight && h == NULL; k++) {
+			uint32_t slot = inst->held[(inst->held_head + k) %
+						   FP_MAX_DEPTH];
+			h = fp__pool_header(&sup->pool, slot);
+			if (h->answer != 0)
+				h = NULL;
+		}
+		uint64_t started = h != NULL ? h->started_ns : 0;
+		if (started == 0 || started > now_ns ||
 		    now_ns - started <= limit)
 			continue;
 		fp__dispatch_condemn(inst,

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,21 +10,27 @@
 
 #include "framepipe/error.h"
 
-static int push(fp_inputs *inputs, size_t *capacity, char *path)
+static int push(fp_inputs *inputs, char *path, size_t rel)
 {
 	if (path == NULL)
 		return -ENOMEM;
-	if (inputs->count == *capacity) {
-		size_t grown = *capacity ? *capacity * 2 : 64;
+	if (inputs->count == inputs->capacity) {
+		size_t grown = inputs->capacity ? inputs->capacity * 2 : 64;
 		char **paths = realloc(inputs->paths, grown * sizeof *paths);
-		if (paths == NULL) {
+		if (paths != NULL)
+			inputs->paths = paths;
+		size_t *rels = realloc(inputs->rel, grown * sizeof *rels);
+		if (rels != NULL)
+			inputs->rel = rels;
+		if (paths == NULL || rels == NULL) {
 			free(path);
 			return -ENOMEM;
 		}
-		inputs->paths = paths;
-		*capacity = grown;
+		inputs->capacity = grown;
 	}
-	inputs->paths[inputs->count++] = path;
+	inputs->paths[inputs->count] = path;
+	inputs->rel[inputs->count] = rel;
+	inputs->count++;
 	return 0;
 }
 
@@ -35,55 +40,104 @@ static bool has_png_suffix(const char *name)
 	return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
 }
 
-static int compare_paths(const void *a, const void *b)
+static int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int add_folder(fp_inputs *inputs, size_t *capacity, const char *dir,
-		      char *err, size_t err_size)
+/* The sorted names in dir (no hidden ones); NULL-terminated, owned. */
+static char **list_folder(const char *dir, int *error)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		int e = errno;
-		snprintf(err, err_size, "%s: cannot list folder: %s", dir,
-			 strerror(e));
-		return -e;
+		*error = -errno;
+		return NULL;
 	}
-	size_t first = inputs->count;
+	size_t n = 0, cap = 16;
+	char **names = malloc(cap * sizeof *names);
+	for (struct dirent *de; names != NULL && (de = readdir(d)) != NULL;) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n + 1 == cap) {
+			char **grown = realloc(names, 2 * cap * sizeof *names);
+			if (grown == NULL)
+				break;
+			names = grown;
+			cap *= 2;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n] != NULL)
+			n++;
+	}
+	closedir(d);
+	if (names == NULL) {
+		*error = -ENOMEM;
+		return NULL;
+	}
+	names[n] = NULL;
+	qsort(names, n, sizeof *names, compare_names);
+	return names;
+}
+
+static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
+		      bool recursive, char *err, size_t err_size);
+
+/* One entry of a folder: a sub-folder to descend into, a .png input, or
+ * nothing. A symbolic link to a folder is not followed (no cycles); a link
+ * to a file, or a dangling one, is an input the decoder will judge. */
+static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
+		     const char *name, size_t root_len, bool recursive,
+		     char *err, size_t err_size)
+{
+	size_t len = dir_len + 1 + strlen(name) + 1;
+	char *path = malloc(len);
+	if (path == NULL)
+		return -ENOMEM;
+	snprintf(path, len, "%.*s/%s", (int)dir_len, dir, name);
+	struct stat st;
+	if (recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int rc =
+			add_folder(inputs, path, root_len, true, err, err_size);
+		free(path);
+		return rc;
+	}
+	if (!has_png_suffix(name)) {
+		free(path);
+		return 0;
+	}
+	return push(inputs, path, root_len + 1);
+}
+
+static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
+		      bool recursive, char *err, size_t err_size)
+{
+	int rc = 0;
+	char **names = list_folder(dir, &rc);
+	if (names == NULL) {
+		snprintf(err, err_size, "%s: cannot list folder: %s", dir,
+			 strerror(-rc));
+		return rc;
+	}
 	size_t dir_len = strlen(dir);
 	while (dir_len > 1 && dir[dir_len - 1] == '/')
 		dir_len--;
-	int rc = 0;
-	for (struct dirent *de; rc == 0 && (de = readdir(d)) != NULL;) {
-		if (de->d_name[0] == '.' || !has_png_suffix(de->d_name))
-			continue;
-		size_t len = dir_len + 1 + strlen(de->d_name) + 1;
-		char *path = malloc(len);
-		if (path != NULL)
-			snprintf(path, len, "%.*s/%s", (int)dir_len, dir,
-				 de->d_name);
-		rc = push(inputs, capacity, path);
+	for (size_t i = 0; names[i] != NULL; i++) {
+		if (rc == 0)
+			rc = add_entry(inputs, dir, dir_len, names[i], root_len,
+				       recursive, err, err_size);
+		free(names[i]);
 	}
-	closedir(d);
-	if (rc != 0) {
+	free(names);
+	if (rc == -ENOMEM)
 		snprintf(err, err_size, "%s: out of memory", dir);
-		return rc;
-	}
-	if (inputs->count == first) {
-		snprintf(err, err_size, "%s: folder has no .png files", dir);
-		return FP_ECONFIG;
-	}
-	qsort(inputs->paths + first, inputs->count - first,
-	      sizeof *inputs->paths, compare_paths);
-	return 0;
+	return rc;
 }
 
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
-		      size_t arg_count, char *err, size_t err_size)
+		      size_t arg_count, bool recursive, char *err,
+		      size_t err_size)
 {
 	memset(inputs, 0, sizeof *inputs);
-	size_t capacity = 0;
 	for (size_t i = 0; i < arg_count; i++) {
 		struct stat st;
 		int rc;
@@ -93,11 +147,27 @@ int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 			fp__inputs_release(inputs);
 			return -e;
 		}
-		if (S_ISDIR(st.st_mode))
-			rc = add_folder(inputs, &capacity, args[i], err,
-					err_size);
-		else
-			rc = push(inputs, &capacity, strdup(args[i]));
+		if (S_ISDIR(st.st_mode)) {
+			size_t first = inputs->count;
+			size_t root_len = strlen(args[i]);
+			while (root_len > 1 && args[i][root_len - 1] == '/')
+				root_len--;
+			rc = add_folder(inputs, args[i], root_len, recursive,
+					err, err_size);
+			if (rc == 0 && inputs->count == first) {
+				snprintf(err, err_size,
+					 "%s: folder has no .png files%s",
+					 args[i],
+					 recursive ? ""
+						   : " (-r to look in "
+						     "sub-folders)");
+				rc = FP_ECONFIG;
+			}
+		} else {
+			const char *slash = strrchr(args[i], '/');
+			rc = push(inputs, strdup(args[i]),
+				  slash ? (size_t)(slash - args[i]) + 1 : 0);
+		}
 		if (rc != 0) {
 			if (rc == -ENOMEM)
 				snprintf(err, err_size, "out of memory");
@@ -113,5 +183,6 @@ void fp__inputs_release(fp_inputs *inputs)
 	for (size_t i = 0; i < inputs->count; i++)
 		free(inputs->paths[i]);
 	free(inputs->paths);
+	free(inputs->rel);
 	memset(inputs, 0, sizeof *inputs);
 }

@@ -2,18 +2,24 @@
 #ifndef FP_INPUTS_H
 #define FP_INPUTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct fp_inputs {
 	char **paths; /* owned */
+	size_t *rel;  /* paths[i] + rel[i]: the path below its input root */
 	size_t count;
+	size_t capacity;
 } fp_inputs;
 
-/* Each argument is a file (kept as given) or a folder (its *.png files,
- * sorted by name, not recursive). A missing argument, or a folder with no
- * PNG, is an error: FP_ECONFIG or -errno, "ARG: reason" in err. */
+/* Each argument is a file (kept as given, even if it is not a regular file:
+ * the decoder says what is wrong with it) or a folder: its *.png entries,
+ * sorted by name, and with recursive, those of every sub-folder too (not
+ * following symbolic links to folders). A missing argument, or a folder
+ * with no PNG, is an error: FP_ECONFIG or -errno, "ARG: reason" in err. */
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
-		      size_t arg_count, char *err, size_t err_size);
+		      size_t arg_count, bool recursive, char *err,
+		      size_t err_size);
 
 void fp__inputs_release(fp_inputs *inputs);
 

@@ -8,22 +8,26 @@
 
 typedef struct name_parts {
 	char name[256];
+	char dir[1024];
 	const char *stem;
 	size_t stem_len;
 	const char *ext; /* without the dot, "" when none */
 	uint32_t index;
 } name_parts;
 
-static void split_input(name_parts *parts, const char *input_path,
-			uint32_t index)
+static void split_input(name_parts *parts, const char *rel_path, uint32_t index)
 {
 	parts->index = index;
-	if (input_path == NULL) {
+	parts->dir[0] = '\0';
+	if (rel_path == NULL) {
 		snprintf(parts->name, sizeof parts->name, "frame_%06u", index);
 	} else {
-		const char *slash = strrchr(input_path, '/');
+		const char *slash = strrchr(rel_path, '/');
 		snprintf(parts->name, sizeof parts->name, "%s",
-			 slash != NULL ? slash + 1 : input_path);
+			 slash != NULL ? slash + 1 : rel_path);
+		if (slash != NULL)
+			snprintf(parts->dir, sizeof parts->dir, "%.*s",
+				 (int)(slash - rel_path), rel_path);
 	}
 	parts->stem = parts->name;
 	const char *dot = strrchr(parts->name, '.');
@@ -37,44 +41,59 @@ static void split_input(name_parts *parts, const char *input_path,
 	}
 }
 
-/* Expand template; -1 on an unknown placeholder or overflow. */
+/* The text of placeholder {key} (key_len bytes), or NULL if unknown. */
+static const char *placeholder(const name_parts *parts, const char *key,
+			       size_t key_len, char *piece, size_t piece_size,
+			       size_t *len)
+{
+	const char *text = NULL;
+	*len = 0;
+	if (key_len == 4 && strncmp(key, "stem", 4) == 0) {
+		*len = parts->stem_len;
+		return parts->stem;
+	}
+	if (key_len == 4 && strncmp(key, "name", 4) == 0)
+		text = parts->name;
+	else if (key_len == 3 && strncmp(key, "ext", 3) == 0)
+		text = parts->ext;
+	else if (key_len == 3 && strncmp(key, "dir", 3) == 0)
+		text = parts->dir;
+	else if (key_len == 5 && strncmp(key, "index", 5) == 0) {
+		snprintf(piece, piece_size, "%u", parts->index);
+		text = piece;
+	}
+	if (text != NULL)
+		*len = strlen(text);
+	return text;
+}
+
+/* Expand template; -1 on an unknown placeholder (*bad points at it) or
+ * overflow. */
 static int expand(const char *template, const name_parts *parts, char *out,
 		  size_t size, const char **bad)
 {
 	size_t n = 0;
 	for (const char *p = template; *p != '\0';) {
 		char piece[32];
-		const char *text = NULL;
-		size_t len = 0;
+		const char *text = p;
+		size_t len = 1;
 		if (*p == '{') {
 			const char *close = strchr(p, '}');
-			size_t key =
-				close != NULL ? (size_t)(close - p - 1) : 0;
-			if (close != NULL && key == 4 &&
-			    !strncmp(p + 1, "stem", 4)) {
-				text = parts->stem;
-				len = parts->stem_len;
-			} else if (close != NULL && key == 4 &&
-				   !strncmp(p + 1, "name", 4)) {
-				text = parts->name;
-			} else if (close != NULL && key == 3 &&
-				   !strncmp(p + 1, "ext", 3)) {
-				text = parts->ext;
-			} else if (close != NULL && key == 5 &&
-				   !strncmp(p + 1, "index", 5)) {
-				snprintf(piece, sizeof piece, "%u",
-					 parts->index);
-				text = piece;
-			} else {
+			text = close == NULL
+				       ? NULL
+				       : placeholder(parts, p + 1,
+						     (size_t)(close - p - 1),
+						     piece, sizeof piece, &len);
+			if (text == NULL) {
 				*bad = p;
 				return -1;
 			}
-			if (len == 0)
-				len = strlen(text);
 			p = close + 1;
+			/* An empty {dir} takes its separator with it. */
+			if (len == 0 && *p == '/' && text == parts->dir)
+				p++;
 		} else {
-			text = p++;
-			len = 1;
+			p++;
 		}
 		if (n + len >= size)
 			return -1;
@@ -85,33 +104,43 @@ static int expand(const char *template, const name_parts *parts, char *out,
 	return 0;
 }
 
-static bool is_plain_name(const char *name)
+/* Relative, and every component a plain name. */
+static bool is_safe_relative(const char *path)
 {
-	return name[0] != '\0' && strchr(name, '/') == NULL &&
-	       strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+	if (path[0] == '\0' || path[0] == '/')
+		return false;
+	for (const char *c = path; c != NULL;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash != NULL ? (size_t)(slash - c) : strlen(c);
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c = slash != NULL ? slash + 1 : NULL;
+	}
+	return true;
 }
 
 int fp__output_template_check(const char *template, char *err, size_t err_size)
 {
 	name_parts parts;
 	split_input(&parts, "example.png", 0);
-	char out[512];
+	char out[1536];
 	const char *bad = NULL;
 	if (expand(template, &parts, out, sizeof out, &bad) != 0) {
 		if (bad != NULL)
 			snprintf(err, err_size,
-				 "expected placeholders {stem}, "
-				 "{name}, {ext} or {index}, got '%.20s'",
+				 "expected placeholders {stem}, {name}, {ext}, "
+				 "{index} or {dir}, got '%.20s'",
 				 bad);
 		else
 			snprintf(err, err_size, "template too long: '%s'",
 				 template);
 		return FP_ECONFIG;
 	}
-	if (!is_plain_name(out)) {
+	if (!is_safe_relative(out)) {
 		snprintf(err, err_size,
-			 "expected a file name without '/', "
-			 "got '%s'",
+			 "expected a relative name inside the output folder "
+			 "(no leading '/', no '.' or '..' parts), got '%s'",
 			 template);
 		return FP_ECONFIG;
 	}
@@ -119,15 +148,15 @@ int fp__output_template_check(const char *template, char *err, size_t err_size)
 }
 
 int fp__output_path(const char *output_dir, const char *template,
-		    const char *input_path, uint32_t index, char *buf,
+		    const char *rel_path, uint32_t index, char *buf,
 		    size_t size)
 {
 	name_parts parts;
-	split_input(&parts, input_path, index);
-	char name[512];
+	split_input(&parts, rel_path, index);
+	char name[1536];
 	const char *bad = NULL;
 	if (expand(template, &parts, name, sizeof name, &bad) != 0 ||
-	    !is_plain_name(name))
+	    !is_safe_relative(name))
 		return FP_ECONFIG;
 	int n = snprintf(buf, size, "%s/%s", output_dir, name);
 	return n < 0 || (size_t)n >= size ? FP_ECONFIG : 0;

@@ -2,9 +2,12 @@
  *
  * Placeholders: {stem} (input name without extension), {name} (input file
  * name), {ext} (its extension, no dot), {index} (position in the input list,
- * from 0). An input with no file (a synthetic source) is named
- * "frame_NNNNNN". The result is a plain file name: it never contains '/' and
- * is never "." or "..", so it cannot leave the output folder.
+ * from 0), {dir} (the input's sub-folder below the folder given with -i,
+ * empty for inputs given as files; "{dir}/" vanishes when it is empty). An
+ * input with no file (a synthetic source) is named "frame_NNNNNN".
+ *
+ * A name is a relative path whose every component is a plain name: never
+ * absolute, never empty, "." or "..", so it cannot leave the output folder.
  */
 #ifndef FP_NAMING_H
 #define FP_NAMING_H
@@ -12,13 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define FP_DEFAULT_OUTPUT "{dir}/{stem}.png"
+
 /* 0 if template is usable, else FP_ECONFIG with the reason in err. */
 int fp__output_template_check(const char *template, char *err, size_t err_size);
 
-/* Write OUTPUT_DIR/NAME for this input into buf. FP_ECONFIG when the name
- * would be empty, '.', '..', or too long for buf. input_path may be NULL. */
+/* Write OUTPUT_DIR/NAME for this input into buf. rel_path is the input's
+ * path below its input root ("sub/x.png"), or NULL for a synthetic frame.
+ * FP_ECONFIG when the name is not a safe relative path or too long. */
 int fp__output_path(const char *output_dir, const char *template,
-		    const char *input_path, uint32_t index, char *buf,
+		    const char *rel_path, uint32_t index, char *buf,
 		    size_t size);
 
 #endif

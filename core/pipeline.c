@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "naming.h"
 #include "params.h"
 
@@ -100,6 +101,20 @@ static const fp_config_entry *entry(const fp_config_section *s, const char *key)
 	return NULL;
 }
 
+/* A known stage whose name is close to name; static storage. */
+static const char *suggestion(const char *name)
+{
+	static char best[128];
+	fp_catalog catalog;
+	if (fp__catalog_load(&catalog) != 0)
+		return NULL;
+	const char *hit = fp__catalog_suggest(&catalog, name);
+	if (hit != NULL)
+		snprintf(best, sizeof best, "%s", hit);
+	fp__catalog_release(&catalog);
+	return hit != NULL ? best : NULL;
+}
+
 static int load_plugin(fp_stage_spec *spec, const fp_config *config,
 		       const fp_config_section *s, char *err, size_t err_size)
 {
@@ -121,8 +136,12 @@ static int load_plugin(fp_stage_spec *spec, const fp_config *config,
 		rc = fp__plugin_open(&spec->plugin, plugin->value, why,
 				     sizeof why);
 	if (rc != 0) {
-		ERR_AT((stage != NULL ? stage : plugin)->line, "%s: %s",
-		       s->name, why);
+		const char *hint = rc == FP_ENOSTAGE && stage != NULL
+					   ? suggestion(stage->value)
+					   : NULL;
+		ERR_AT((stage != NULL ? stage : plugin)->line, "%s: %s%s%s%s",
+		       s->name, why, hint ? " (did you mean '" : "",
+		       hint ? hint : "", hint ? "'?)" : "");
 		return FP_ECONFIG;
 	}
 	return 0;
@@ -153,6 +172,11 @@ static const fp_stage_descriptor framework_desc = {
 	.param_count = FP_COUNT_OF(framework_params),
 	.config_size = sizeof(framework_settings),
 };
+
+const fp_stage_descriptor *fp__framework_descriptor(void)
+{
+	return &framework_desc;
+}
 
 static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 			  const fp_config_section *s, char *err,

@@ -30,12 +30,11 @@ typedef struct fp_pipeline {
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH  4
-#define FP_DEFAULT_OUTPUT "{stem}.png"
-#define FP_MAX_WORKERS	  64
-#define FP_MAX_RESTARTS	  1000
-#define FP_MAX_SLOTS	  4096
-#define FP_MAX_DEPTH	  64
+#define FP_DEFAULT_DEPTH 4
+#define FP_MAX_WORKERS	 64
+#define FP_MAX_RESTARTS	 1000
+#define FP_MAX_SLOTS	 4096
+#define FP_MAX_DEPTH	 64
 
 /* Load every stage named in config and check the whole pipeline: stage
  * names, parameters, order of kinds, [pipeline] settings. On error returns
@@ -45,5 +44,9 @@ int fp__pipeline_from_config(fp_pipeline *pipeline, const fp_config *config,
 			     char *err, size_t err_size);
 
 void fp__pipeline_release(fp_pipeline *pipeline);
+
+/* The settings every stage section takes (workers, restarts, timeout), as
+ * a parameter table, for `framepipe stages NAME`. */
+const fp_stage_descriptor *fp__framework_descriptor(void);
 
 #endif

@@ -18,6 +18,22 @@ const char *fp__report_input_name(const fp_supervisor *sup,
 	return buf;
 }
 
+/* Write text with control characters escaped, so that one failure is
+ * always one line, whatever the file is called. */
+static void put_escaped(FILE *f, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
 		    const char *reason)
 {
@@ -43,13 +59,29 @@ static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
 	return 0;
 }
 
+void fp__report_progress(fp_supervisor *sup)
+{
+	fp_progress_counts c = {
+		.done = sup->ok,
+		.failed = sup->failure_count,
+		.total = sup->expected >= 0
+				 ? sup->expected - (int64_t)sup->plan.skipped
+				 : -1,
+		.elapsed_s = (double)(uv_hrtime() - sup->start_ns) / 1e9,
+	};
+	fp__progress_update(&sup->progress, &c);
+}
+
 void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 			const char *stage, const char *reason)
 {
 	char buf[32];
-	fprintf(stderr, "%s: %s: %s\n",
-		fp__report_input_name(sup, input_index, buf, sizeof buf), stage,
-		reason);
+	fp__progress_clear(&sup->progress);
+	put_escaped(stderr,
+		    fp__report_input_name(sup, input_index, buf, sizeof buf));
+	fprintf(stderr, ": %s: ", stage);
+	put_escaped(stderr, reason);
+	fputc('\n', stderr);
 	if (remember(sup, input_index, stage, reason) != 0)
 		fprintf(stderr,
 			"framepipe: out of memory recording failures\n");
@@ -62,11 +94,16 @@ static void report_not_started(fp_supervisor *sup)
 {
 	if (sup->expected < 0 || sup->next_sequence >= (uint64_t)sup->expected)
 		return;
-	sup->not_started = (uint64_t)sup->expected - sup->next_sequence;
+	for (uint64_t i = sup->next_sequence; i < (uint64_t)sup->expected; i++)
+		sup->not_started +=
+			sup->plan.skip == NULL || !sup->plan.skip[i];
+	if (sup->not_started == 0)
+		return;
 	char buf[32];
-	fprintf(stderr, "%s: not started: %s",
-		fp__report_input_name(sup, (uint32_t)sup->next_sequence, buf,
-				      sizeof buf),
+	put_escaped(stderr,
+		    fp__report_input_name(sup, (uint32_t)sup->next_sequence,
+					  buf, sizeof buf));
+	fprintf(stderr, ": not started: %s",
 		sup->interrupted ? "interrupted" : "the run stopped");
 	if (sup->not_started > 1)
 		fprintf(stderr, " (and the %" PRIu64 " inputs after it)",
@@ -74,22 +111,26 @@ static void report_not_started(fp_supervisor *sup)
 	fputc('\n', stderr);
 }
 
-static void print_summary(const fp_supervisor *sup)
+#define FAILURES_LISTED 20
+
+static void print_stage_table(const fp_supervisor *sup)
 {
-	uint64_t failed = sup->failure_count;
-	fprintf(stderr,
-		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
-		" failed",
-		sup->ok + failed + sup->not_started, sup->ok, failed);
-	if (sup->not_started > 0)
-		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
-	fprintf(stderr, " in %.2f s (%.1f frames/s)", sup->wall_s,
-		sup->wall_s > 0 ? (double)sup->ok / sup->wall_s : 0.0);
-	if (sup->options->output_dir != NULL)
-		fprintf(stderr, "; output in %s/", sup->options->output_dir);
-	fputc('\n', stderr);
-	fprintf(stderr, "  %-16s %-14s %7s %9s %9s %9s %6s\n", "stage", "type",
-		"workers", "frames", "busy s", "ms/frame", "busy%");
+	size_t slowest = 0;
+	double slowest_share = -1;
+	for (size_t k = 0; k < sup->stage_count; k++) {
+		const fp_stage_run *st = &sup->stages[k];
+		double share =
+			sup->wall_s > 0
+				? (double)st->busy_us / 1e6 /
+					  (sup->wall_s * st->spec->workers)
+				: 0.0;
+		if (share > slowest_share) {
+			slowest_share = share;
+			slowest = k;
+		}
+	}
+	fprintf(stderr, "  %-16s %-14s %5s %9s %9s %9s %6s\n", "stage", "type",
+		"inst", "frames", "mean ms", "p95 ms", "busy");
 	for (size_t k = 0; k < sup->stage_count; k++) {
 		const fp_stage_run *st = &sup->stages[k];
 		double busy = (double)st->busy_us / 1e6;
@@ -99,12 +140,63 @@ static void print_summary(const fp_supervisor *sup)
 					  (sup->wall_s * st->spec->workers)
 				: 0.0;
 		fprintf(stderr,
-			"  %-16s %-14s %7u %9" PRIu64 " %9.3f %9.3f %5.0f%%\n",
+			"  %-16s %-14s %5u %9" PRIu64
+			" %9.3f %9.3f %5.0f%%%s\n",
 			st->spec->label, st->spec->plugin.desc->name,
-			st->spec->workers, st->frames, busy,
+			st->spec->workers, st->frames,
 			st->frames ? busy * 1e3 / (double)st->frames : 0.0,
-			share);
+			(double)fp__histogram_quantile(&st->us_per_frame,
+						       0.95) /
+				1e3,
+			share,
+			k == slowest && sup->stage_count > 1 && st->frames
+				? "  <- busiest"
+				: "");
 	}
+}
+
+static void print_failures(const fp_supervisor *sup)
+{
+	if (sup->failure_count == 0)
+		return;
+	fprintf(stderr, "failed inputs:\n");
+	for (size_t i = 0; i < sup->failure_count && i < FAILURES_LISTED; i++) {
+		const fp_failure *f = &sup->failures[i];
+		char buf[32];
+		fputs("  ", stderr);
+		put_escaped(stderr, fp__report_input_name(sup, f->input_index,
+							  buf, sizeof buf));
+		fprintf(stderr, ": %s: ", f->stage);
+		put_escaped(stderr, f->reason);
+		fputc('\n', stderr);
+	}
+	if (sup->failure_count > FAILURES_LISTED)
+		fprintf(stderr, "  ... and %zu more%s\n",
+			sup->failure_count - FAILURES_LISTED,
+			sup->options->stats_json ? " (all in the stats file)"
+						 : " (--stats-json lists all)");
+}
+
+static void print_summary(const fp_supervisor *sup)
+{
+	uint64_t failed = sup->failure_count;
+	fprintf(stderr,
+		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
+		" failed",
+		sup->ok + failed + sup->not_started + sup->plan.skipped,
+		sup->ok, failed);
+	if (sup->not_started > 0)
+		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
+	if (sup->plan.skipped > 0)
+		fprintf(stderr, ", %" PRIu64 " skipped (already done)",
+			sup->plan.skipped);
+	fprintf(stderr, " in %.2f s (%.1f frames/s)", sup->wall_s,
+		sup->wall_s > 0 ? (double)sup->ok / sup->wall_s : 0.0);
+	if (sup->options->output_dir != NULL)
+		fprintf(stderr, "; output in %s/", sup->options->output_dir);
+	fputc('\n', stderr);
+	print_stage_table(sup);
+	print_failures(sup);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -151,10 +243,13 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	fprintf(f,
 		"{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
 		",\"failed\":%zu",
-		sup->ok + sup->failure_count + sup->not_started, sup->ok,
-		sup->failure_count);
+		sup->ok + sup->failure_count + sup->not_started +
+			sup->plan.skipped,
+		sup->ok, sup->failure_count);
 	if (sup->not_started > 0)
 		fprintf(f, ",\"not_started\":%" PRIu64, sup->not_started);
+	if (sup->plan.skipped > 0)
+		fprintf(f, ",\"skipped\":%" PRIu64, sup->plan.skipped);
 	fputs("},\"failures\":[", f);
 	for (size_t i = 0; i < sup->failure_count; i++) {
 		const fp_failure *fl = &sup->failures[i];
@@ -179,6 +274,9 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 
 int fp__report_finish(fp_supervisor *sup)
 {
+	if (sup->progress.mode == FP_PROGRESS_LINES)
+		fp__report_progress(sup);
+	fp__progress_clear(&sup->progress);
 	report_not_started(sup);
 	if (sup->runtime_error != 0)
 		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);

@@ -19,8 +19,10 @@
 #include "supervisor_state.h"
 
 #define HOST_FD	       3
-/* A frame that took longer than this is answered at once; quicker ones are
- * gathered and answered together at the end of the read batch. */
+/* Answers are gathered and written together at the end of a read batch,
+ * unless frames take longer than this: then each is answered at once, and
+ * pending answers are sent before the next frame starts, so that a quick
+ * frame's answer never waits behind a slow frame. */
 #define FLUSH_AFTER_NS 50000
 
 typedef struct host {
@@ -33,6 +35,7 @@ typedef struct host {
 	uv_check_t flush;
 	fp_channel ch;
 	bool stopping;
+	uint64_t typical_ns; /* moving average of process() times */
 	char output_path[PATH_MAX];
 } host;
 
@@ -51,6 +54,9 @@ static void isolate(fp_supervisor *sup, fp_instance *inst, int fd)
 	 * how the run ends, so instances ignore it. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/* Over a file-size limit, writes fail with EFBIG and the frame fails,
+	 * rather than the instance dying of SIGXFSZ. */
+	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	sigset_t none;
@@ -97,6 +103,16 @@ static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
 	hd->format = (uint32_t)f->format;
 }
 
+/* The input's path below its input root, for {dir} and {name}. */
+static const char *rel_path(const host *h, uint32_t input_index)
+{
+	const fp_run_options *o = h->sup->options;
+	if (input_index >= o->input_count)
+		return NULL;
+	return o->inputs[input_index] +
+	       (o->input_rel ? o->input_rel[input_index] : 0);
+}
+
 static int check_geometry(const fp_frame *f)
 {
 	unsigned channels = fp_format_channels(f->format);
@@ -130,7 +146,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 		if (h->sup->options->output_dir != NULL &&
 		    fp__output_path(h->sup->options->output_dir,
 				    h->sup->pipeline->output_template,
-				    in.input_path, in.input_index,
+				    rel_path(h, in.input_index), in.input_index,
 				    h->output_path, sizeof h->output_path) == 0)
 			in.output_path = h->output_path;
 		break;
@@ -171,7 +187,10 @@ static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 static void on_frame(host *h, const fp_msg *m)
 {
 	uint64_t ns = 0;
+	if (h->typical_ns >= FLUSH_AFTER_NS)
+		fp__channel_flush(&h->ch);
 	int rc = run_frame(h, m->slot, m->slot2, &ns);
+	h->typical_ns = (h->typical_ns * 7 + ns) / 8;
 	uint64_t us = ns / 1000;
 	uint32_t arg = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 	if (rc == 0 && m->slot2 != FP_SLOT_NONE)

@@ -14,10 +14,11 @@
 
 #include "supervisor_state.h"
 
-#define STOP_GRACE_MS	   10000
-#define WATCHDOG_MS	   100 /* how often stage timeouts are checked */
-#define AUTO_POOL_MAX	   ((uint64_t)1 << 30) /* auto slot count stays under */
-#define AUTO_SLOT_FALLBACK ((uint64_t)16 << 20)
+#define STOP_GRACE_MS	    10000
+#define MAX_PLANNED_OUTPUTS 10000000
+#define WATCHDOG_MS	    100 /* how often stage timeouts are checked */
+#define AUTO_POOL_MAX	    ((uint64_t)1 << 30) /* auto slot count stays under */
+#define AUTO_SLOT_FALLBACK  ((uint64_t)16 << 20)
 
 /* The largest frame the source will make, for slot_size = auto. */
 static uint64_t auto_slot_size(const fp_supervisor *sup)
@@ -175,6 +176,7 @@ static void close_loop_handles(fp_supervisor *sup)
 	uv_close((uv_handle_t *)&sup->pump, NULL);
 	uv_close((uv_handle_t *)&sup->stop_timer, NULL);
 	uv_close((uv_handle_t *)&sup->watchdog, NULL);
+	uv_close((uv_handle_t *)&sup->progress_timer, NULL);
 	for (size_t i = 0; i < sup->instance_count; i++)
 		fp__supervisor_close_channel(&sup->instances[i]);
 }
@@ -199,6 +201,9 @@ static void after_events(fp_supervisor *sup)
 	}
 	bool was_stopping = sup->stopping;
 	fp__dispatch_pump(sup);
+	if (sup->trace.file != NULL)
+		fp__trace_free_slots(&sup->trace, uv_hrtime(),
+				     sup->ledger.free_count);
 	if (sup->stopping && !was_stopping)
 		uv_timer_start(&sup->stop_timer, on_stop_timeout, STOP_GRACE_MS,
 			       0);
@@ -223,6 +228,11 @@ static void on_watchdog(uv_timer_t *handle)
 	fp__dispatch_watchdog(sup, uv_hrtime());
 }
 
+static void on_progress(uv_timer_t *handle)
+{
+	fp__report_progress(handle->data);
+}
+
 static void on_interrupt(uv_signal_t *handle, int signum)
 {
 	fp_supervisor *sup = handle->data;
@@ -239,31 +249,6 @@ static void on_interrupt(uv_signal_t *handle, int signum)
 		"new input (again to abandon them)\n",
 		strsignal(signum));
 	after_events(sup);
-}
-
-/* mkdir -p: create path and its missing parents. */
-static int make_dirs(const char *path)
-{
-	char buf[4096];
-	int n = snprintf(buf, sizeof buf, "%s", path);
-	if (n < 0 || (size_t)n >= sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return -errno;
-	struct stat st;
-	if (stat(buf, &st) != 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
 }
 
 static void free_channel(uv_handle_t *handle)
@@ -323,6 +308,11 @@ static int start_loop(fp_supervisor *sup)
 	uv_timer_init(&sup->loop, &sup->watchdog);
 	sup->watchdog.data = sup;
 	uv_timer_start(&sup->watchdog, on_watchdog, WATCHDOG_MS, WATCHDOG_MS);
+	uv_timer_init(&sup->loop, &sup->progress_timer);
+	sup->progress_timer.data = sup;
+	unsigned every = fp__progress_interval_ms(&sup->progress);
+	if (every > 0)
+		uv_timer_start(&sup->progress_timer, on_progress, every, every);
 	sup->sigchld.data = sup->sigint.data = sup->sigterm.data = sup;
 	sup->pump.data = sup->stop_timer.data = sup;
 	uv_signal_start(&sup->sigchld, on_sigchld, SIGCHLD);
@@ -362,6 +352,34 @@ static void teardown(fp_supervisor *sup)
 	free(sup->stages);
 	free(sup->instances);
 	fp__report_release(sup);
+	fp__outputs_release(&sup->plan);
+	int rc = fp__trace_close(&sup->trace);
+	if (rc != 0)
+		fprintf(stderr, "framepipe: %s: cannot write the trace: %s\n",
+			sup->options->trace_path, strerror(-rc));
+}
+
+/* Before anything is forked: every output's name, collisions, files
+ * already there (--overwrite, --resume), sub-folders. */
+static int plan_outputs(fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	const fp_run_options *o = sup->options;
+	const fp_stage_descriptor *src = p->stages[0].plugin.desc;
+	const fp_stage_descriptor *sink =
+		p->stages[p->stage_count - 1].plugin.desc;
+	if (o->output_dir == NULL || !(sink->flags & FP_STAGE_WRITES_OUTPUTS))
+		return 0;
+	bool files = src->flags & FP_STAGE_READS_INPUTS;
+	int64_t count = files ? (int64_t)o->input_count : sup->expected;
+	if (count < 0 || count > MAX_PLANNED_OUTPUTS)
+		return 0; /* an endless or huge stream: names are checked
+			     frame by frame when written */
+	int rc = fp__outputs_plan(
+		&sup->plan, o->output_dir, p->output_template,
+		files ? o->inputs : NULL, o->input_rel, (uint64_t)count,
+		o->existing, sup->runtime_message, sizeof sup->runtime_message);
+	return rc == -ENOMEM ? rc : rc != 0 ? FP_ECONFIG : 0;
 }
 
 static int prepare(fp_supervisor *sup)
@@ -376,7 +394,7 @@ static int prepare(fp_supervisor *sup)
 		return FP_ECONFIG;
 	}
 	if (o->output_dir != NULL) {
-		int rc = make_dirs(o->output_dir);
+		int rc = fp__make_dirs(o->output_dir);
 		if (rc != 0) {
 			snprintf(sup->runtime_message,
 				 sizeof sup->runtime_message,
@@ -389,7 +407,20 @@ static int prepare(fp_supervisor *sup)
 		src->frame_count != NULL
 			? src->frame_count(p->stages[0].config, o->input_count)
 			: -1;
-	int rc = setup_stages(sup);
+	fp__progress_init(&sup->progress, o->progress, stderr);
+	if (o->quiet)
+		sup->progress.mode = FP_PROGRESS_NONE;
+	int rc = plan_outputs(sup);
+	if (rc == 0 && o->trace_path != NULL &&
+	    (rc = fp__trace_open(&sup->trace, o->trace_path, sup->start_ns)) !=
+		    0) {
+		snprintf(sup->runtime_message, sizeof sup->runtime_message,
+			 "%s: cannot write the trace: %s", o->trace_path,
+			 strerror(-rc));
+		rc = FP_ECONFIG;
+	}
+	if (rc == 0)
+		rc = setup_stages(sup);
 	if (rc == 0)
 		rc = setup_pool(sup);
 	return rc;
@@ -422,6 +453,13 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 		rc = spawn(sup, &sup->instances[i]);
 	if (rc == 0)
 		rc = start_loop(sup);
+	for (size_t i = 0;
+	     rc == 0 && sup->trace.file && i < sup->instance_count; i++) {
+		fp_instance *inst = &sup->instances[i];
+		fp__trace_track(&sup->trace, inst->id + 1,
+				sup->stages[inst->stage].spec->label,
+				inst->index, (int)inst->pid);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: cannot start stage processes: %s\n",
 			rc < -1000 ? "internal error" : strerror(-rc));

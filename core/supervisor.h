@@ -6,14 +6,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "outputs.h"
 #include "pipeline.h"
+#include "progress.h"
 
 typedef struct fp_run_options {
 	const char *const *inputs; /* borrowed, already expanded to files */
+	const size_t *input_rel; /* inputs[i] + input_rel[i]: below its root */
 	size_t input_count;
 	const char *output_dir; /* borrowed; created if missing; may be NULL */
 	const char *stats_json; /* path or NULL */
 	bool quiet;		/* no summary */
+	fp_existing existing; /* outputs already there: refuse, replace, skip */
+	const char *trace_path; /* Chrome trace JSON to write, or NULL */
+	fp_progress_mode progress;
 } fp_run_options;
 
 /* Exit codes, as the program returns them. */

@@ -11,9 +11,11 @@
 #include <uv.h>
 
 #include "channel.h"
+#include "histogram.h"
 #include "ledger.h"
 #include "pool.h"
 #include "supervisor.h"
+#include "trace.h"
 
 typedef struct fp_supervisor fp_supervisor;
 
@@ -47,6 +49,7 @@ typedef struct fp_stage_run {
 	uint32_t queue_len;
 	uint64_t frames;
 	uint64_t busy_us;
+	fp_histogram us_per_frame; /* time in process(), per frame */
 } fp_stage_run;
 
 typedef struct fp_failure {
@@ -66,6 +69,9 @@ struct fp_supervisor {
 	uv_check_t pump;
 	uv_timer_t stop_timer;
 	uv_timer_t watchdog;
+	uv_timer_t progress_timer;
+	fp_progress progress;
+	fp_trace trace; /* trace.file is NULL when not tracing */
 
 	fp_pool pool;
 	fp_ledger ledger;
@@ -81,6 +87,7 @@ struct fp_supervisor {
 	size_t instance_count;
 	unsigned alive;
 
+	fp_output_plan plan; /* skip: inputs whose output exists (--resume) */
 	uint64_t next_sequence;
 	int64_t expected; /* frames the source will make, -1 unknown */
 	bool source_done;
@@ -110,6 +117,7 @@ void fp__dispatch_condemn(fp_instance *inst, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* report.c */
+void fp__report_progress(fp_supervisor *sup);
 void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 			const char *stage, const char *reason);
 const char *fp__report_input_name(const fp_supervisor *sup,

@@ -22,6 +22,7 @@
 #define _POSIX_C_SOURCE 200809L /* fdopen, O_CLOEXEC */
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -97,15 +98,47 @@ static int last_errno(void)
 
 /* ---- signature and IHDR, by hand ----------------------------------------- */
 
-/* Open path for reading; -errno with the reason on failure. */
+static const char *file_type(mode_t mode)
+{
+	return S_ISDIR(mode)	? "a folder"
+	       : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISSOCK(mode) ? "a socket"
+	       : S_ISCHR(mode)	? "a character device"
+	       : S_ISBLK(mode)	? "a block device"
+				: "not a regular file";
+}
+
+/* Open path for reading; -errno with the reason on failure. Only regular
+ * files: O_NONBLOCK so that a FIFO among the inputs cannot block the
+ * stage, and fstat to refuse it (and folders, devices) by name. */
 static int open_input(const char *path, FILE **file, char *err, size_t err_size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = last_errno();
+		if (e == ENOENT && access(path, F_OK) != 0 &&
+		    faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			return set_error(err, err_size, -e,
+					 "cannot open: dangling symbolic link");
 		return set_error(err, err_size, -e, "cannot open: %s",
 				 strerror(e));
 	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = last_errno();
+		(void)close(fd);
+		return set_error(err, err_size, -e, "cannot stat: %s",
+				 strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		(void)close(fd);
+		return set_error(err, err_size, -e, "cannot read: is %s",
+				 file_type(st.st_mode));
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 	*file = fdopen(fd, "rb");
 	if (*file == NULL) {
 		int e = last_errno();

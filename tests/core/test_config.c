@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "config.h"
-#include "naming.h"
 #include "pipeline.h"
 
 static void test_sections_in_file_order(void **state)
@@ -121,7 +120,9 @@ static void test_pipeline_errors(void **state)
 	expect_pipeline_error(
 		"[pipeline]\noutput = ../{stem}.png\n[s]\nstage = "
 		"testsrc\n[k]\nstage = null_sink\n",
-		"p.ini:2: pipeline.output: expected a file name without '/'");
+		"p.ini:2: pipeline.output: expected a relative name inside the "
+		"output folder (no leading '/', no '.' or '..' parts), got "
+		"'../{stem}.png'");
 	expect_pipeline_error("[pipeline]\nthreads = 4\n[s]\nstage = "
 			      "testsrc\n[k]\nstage = null_sink\n",
 			      "p.ini:2: pipeline.threads: unknown setting");
@@ -157,39 +158,6 @@ static void test_pipeline_ok(void **state)
 	fp__config_release(&c);
 }
 
-static void test_output_names(void **state)
-{
-	(void)state;
-	char buf[256], err[256];
-	assert_int_equal(fp__output_path("out", "{stem}.png", "in/a.b.png", 3,
-					 buf, sizeof buf),
-			 0);
-	assert_string_equal(buf, "out/a.b.png");
-	assert_int_equal(fp__output_path("out", "{stem}_{index}.{ext}",
-					 "x/photo.PNG", 12, buf, sizeof buf),
-			 0);
-	assert_string_equal(buf, "out/photo_12.PNG");
-	assert_int_equal(
-		fp__output_path("out", "{name}", ".hidden", 0, buf, sizeof buf),
-		0);
-	assert_string_equal(buf, "out/.hidden");
-	assert_int_equal(
-		fp__output_path("out", "{stem}.png", NULL, 7, buf, sizeof buf),
-		0);
-	assert_string_equal(buf, "out/frame_000007.png");
-	/* Nothing can climb out of the output folder. */
-	assert_int_not_equal(
-		fp__output_path("out", "{ext}", "x/..", 0, buf, sizeof buf), 0);
-	assert_int_not_equal(
-		fp__output_template_check("a/{stem}", err, sizeof err), 0);
-	assert_int_not_equal(fp__output_template_check("..", err, sizeof err),
-			     0);
-	assert_int_not_equal(
-		fp__output_template_check("{colour}.png", err, sizeof err), 0);
-	assert_string_equal(err, "expected placeholders {stem}, {name}, {ext} "
-				 "or {index}, got '{colour}.png'");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,7 +166,6 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_pipeline_errors),
 		cmocka_unit_test(test_pipeline_ok),
-		cmocka_unit_test(test_output_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 
 fp run
 expect_rc 2 "no config"
-expect_err "run needs a CONFIG file" "no config"
+expect_err "framepipe run: needs a CONFIG file or -p PIPELINE" "no config"
 fp frobnicate
 expect_rc 2 "unknown command"
 fp run "$SRC/configs/default.ini" -o "$WORK/out"

@@ -1,0 +1,36 @@
+/* cli — the command line of `framepipe run` and `framepipe check`. */
+#ifndef FP_CLI_H
+#define FP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "outputs.h"
+#include "progress.h"
+
+typedef struct cli_options {
+	const char *config;  /* CONFIG file, or */
+	const char *oneline; /* -p LINE */
+	const char **inputs; /* -i INPUT... (into argv) */
+	size_t input_count;
+	const char *output_dir;
+	const char *stats_json;
+	const char *trace;
+	bool recursive;
+	bool quiet;
+	bool print_config;
+	bool help;
+	fp_existing existing;
+	fp_progress_mode progress;
+} cli_options;
+
+/* Parse argv[first..] for command ("run" or "check"). Returns 0, or the
+ * exit code for a usage error (already reported). Free with cli_release. */
+int cli_parse(int argc, char **argv, int first, const char *command,
+	      cli_options *options);
+void cli_release(cli_options *options);
+
+/* Help texts. */
+void cli_usage(const char *command, bool to_stdout);
+
+#endif

@@ -1,0 +1,42 @@
+/* catalog — every stage framepipe can find: the built-in folder, then the
+ * folders of FRAMEPIPE_PLUGIN_PATH. For `framepipe stages`, and for the
+ * "did you mean" of an unknown stage name. */
+#ifndef FP_CATALOG_H
+#define FP_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "framepipe/stage.h"
+
+typedef struct fp_catalog_entry {
+	char *name; /* the file's stage name (NAME.so) */
+	char *path;
+	char *summary; /* or, for a file the loader refused, why */
+	fp_stage_kind kind;
+	bool is_builtin;
+	bool is_broken;	  /* the loader refused it */
+	bool is_shadowed; /* an earlier folder has a stage of this name */
+} fp_catalog_entry;
+
+typedef struct fp_catalog {
+	fp_catalog_entry *entries;
+	size_t count;
+} fp_catalog;
+
+int fp__catalog_load(fp_catalog *catalog);
+void fp__catalog_release(fp_catalog *catalog);
+
+/* The known stage name closest to name, if close enough to be a typo. */
+const char *fp__catalog_suggest(const fp_catalog *catalog, const char *name);
+
+/* Print everything a user needs to write a config section for the stage:
+ * kind, summary, formats, and every parameter with its type, default,
+ * range or choices, and help (like gst-inspect). */
+void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
+			const char *path);
+/* The parameter lines of fp__stage_describe alone. */
+void fp__params_describe(FILE *out, const fp_stage_descriptor *desc);
+
+#endif

@@ -1,0 +1,216 @@
+#include "oneline.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "framepipe/error.h"
+
+typedef struct cursor {
+	const char *line;
+	const char *p;
+	char *err;
+	size_t err_size;
+} cursor;
+
+static int column(const cursor *c, const char *at)
+{
+	return (int)(at - c->line) + 1;
+}
+
+static int fail_at(cursor *c, const char *at, const char *what,
+		   const char *detail)
+{
+	snprintf(c->err, c->err_size, "-p:%d: %s%s", column(c, at), what,
+		 detail);
+	return FP_ECONFIG;
+}
+
+static void skip_space(cursor *c)
+{
+	while (isspace((unsigned char)*c->p))
+		c->p++;
+}
+
+/* A bare or quoted word ending at space, '!' (or '=' when stop_at_equals);
+ * the unquoted text goes to a new string in *word. */
+static int read_word(cursor *c, bool stop_at_equals, char **word)
+{
+	size_t cap = strlen(c->p) + 1, n = 0;
+	char *out = malloc(cap);
+	if (out == NULL)
+		return -ENOMEM;
+	while (*c->p != '\0' && !isspace((unsigned char)*c->p) &&
+	       *c->p != '!' && !(stop_at_equals && *c->p == '=')) {
+		if (*c->p != '\'' && *c->p != '"') {
+			out[n++] = *c->p++;
+			continue;
+		}
+		const char *open = c->p;
+		char quote = *c->p++;
+		while (*c->p != '\0' && *c->p != quote)
+			out[n++] = *c->p++;
+		if (*c->p != quote) {
+			free(out);
+			return fail_at(c, open, "unterminated quote", "");
+		}
+		c->p++;
+	}
+	out[n] = '\0';
+	*word = out;
+	return 0;
+}
+
+static int add_section(fp_config *config, const char *label, int col)
+{
+	fp_config_section *grown =
+		realloc(config->sections, (config->count + 1) * sizeof *grown);
+	if (grown == NULL)
+		return -ENOMEM;
+	config->sections = grown;
+	fp_config_section *s = &grown[config->count];
+	memset(s, 0, sizeof *s);
+	s->name = strdup(label);
+	s->line = col;
+	if (s->name == NULL)
+		return -ENOMEM;
+	config->count++;
+	return 0;
+}
+
+static int add_entry(fp_config_section *s, const char *key, char *value,
+		     int col)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->entries[i].key, key) == 0)
+			return FP_ECONFIG;
+	fp_config_entry *grown =
+		realloc(s->entries, (s->count + 1) * sizeof *grown);
+	if (grown == NULL)
+		return -ENOMEM;
+	s->entries = grown;
+	grown[s->count] = (fp_config_entry){strdup(key), value, col};
+	if (grown[s->count].key == NULL)
+		return -ENOMEM;
+	s->count++;
+	return 0;
+}
+
+/* A label for the stage no earlier section has: NAME, NAME_2, ... */
+static void unique_label(const fp_config *config, const char *stage,
+			 char *label, size_t size)
+{
+	const char *slash = strrchr(stage, '/');
+	const char *base = slash != NULL ? slash + 1 : stage;
+	size_t len = strcspn(base, ".");
+	for (int n = 1;; n++) {
+		if (n == 1)
+			snprintf(label, size, "%.*s", (int)len, base);
+		else
+			snprintf(label, size, "%.*s_%d", (int)len, base, n);
+		if (fp__config_find(config, label) == NULL &&
+		    strcmp(label, "pipeline") != 0)
+			return;
+	}
+}
+
+static int parse_stage(cursor *c, fp_config *config)
+{
+	skip_space(c);
+	const char *at = c->p;
+	char *stage = NULL;
+	int rc = read_word(c, false, &stage);
+	if (rc != 0)
+		return rc;
+	if (stage[0] == '\0') {
+		free(stage);
+		return fail_at(c, at, "expected a stage name",
+			       *at ? ", got '!'" : " at the end");
+	}
+	char label[256];
+	unique_label(config, stage, label, sizeof label);
+	rc = add_section(config, label, column(c, at));
+	fp_config_section *s = &config->sections[config->count - 1];
+	bool is_path = strchr(stage, '/') != NULL;
+	if (rc == 0)
+		rc = add_entry(s, is_path ? "plugin" : "stage", stage,
+			       column(c, at));
+	else
+		free(stage);
+	while (rc == 0) {
+		skip_space(c);
+		if (*c->p == '\0' || *c->p == '!')
+			break;
+		at = c->p;
+		char *key = NULL, *value = NULL;
+		rc = read_word(c, true, &key);
+		if (rc != 0)
+			break;
+		if (*c->p != '=' || key[0] == '\0') {
+			rc = fail_at(c, at, "expected key=value, got '", key);
+			snprintf(c->err + strlen(c->err),
+				 c->err_size - strlen(c->err), "'");
+			free(key);
+			break;
+		}
+		c->p++;
+		rc = read_word(c, false, &value);
+		if (rc == 0) {
+			rc = add_entry(s, key, value, column(c, at));
+			if (rc == FP_ECONFIG) {
+				rc = fail_at(c, at, "set twice: ", key);
+				free(value);
+			}
+		}
+		free(key);
+	}
+	return rc;
+}
+
+int fp__oneline_parse(fp_config *config, const char *line, char *err,
+		      size_t err_size)
+{
+	memset(config, 0, sizeof *config);
+	cursor c = {.line = line, .p = line, .err = err, .err_size = err_size};
+	config->path = strdup("-p");
+	int rc = config->path == NULL ? -ENOMEM : 0;
+	while (rc == 0) {
+		rc = parse_stage(&c, config);
+		skip_space(&c);
+		if (rc != 0 || *c.p == '\0')
+			break;
+		c.p++; /* the '!' */
+	}
+	if (rc == -ENOMEM)
+		snprintf(err, err_size, "-p: out of memory");
+	if (rc != 0)
+		fp__config_release(config);
+	return rc;
+}
+
+/* INI values are trimmed and ';' starts a comment: such values cannot be
+ * written back faithfully. */
+static bool ini_safe(const char *v)
+{
+	size_t n = strlen(v);
+	return strpbrk(v, ";\n\r") == NULL &&
+	       (n == 0 || (!isspace((unsigned char)v[0]) &&
+			   !isspace((unsigned char)v[n - 1])));
+}
+
+int fp__config_write_ini(const fp_config *config, FILE *out)
+{
+	for (size_t i = 0; i < config->count; i++) {
+		const fp_config_section *s = &config->sections[i];
+		fprintf(out, "%s[%s]\n", i ? "\n" : "", s->name);
+		for (size_t j = 0; j < s->count; j++) {
+			if (!ini_safe(s->entries[j].value))
+				return FP_ECONFIG;
+			fprintf(out, "%s = %s\n", s->entries[j].key,
+				s->entries[j].value);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,282 @@
+#include "outputs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "framepipe/error.h"
+#include "naming.h"
+
+#define TEMP_MARK ".fp-tmp-"
+
+typedef struct named {
+	char *path;
+	uint64_t frame;
+} named;
+
+int fp__make_dirs(const char *path)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof buf, "%s", path);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return -errno;
+	struct stat st;
+	if (stat(buf, &st) != 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	const named *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c != 0 ? c : (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+static const char *input_name(const char *const *inputs, uint64_t frame,
+			      char *buf, size_t size)
+{
+	if (inputs != NULL)
+		return inputs[frame];
+	snprintf(buf, size, "frame %llu", (unsigned long long)frame);
+	return buf;
+}
+
+/* Is pid gone (or a zombie, which writes nothing any more)? */
+static bool is_gone(long pid)
+{
+	if (kill((pid_t)pid, 0) != 0)
+		return errno == ESRCH;
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *close = strrchr(buf, ')'); /* after "pid (comm)" */
+	return close != NULL && close[1] == ' ' && close[2] == 'Z';
+}
+
+/* "DIR/.NAME.fp-tmp-PID-XXXXXX" left by a run that is gone: remove it. */
+static size_t remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	size_t removed = 0;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		const char *mark = strstr(de->d_name, TEMP_MARK);
+		if (de->d_name[0] != '.' || mark == NULL)
+			continue;
+		long pid = strtol(mark + strlen(TEMP_MARK), NULL, 10);
+		if (pid <= 0 || is_gone(pid))
+			removed += unlinkat(dirfd(d), de->d_name, 0) == 0;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Make the folder of every output; clean each one once. */
+static int prepare_folders(fp_output_plan *plan, named *outs, uint64_t count,
+			   char *err, size_t err_size)
+{
+	const char *last = NULL;
+	size_t last_len = 0;
+	for (uint64_t i = 0; i < count; i++) {
+		const char *slash = strrchr(outs[i].path, '/');
+		size_t len = (size_t)(slash - outs[i].path);
+		if (last != NULL && len == last_len &&
+		    strncmp(last, outs[i].path, len) == 0)
+			continue;
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", (int)len, outs[i].path);
+		int rc = fp__make_dirs(dir);
+		if (rc != 0) {
+			snprintf(err, err_size,
+				 "%s: cannot use as output folder: %s", dir,
+				 strerror(-rc));
+			return rc;
+		}
+		plan->stale_removed += remove_stale_temps(dir);
+		last = outs[i].path;
+		last_len = len;
+	}
+	return 0;
+}
+
+static int find_collision(const named *outs, uint64_t count,
+			  const char *const *inputs, char *err, size_t err_size)
+{
+	for (uint64_t i = 1; i < count; i++) {
+		if (strcmp(outs[i - 1].path, outs[i].path) != 0)
+			continue;
+		char a[32], b[32];
+		snprintf(err, err_size,
+			 "%s and %s would both be written to %s (make "
+			 "[pipeline] output tell them apart, e.g. with {dir} "
+			 "or {index})",
+			 input_name(inputs, outs[i - 1].frame, a, sizeof a),
+			 input_name(inputs, outs[i].frame, b, sizeof b),
+			 outs[i].path);
+		return FP_ECONFIG;
+	}
+	return 0;
+}
+
+static int check_existing(fp_output_plan *plan, const named *outs,
+			  uint64_t count, fp_existing existing, char *err,
+			  size_t err_size)
+{
+	uint64_t found = 0;
+	const char *first = NULL;
+	for (uint64_t i = 0; i < count; i++) {
+		struct stat st;
+		if (lstat(outs[i].path, &st) != 0)
+			continue;
+		if (found++ == 0)
+			first = outs[i].path;
+		if (existing == FP_EXISTING_SKIP) {
+			plan->skip[outs[i].frame] = 1;
+			plan->skipped++;
+		}
+	}
+	if (found == 0 || existing != FP_EXISTING_REFUSE)
+		return 0;
+	char more[64] = "";
+	if (found > 1)
+		snprintf(more, sizeof more, " (and %llu more outputs)",
+			 (unsigned long long)found - 1);
+	snprintf(err, err_size,
+		 "%s already exists%s: --overwrite replaces, --resume skips "
+		 "the inputs already done",
+		 first, more);
+	return FP_ECONFIG;
+}
+
+static int plan(fp_output_plan *plan, const char *output_dir,
+		const char *template, const char *const *inputs,
+		const size_t *rel, uint64_t count, fp_existing existing,
+		bool dry_run, char *err, size_t err_size)
+{
+	memset(plan, 0, sizeof *plan);
+	named *outs = calloc(count ? count : 1, sizeof *outs);
+	plan->skip = calloc(count ? count : 1, 1);
+	int rc = outs == NULL || plan->skip == NULL ? -ENOMEM : 0;
+	char path[4096];
+	uint64_t made = 0;
+	for (; rc == 0 && made < count; made++) {
+		const char *r =
+			inputs != NULL ? inputs[made] + rel[made] : NULL;
+		if (fp__output_path(output_dir, template, r, (uint32_t)made,
+				    path, sizeof path) != 0) {
+			char b[32];
+			snprintf(
+				err, err_size,
+				"%s: [pipeline] output '%s' gives no safe file "
+				"name for it",
+				input_name(inputs, made, b, sizeof b),
+				template);
+			rc = FP_ECONFIG;
+			break;
+		}
+		outs[made].path = strdup(path);
+		outs[made].frame = made;
+		if (outs[made].path == NULL)
+			rc = -ENOMEM;
+	}
+	if (rc == 0) {
+		qsort(outs, count, sizeof *outs, by_path);
+		rc = find_collision(outs, count, inputs, err, err_size);
+	}
+	if (rc == 0)
+		rc = check_existing(plan, outs, count, existing, err, err_size);
+	if (rc == 0 && !dry_run)
+		rc = prepare_folders(plan, outs, count, err, err_size);
+	if (rc == -ENOMEM)
+		snprintf(err, err_size, "out of memory planning %llu outputs",
+			 (unsigned long long)count);
+	for (uint64_t i = 0; outs != NULL && i < made; i++)
+		free(outs[i].path);
+	free(outs);
+	if (rc != 0)
+		fp__outputs_release(plan);
+	return rc;
+}
+
+int fp__outputs_plan(fp_output_plan *p, const char *output_dir,
+		     const char *template, const char *const *inputs,
+		     const size_t *rel, uint64_t count, fp_existing existing,
+		     char *err, size_t err_size)
+{
+	return plan(p, output_dir, template, inputs, rel, count, existing,
+		    false, err, err_size);
+}
+
+int fp__outputs_check(const char *output_dir, const char *template,
+		      const char *const *inputs, const size_t *rel,
+		      uint64_t count, fp_existing existing, char *err,
+		      size_t err_size)
+{
+	fp_output_plan p;
+	int rc = plan(&p, output_dir, template, inputs, rel, count, existing,
+		      true, err, err_size);
+	if (rc == 0)
+		fp__outputs_release(&p);
+	return rc;
+}
+
+int fp__outputs_check_dir(const char *output_dir, char *err, size_t err_size)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", output_dir);
+	for (;;) {
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			const char *why = !S_ISDIR(st.st_mode) ? "not a folder"
+					  : access(path, W_OK | X_OK) != 0
+						  ? "not writable"
+						  : NULL;
+			if (why == NULL)
+				return 0;
+			snprintf(err, err_size,
+				 "%s: cannot use as output folder: %s%s%s",
+				 output_dir,
+				 strcmp(path, output_dir) ? path : "",
+				 strcmp(path, output_dir) ? " is " : "", why);
+			return FP_ECONFIG;
+		}
+		char *slash = strrchr(path, '/');
+		if (slash == NULL) /* relative: its parent is "." */
+			snprintf(path, sizeof path, ".");
+		else if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+void fp__outputs_release(fp_output_plan *plan)
+{
+	free(plan->skip);
+	memset(plan, 0, sizeof *plan);
+}

@@ -1,0 +1,46 @@
+/* outputs — before a run that writes files: the name of every output,
+ * checked for collisions and for files already there, sub-folders made,
+ * and temporary files of earlier, killed runs removed. */
+#ifndef FP_OUTPUTS_H
+#define FP_OUTPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum fp_existing {
+	FP_EXISTING_REFUSE = 0, /* an existing output is an error */
+	FP_EXISTING_OVERWRITE,	/* replace it */
+	FP_EXISTING_SKIP,	/* --resume: the input is already done */
+} fp_existing;
+
+typedef struct fp_output_plan {
+	uint8_t *skip; /* per frame: 1 when its output exists (resume) */
+	uint64_t skipped;
+	size_t stale_removed; /* temporary files of dead runs removed */
+} fp_output_plan;
+
+/* Plan count frames: frame i reads inputs[i] (rel: its path below the input
+ * root), or is synthetic when inputs is NULL. On error returns FP_ECONFIG
+ * (or -errno) with one line in err naming the inputs or files. */
+int fp__outputs_plan(fp_output_plan *plan, const char *output_dir,
+		     const char *template, const char *const *inputs,
+		     const size_t *rel, uint64_t count, fp_existing existing,
+		     char *err, size_t err_size);
+
+/* The same checks without touching the disk (framepipe check): nothing is
+ * created or removed. */
+int fp__outputs_check(const char *output_dir, const char *template,
+		      const char *const *inputs, const size_t *rel,
+		      uint64_t count, fp_existing existing, char *err,
+		      size_t err_size);
+
+/* Could output_dir be used: an existing writable folder, or one that can
+ * be created (its nearest existing parent is a writable folder)? */
+int fp__outputs_check_dir(const char *output_dir, char *err, size_t err_size);
+
+void fp__outputs_release(fp_output_plan *plan);
+
+/* mkdir -p. 0 or -errno. */
+int fp__make_dirs(const char *path);
+
+#endif
