@@ -17,7 +17,6 @@
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include "kit.h"
 
@@ -30,11 +29,6 @@ typedef struct resize_config {
 	int fit;
 	int kernel; /* FP_KIT_KERNELS without gaussian */
 } resize_config;
-
-typedef struct resize_state {
-	const resize_config *config;
-	fp__kit_resampler r;
-} resize_state;
 
 static const fp_param params[] = {
 	FP_PARAM_INT_(resize_config, width, "0", 0, 65535,
@@ -55,7 +49,6 @@ static const fp_param params[] = {
 static int resize_init(void **state, const void *config,
 		       const fp_stage_env *env, char *err, size_t err_size)
 {
-	(void)env;
 	const resize_config *c = config;
 	if (c->scale > 0 && (c->width || c->height)) {
 		snprintf(err, err_size,
@@ -67,14 +60,7 @@ static int resize_init(void **state, const void *config,
 			 "needs a size: width, height (or both), or scale");
 		return FP_EPARAM;
 	}
-	resize_state *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		snprintf(err, err_size, "out of memory");
-		return -ENOMEM;
-	}
-	s->config = c;
-	*state = s;
-	return 0;
+	return fp__kit_resample_stage_init(state, config, env, err, err_size);
 }
 
 static uint32_t scaled(uint32_t len, double factor)
@@ -133,11 +119,11 @@ static void plan(const resize_config *c, uint32_t in_w, uint32_t in_h,
 
 static int resize_process(void *state, fp_frame *in, fp_frame *out)
 {
-	resize_state *s = state;
+	fp__kit_resample_stage *s = state;
 	if (fp__kit_channels(in, FP_FORMATS_8BIT, "resize") == 0)
 		return FP_EFORMAT;
 	fp__kit_map mx, my;
-	plan(s->config, in->width, in->height, &mx, &my);
+	plan((const resize_config *)s->config, in->width, in->height, &mx, &my);
 	int rc = fp__kit_set_output(out, "resize", mx.out_len, my.out_len,
 				    in->format);
 	if (rc != 0)
@@ -145,13 +131,6 @@ static int resize_process(void *state, fp_frame *in, fp_frame *out)
 	if (fp__kit_resample(&s->r, in, out, &mx, &my) != 0)
 		return fp_frame_fail(in, -ENOMEM, "resize: out of memory");
 	return 0;
-}
-
-static void resize_fini(void *state)
-{
-	resize_state *s = state;
-	fp__kit_resampler_release(&s->r);
-	free(s);
 }
 
 FP_STAGE_EXPORT = {
@@ -167,5 +146,5 @@ FP_STAGE_EXPORT = {
 	.config_size = sizeof(resize_config),
 	.init = resize_init,
 	.process = resize_process,
-	.fini = resize_fini,
+	.fini = fp__kit_resample_stage_fini,
 };

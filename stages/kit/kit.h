@@ -189,6 +189,21 @@ int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 		     const fp__kit_map *mx, const fp__kit_map *my);
 void fp__kit_resampler_release(fp__kit_resampler *r);
 
+/* Gaussian blur of f in place (edges clamped); -ENOMEM on failure. */
+int fp__kit_blur_frame(fp__kit_resampler *r, fp_frame *f, double sigma);
+
+/* State of the stages built on the resampler (resize, blur, sharpen):
+ * their config and the resampler's buffers, kept from frame to frame.
+ * The init and fini fit the descriptor. */
+typedef struct fp__kit_resample_stage {
+	const void *config;
+	fp__kit_resampler r;
+} fp__kit_resample_stage;
+int fp__kit_resample_stage_init(void **state, const void *config,
+				const fp_stage_env *env, char *err,
+				size_t err_size);
+void fp__kit_resample_stage_fini(void *state);
+
 /* ---- edge-padded row windows (convolve, median) ----------------------------
  */
 

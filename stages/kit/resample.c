@@ -285,3 +285,37 @@ int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 	}
 	return 0;
 }
+
+int fp__kit_blur_frame(fp__kit_resampler *r, fp_frame *f, double sigma)
+{
+	fp__kit_map mx = {.in_len = f->width,
+			  .out_len = f->width,
+			  .scale = 1.0,
+			  .kernel = FP_KIT_GAUSSIAN,
+			  .sigma = sigma};
+	fp__kit_map my = mx;
+	my.in_len = my.out_len = f->height;
+	return fp__kit_resample(r, f, f, &mx, &my);
+}
+
+int fp__kit_resample_stage_init(void **state, const void *config,
+				const fp_stage_env *env, char *err,
+				size_t err_size)
+{
+	(void)env;
+	fp__kit_resample_stage *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	s->config = config;
+	*state = s;
+	return 0;
+}
+
+void fp__kit_resample_stage_fini(void *state)
+{
+	fp__kit_resample_stage *s = state;
+	fp__kit_resampler_release(&s->r);
+	free(s);
+}
