@@ -65,7 +65,8 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	const char *problem = NULL;
 	if (reads_inputs(&p->pipeline) && p->inputs.count == 0 && !is_check)
 		problem = "reads input files: give some with -i";
-	else if (sink_writes_files(&p->pipeline) && o->output_dir == NULL)
+	else if (sink_writes_files(&p->pipeline) && o->output_dir == NULL &&
+		 !is_check)
 		problem = "writes files: give an output folder with -o";
 	if (problem != NULL) {
 		const fp_stage_spec *s =

@@ -202,6 +202,9 @@ void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 	static const char *const kinds[] = {"?", "source", "filter", "sink"};
 	fprintf(out, "%s — %s\n\n", desc->name,
 		desc->summary ? desc->summary : "");
+	/* ABI 1.1; the loader's copy has it NULL for older plugins. */
+	if (desc->description != NULL)
+		fprintf(out, "%s\n\n", desc->description);
 	fprintf(out, "  kind:      %s%s\n", kinds[desc->kind],
 		desc->flags & FP_STAGE_OUT_OF_PLACE
 			? " (writes a second slot: may change the size)"

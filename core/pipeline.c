@@ -239,19 +239,38 @@ static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
 		       p->stage_count);
 		return FP_ECONFIG;
 	}
-	for (size_t i = 0; i < p->stage_count; i++) {
+	size_t last = p->stage_count - 1;
+	for (size_t i = 0; i <= last; i++) {
 		const fp_stage_spec *spec = &p->stages[i];
-		fp_stage_kind want = i == 0 ? FP_STAGE_SOURCE
-				     : i + 1 == p->stage_count
-					     ? FP_STAGE_SINK
-					     : FP_STAGE_FILTER;
 		fp_stage_kind kind = spec->plugin.desc->kind;
-		if (kind != want) {
+		const char *name = spec->plugin.desc->name;
+		if (i == 0 && kind != FP_STAGE_SOURCE) {
 			ERR_AT(spec->line,
-			       "%s: stage %s is a %s, but this "
-			       "place in the pipeline needs a %s",
-			       spec->label, spec->plugin.desc->name,
-			       kind_name(kind), kind_name(want));
+			       "%s: stage %s is a %s, but a pipeline starts "
+			       "with a source",
+			       spec->label, name, kind_name(kind));
+			return FP_ECONFIG;
+		}
+		if (i > 0 && kind == FP_STAGE_SOURCE) {
+			ERR_AT(spec->line,
+			       "%s: stage %s is a source; only the first stage "
+			       "can be one",
+			       spec->label, name);
+			return FP_ECONFIG;
+		}
+		if (i < last && kind == FP_STAGE_SINK) {
+			const fp_stage_spec *next = &p->stages[i + 1];
+			ERR_AT(next->line,
+			       "%s: placed after the sink %s, where no frames "
+			       "reach it",
+			       next->label, spec->label);
+			return FP_ECONFIG;
+		}
+		if (i == last && kind != FP_STAGE_SINK) {
+			ERR_AT(spec->line,
+			       "%s: stage %s is a %s, but a pipeline ends with "
+			       "a sink",
+			       spec->label, name, kind_name(kind));
 			return FP_ECONFIG;
 		}
 	}

@@ -108,8 +108,8 @@ static void test_pipeline_errors(void **state)
 			      "p.ini:2: s: no stage named 'tstsrc'");
 	expect_pipeline_error(
 		"[s]\nstage = testsrc\n[k]\nstage = passthrough\n",
-		"p.ini:4: k: stage passthrough is a filter, but this place in "
-		"the pipeline needs a sink");
+		"p.ini:4: k: stage passthrough is a filter, but a pipeline "
+		"ends with a sink");
 	expect_pipeline_error(
 		"[s]\nstage = testsrc\nworkers = 0\n[k]\nstage = null_sink\n",
 		"p.ini:3: s.workers: expected 1..64, got '0'");

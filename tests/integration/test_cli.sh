@@ -1,0 +1,146 @@
+#!/bin/bash
+# The command line: discovering stages, checking configs without running
+# them (exact messages), one-line pipelines, progress on a terminal and off
+# it, and the Chrome trace.
+. "$(dirname "$0")/lib.sh"
+CFG="$SRC/configs/default.ini"
+
+fp --version
+expect_rc 0 "--version"
+grep -q "^framepipe [0-9.]* (stage ABI [0-9]*\.[0-9]*)$" "$OUT" || fail "--version text"
+for cmd in "--help" "help run" "run --help" "check --help" "stages --help"; do
+	fp $cmd
+	expect_rc 0 "$cmd"
+	grep -q "usage: framepipe" "$OUT" || fail "$cmd prints usage"
+done
+grep -q "exit status: 0 every frame written, 1 some frames failed" <("$FP_BIN" run --help) ||
+	fail "run --help documents the exit codes"
+
+# Every option of `run --help` is in the man page.
+for opt in $("$FP_BIN" run --help | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -q -- "${opt//-/\\\\-}" "$SRC/docs/framepipe.1" || fail "framepipe.1 lacks $opt"
+done
+
+fp stages
+expect_rc 0 "stages"
+grep -q "^  png_decode *source *decode PNG" "$OUT" || fail "stages lists png_decode"
+grep -q "^  misbehaving_filter *filter .*\[plugin\]" "$OUT" ||
+	fail "stages lists plugins from FRAMEPIPE_PLUGIN_PATH"
+fp stages png_encode
+expect_rc 0 "stages png_encode"
+grep -q "^  level *integer *default 6 *0..9" "$OUT" || fail "describe: level"
+grep -q "one of all|none|sub|up|avg|paeth" "$OUT" || fail "describe: filter choices"
+grep -q "accepts: *G8 GA8 RGB8 RGBA8" "$OUT" || fail "describe: formats"
+grep -q "^  workers" "$OUT" || fail "describe: framework settings"
+fp stages png_encdoe
+expect_rc 2 "stages typo"
+expect_err "did you mean 'png_encode'?" "stages typo"
+
+# check: a table of broken configs, each with its exact message.
+n=0
+while IFS='|' read -r ini message; do
+	n=$((n + 1))
+	printf '%b' "$ini" >"$WORK/bad$n.ini"
+	fp check "$WORK/bad$n.ini"
+	expect_rc 2 "check case $n"
+	expect_err "framepipe: $WORK/bad$n.ini:$message" "check case $n"
+done <<'TABLE'
+[d]\nstage = png_decode\n[e]\nstage = png_encoder\n|4: e: no stage named 'png_encoder' (looked in
+[d]\nstage = png_decode\nformat = cmyk\n[e]\nstage = png_encode\n|3: d.format: expected one of keep|rgba|rgb|gray, got 'cmyk'
+[d]\nstage = png_decode\nmax_width = 0\n[e]\nstage = png_encode\n|3: d.max_width: expected 1..
+[d]\nstage = png_decode\n[e]\nstage = png_encode\nlevel = high\n|5: e.level: expected an integer, got 'high'
+[d]\nstage = png_decode\n[e]\nstage = png_encode\ncolour = red\n|5: e.colour: no such parameter of stage png_encode
+[d]\nstage = png_decode\n[e]\nstage = png_encode\n[f]\nstage = passthrough\n|6: f: placed after the sink e, where no frames reach it
+[f]\nstage = passthrough\n[e]\nstage = png_encode\n|2: f: stage passthrough is a filter, but a pipeline starts with a source
+[d]\nstage = png_decode\nworkers = 99\n[e]\nstage = png_encode\n|3: d.workers: expected 1..64, got '99'
+[pipeline]\nslots = many\n[d]\nstage = png_decode\n[e]\nstage = png_encode\n|2: pipeline.slots: expected auto or 1..4096, got 'many'
+[d]\nstage = png_decode\n[e]\nstage = png_encode\ntimeout = -1\n|5: e.timeout: expected 0..1000000, got '-1'
+TABLE
+printf '[d]\nstage = png_decode\n[e]\nstage = png_encoder\n' >"$WORK/typo.ini"
+fp check "$WORK/typo.ini"
+expect_err "(did you mean 'png_encode'?)" "check: did you mean"
+
+fp check "$CFG" -i "$WORK/nothere"
+expect_rc 2 "check: missing input"
+expect_err "$WORK/nothere: No such file or directory" "check: missing input"
+: >"$WORK/afile"
+fp check "$CFG" -i "$DATA/sample" -o "$WORK/afile/out"
+expect_rc 2 "check: output under a file"
+expect_err "cannot use as output folder: $WORK/afile is not a folder" "check: output under a file"
+fp check "$CFG" -i "$DATA/sample" -o "$WORK/new/out"
+expect_rc 0 "check: valid"
+grep -q "valid: png_decode ! passthrough ! png_encode; 5 inputs" "$OUT" || fail "check: valid summary"
+[ -e "$WORK/new" ] && fail "check must not create the output folder"
+fp check -p 'png_decode ! resize widht=64 ! png_encode'
+expect_rc 2 "check -p"
+expect_err "framepipe: -p:21: resize.widht: no such parameter of stage resize" "check -p points at the column"
+
+# -p runs the same pipeline as the INI file, and --print-config gives it.
+LINE='png_decode format=rgba ! passthrough workers=2 ! png_encode level=1'
+fp run -p "$LINE" -i "$DATA/sample" -o "$WORK/p1" -q
+expect_rc 0 "run -p"
+fp run -p "$LINE" --print-config
+expect_rc 0 "--print-config"
+cp "$OUT" "$WORK/printed.ini"
+fp run "$WORK/printed.ini" -i "$DATA/sample" -o "$WORK/p2" -q
+expect_rc 0 "run the printed config"
+for f in "$WORK"/p1/*.png; do
+	cmp -s "$f" "$WORK/p2/$(basename "$f")" || fail "-p and its INI differ on $(basename "$f")"
+done
+
+# Progress: on a terminal a line updated in place, then the summary;
+# elsewhere nothing but the summary unless --progress=lines.
+cat >"$WORK/slow.ini" <<INI
+[src]
+stage = testsrc
+count = 300
+width = 800
+height = 600
+pattern = noise
+[enc]
+stage = png_encode
+level = 1
+INI
+FP_TEST_TAG=$TAG script -q -e -c "'$FP_BIN' run '$WORK/slow.ini' -o '$WORK/tty'" \
+	"$WORK/typescript" </dev/null >/dev/null 2>&1
+RC=$?
+check_nothing_left 0 "run under a terminal"
+[ "$RC" -eq 0 ] || fail "run under a terminal: exit $RC"
+grep -q $'\r\e\[K[0-9]*/300 frames, 0 failed, .* frames/s, ETA' "$WORK/typescript" ||
+	fail "no progress line on a terminal"
+grep -q "300 frames: 300 written" "$WORK/typescript" || fail "no summary on a terminal"
+fp run "$WORK/slow.ini" -o "$WORK/notty"
+grep -q "ETA" "$ERR" && fail "progress shown when not on a terminal"
+grep -q "300 frames: 300 written" "$ERR" || fail "summary when not on a terminal"
+fp run "$WORK/slow.ini" -o "$WORK/lines" --progress=lines
+[ "$(grep -c '^[0-9]*/300 frames.*ETA' "$ERR")" -ge 1 ] || fail "--progress=lines prints lines"
+fp run "$WORK/slow.ini" -o "$WORK/quiet" -q --overwrite
+[ -s "$ERR" ] && fail "--quiet printed something"
+
+# The trace: one track per instance, a slice per frame per stage named by
+# its input, flows across stages, a counter of free slots.
+fp run -p 'png_decode ! passthrough workers=2 ! png_encode' -i "$DATA/sample" \
+	-o "$WORK/traced" --trace "$WORK/trace.json" -q
+expect_rc 0 "--trace"
+python3 - "$WORK/trace.json" <<'PY' || fail "trace structure"
+import json, sys, collections
+t = json.load(open(sys.argv[1]))
+ev = t["traceEvents"]
+names = {e["pid"]: e["args"]["name"] for e in ev
+         if e["ph"] == "M" and e["name"] == "process_name"}
+tracks = sorted(v.split(" ")[0] for k, v in names.items() if k > 0)
+assert tracks == ["passthrough#0", "passthrough#1", "png_decode#0", "png_encode#0"], tracks
+slices = [e for e in ev if e["ph"] == "X"]
+assert len(slices) == 5 * 3, len(slices)
+per_input = collections.Counter(e["name"] for e in slices)
+assert set(per_input.values()) == {3}, per_input
+assert "camera.png" in per_input
+assert all(e["dur"] >= 0 and e["ts"] >= 0 for e in slices)
+flows = collections.defaultdict(list)
+for e in ev:
+    if e["ph"] in "stf":
+        flows[e["id"]].append(e["ph"])
+assert len(flows) == 5 and all(sorted(v) == ["f", "s", "t"] for v in flows.values()), flows
+assert any(e["ph"] == "C" and e["name"] == "free slots" for e in ev)
+PY
+finish
