@@ -104,6 +104,10 @@ static bool take_back(fp_instance *inst, uint32_t slot)
 static void fail_slot(fp_supervisor *sup, uint32_t slot, const char *stage,
 		      const char *reason)
 {
+	if (sup->is_ordered &&
+	    fp__order_resolve(&sup->order, sup->slot_input[slot]) != 0)
+		fp__report_failure(sup, sup->slot_input[slot], "-",
+				   "out of memory keeping the output order");
 	fp__report_failure(sup, sup->slot_input[slot], stage, reason);
 	fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR, FP_OWNER_FREE);
 }
@@ -118,6 +122,43 @@ static void stamp(fp_supervisor *sup, uint32_t slot, uint64_t sequence)
 	sup->slot_is_grant[slot] = false;
 }
 
+/* Remove the i-th waiting slot of the queue (order is not kept: the
+ * ordered sink searches by sequence). */
+static uint32_t queue_take(fp_supervisor *sup, fp_stage_run *st, uint32_t i)
+{
+	uint32_t n = sup->pool.slot_count;
+	uint32_t *at = &st->queue[(st->queue_head + i) % n];
+	uint32_t slot = *at;
+	*at = st->queue[st->queue_head];
+	queue_pop(sup, st);
+	return slot;
+}
+
+/* The ordered sink: hand over the frame whose sequence is next, if it is
+ * waiting, and go on while the following ones are. */
+static void pump_ordered_sink(fp_supervisor *sup, fp_stage_run *st)
+{
+	for (;;) {
+		fp__order_advance(&sup->order, sup->plan.skip,
+				  sup->expected > 0 ? (uint64_t)sup->expected
+						    : 0);
+		uint32_t i = 0;
+		while (i < st->queue_len &&
+		       sup->slot_input[st->queue[(st->queue_head + i) %
+						 sup->pool.slot_count]] !=
+			       sup->order.next)
+			i++;
+		fp_instance *inst = least_loaded(sup, st);
+		if (i == st->queue_len || inst == NULL)
+			return;
+		uint32_t slot = queue_take(sup, st, i);
+		fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
+				inst->id);
+		hand_over(inst, slot, FP_SLOT_NONE);
+		sup->order.next++;
+	}
+}
+
 static void pump_stage(fp_supervisor *sup, size_t k)
 {
 	fp_stage_run *st = &sup->stages[k];
@@ -126,6 +167,10 @@ static void pump_stage(fp_supervisor *sup, size_t k)
 		while (st->queue_len > 0)
 			fail_slot(sup, queue_pop(sup, st), st->spec->label,
 				  "stage has no running instance");
+		return;
+	}
+	if (sup->is_ordered && k + 1 == sup->stage_count) {
+		pump_ordered_sink(sup, st);
 		return;
 	}
 	while (st->queue_len > 0) {
@@ -396,6 +441,8 @@ static void take_back_frames(fp_supervisor *sup, fp_instance *inst,
 			inst->held[(inst->held_head + i) % FP_MAX_DEPTH];
 		if (inst->stage == 0) /* the dead source may have scribbled */
 			stamp(sup, slot, sup->slot_input[slot]);
+		if (sup->is_ordered && inst->stage + 1 == sup->stage_count)
+			fp__order_rewind(&sup->order, sup->slot_input[slot]);
 		if (i > 0 || (retry && sup->slot_attempts[slot] == 0)) {
 			sup->slot_attempts[slot] += i == 0;
 			queue_push_front(sup, st, slot);

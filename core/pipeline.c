@@ -216,6 +216,18 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 			return FP_ECONFIG;
 		}
 	}
+	if (fw.workers > 1 &&
+	    (d->flags & (FP_STAGE_SINGLE_INSTANCE | FP_STAGE_ORDERED))) {
+		const fp_config_entry *e = entry(s, "workers");
+		ERR_AT(e ? e->line : s->line,
+		       "%s.workers: stage %s runs as one instance (it %s), got "
+		       "%lld",
+		       s->name, d->name,
+		       d->flags & FP_STAGE_ORDERED ? "writes frames in order"
+						   : "reads or writes a stream",
+		       (long long)fw.workers);
+		return FP_ECONFIG;
+	}
 	spec->workers = (unsigned)fw.workers;
 	spec->max_restarts = (unsigned)fw.restarts;
 	spec->timeout_ns = (uint64_t)(fw.timeout * 1e9);

@@ -353,6 +353,7 @@ static void teardown(fp_supervisor *sup)
 	free(sup->instances);
 	fp__report_release(sup);
 	fp__outputs_release(&sup->plan);
+	fp__order_release(&sup->order);
 	int rc = fp__trace_close(&sup->trace);
 	if (rc != 0)
 		fprintf(stderr, "framepipe: %s: cannot write the trace: %s\n",
@@ -407,6 +408,8 @@ static int prepare(fp_supervisor *sup)
 		src->frame_count != NULL
 			? src->frame_count(p->stages[0].config, o->input_count)
 			: -1;
+	sup->is_ordered = p->stages[p->stage_count - 1].plugin.desc->flags &
+			  FP_STAGE_ORDERED;
 	fp__progress_init(&sup->progress, o->progress, stderr);
 	if (o->quiet)
 		sup->progress.mode = FP_PROGRESS_NONE;

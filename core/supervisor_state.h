@@ -12,6 +12,7 @@
 
 #include "channel.h"
 #include "histogram.h"
+#include "order.h"
 #include "ledger.h"
 #include "pool.h"
 #include "supervisor.h"
@@ -88,6 +89,8 @@ struct fp_supervisor {
 	unsigned alive;
 
 	fp_output_plan plan; /* skip: inputs whose output exists (--resume) */
+	bool is_ordered;     /* the sink takes frames in sequence order */
+	fp_order order;
 	uint64_t next_sequence;
 	int64_t expected; /* frames the source will make, -1 unknown */
 	bool source_done;

@@ -210,9 +210,15 @@ typedef enum fp_stage_kind {
 } fp_stage_kind;
 
 /* Descriptor flags. */
-#define FP_STAGE_OUT_OF_PLACE	0x1u /* filter writes a second, granted slot */
-#define FP_STAGE_READS_INPUTS	0x2u /* source reads the run's input files */
-#define FP_STAGE_WRITES_OUTPUTS 0x4u /* sink writes files: the run needs -o */
+#define FP_STAGE_OUT_OF_PLACE	 0x1u /* filter writes a second, granted slot */
+#define FP_STAGE_READS_INPUTS	 0x2u /* source reads the run's input files */
+#define FP_STAGE_WRITES_OUTPUTS	 0x4u /* sink writes files: the run needs -o */
+/* Sink: frames arrive in sequence order (a stream writer), whatever the
+ * workers of the stages before it. Frames that failed leave no gap. */
+#define FP_STAGE_ORDERED	 0x8u
+/* Exactly one instance (a source reading stdin, a sink writing stdout):
+ * a config asking for more workers is refused. */
+#define FP_STAGE_SINGLE_INSTANCE 0x10u
 
 /* What an instance knows about its run; borrowed, valid until fini(). */
 typedef struct fp_stage_env {
