@@ -376,6 +376,7 @@ static void on_end(fp_supervisor *sup, fp_instance *inst, const fp_msg *m)
 	if (!take_back(inst, m->slot))
 		return;
 	sup->source_done = true;
+	sup->ends++;
 	fp__ledger_move(&sup->ledger, m->slot, inst->id, FP_OWNER_FREE);
 }
 
@@ -512,6 +513,10 @@ void fp__dispatch_on_death(fp_supervisor *sup, fp_instance *inst, int status)
 	take_back_frames(sup, inst, why, restart);
 	if (restart) {
 		st->restarts++;
+		fp__progress_clear(&sup->progress);
+		fprintf(stderr,
+			"framepipe: %s; restarting it (restart %u of %u)\n",
+			why, st->restarts, st->spec->max_restarts);
 		int rc = fp__supervisor_respawn(sup, inst);
 		if (rc == 0)
 			return;

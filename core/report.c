@@ -272,12 +272,33 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+/* Every slot is back in the ledger, and every frame the source was asked
+ * for was written, failed, or was past the end of its stream. Anything
+ * else is a framework bug and must not pass for success. */
+static bool is_balanced(const fp_supervisor *sup)
+{
+	uint64_t issued = sup->next_sequence;
+	for (uint64_t i = 0; sup->plan.skip != NULL && i < sup->next_sequence;
+	     i++)
+		issued -= sup->plan.skip[i];
+	return sup->ledger.free_count == sup->pool.slot_count &&
+	       sup->ok + sup->failure_count + sup->ends == issued;
+}
+
 int fp__report_finish(fp_supervisor *sup)
 {
 	if (sup->progress.mode == FP_PROGRESS_LINES)
 		fp__report_progress(sup);
 	fp__progress_clear(&sup->progress);
 	report_not_started(sup);
+	if (sup->runtime_error == 0 && !is_balanced(sup)) {
+		sup->runtime_error = FP_EPROTOCOL;
+		snprintf(sup->runtime_message, sizeof sup->runtime_message,
+			 "internal error: %u of %u pool slots not returned, or "
+			 "frames unaccounted for",
+			 sup->pool.slot_count - sup->ledger.free_count,
+			 sup->pool.slot_count);
+	}
 	if (sup->runtime_error != 0)
 		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
 	if (!sup->options->quiet)

@@ -98,6 +98,7 @@ struct fp_supervisor {
 	bool stopping; /* STOP sent */
 	uint64_t ok;
 	uint64_t not_started; /* inputs the source never reached */
+	uint64_t ends;	      /* frames the source said were past its end */
 
 	fp_failure *failures;
 	size_t failure_count;
