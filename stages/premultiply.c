@@ -1,27 +1,22 @@
 /* premultiply — colour samples times alpha: c becomes round(c * a / 255).
- * GA8 and RGBA8; frames without alpha pass unchanged. In place. The
- * inverse is unpremultiply. */
+ * GA8 and RGBA8; frames without alpha pass unchanged. In place, through a
+ * table. The inverse is unpremultiply. */
 #include <framepipe/stage.h>
 
 #include "kit.h"
 
-static int premultiply_process(void *state, fp_frame *in, fp_frame *out)
+static int premultiply_init(void **state, const void *config,
+			    const fp_stage_env *env, char *err, size_t err_size)
 {
-	(void)state;
-	(void)out;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "premultiply");
-	if (ch == 0)
-		return FP_EFORMAT;
-	if (!fp__kit_has_alpha(in->format))
-		return 0;
-	for (uint32_t y = 0; y < in->height; y++) {
-		uint8_t *p = in->pixels + (size_t)y * in->stride;
-		for (uint32_t x = 0; x < in->width; x++, p += ch) {
-			unsigned a = p[ch - 1];
-			for (unsigned c = 0; c + 1 < ch; c++)
-				p[c] = (uint8_t)((p[c] * a + 127) / 255);
-		}
-	}
+	(void)config;
+	(void)env;
+	int rc = fp__kit_alpha_new(state, "premultiply", err, err_size);
+	if (rc != 0)
+		return rc;
+	fp__kit_alpha_stage *s = *state;
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned c = 0; c < 256; c++)
+			s->table[a][c] = (uint8_t)((c * a + 127) / 255);
 	return 0;
 }
 
@@ -31,5 +26,7 @@ FP_STAGE_EXPORT = {
 	.summary = "multiply colour by alpha (GA8, RGBA8; in place)",
 	.kind = FP_STAGE_FILTER,
 	.formats = FP_FORMATS_8BIT,
-	.process = premultiply_process,
+	.init = premultiply_init,
+	.process = fp__kit_alpha_process,
+	.fini = fp__kit_free_state,
 };

@@ -1,30 +1,26 @@
 /* unpremultiply — colour samples divided by alpha: c becomes
  * min(255, round(c * 255 / a)), and 0 where a = 0. GA8 and RGBA8; frames
- * without alpha pass unchanged. In place. The inverse of premultiply
- * (up to the rounding 8 bits allow). */
+ * without alpha pass unchanged. In place, through a table. The inverse of
+ * premultiply (up to the rounding 8 bits allow). */
 #include <framepipe/stage.h>
 
 #include "kit.h"
 
-static int unpremultiply_process(void *state, fp_frame *in, fp_frame *out)
+static int unpremultiply_init(void **state, const void *config,
+			      const fp_stage_env *env, char *err,
+			      size_t err_size)
 {
-	(void)state;
-	(void)out;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "unpremultiply");
-	if (ch == 0)
-		return FP_EFORMAT;
-	if (!fp__kit_has_alpha(in->format))
-		return 0;
-	for (uint32_t y = 0; y < in->height; y++) {
-		uint8_t *p = in->pixels + (size_t)y * in->stride;
-		for (uint32_t x = 0; x < in->width; x++, p += ch) {
-			unsigned a = p[ch - 1];
-			for (unsigned c = 0; c + 1 < ch; c++) {
-				unsigned v = a ? (p[c] * 255u + a / 2) / a : 0;
-				p[c] = (uint8_t)(v > 255 ? 255 : v);
-			}
+	(void)config;
+	(void)env;
+	int rc = fp__kit_alpha_new(state, "unpremultiply", err, err_size);
+	if (rc != 0)
+		return rc;
+	fp__kit_alpha_stage *s = *state;
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned c = 0; c < 256; c++) {
+			unsigned v = a ? (c * 255 + a / 2) / a : 0;
+			s->table[a][c] = (uint8_t)(v > 255 ? 255 : v);
 		}
-	}
 	return 0;
 }
 
@@ -34,5 +30,7 @@ FP_STAGE_EXPORT = {
 	.summary = "divide colour by alpha (GA8, RGBA8; in place)",
 	.kind = FP_STAGE_FILTER,
 	.formats = FP_FORMATS_8BIT,
-	.process = unpremultiply_process,
+	.init = unpremultiply_init,
+	.process = fp__kit_alpha_process,
+	.fini = fp__kit_free_state,
 };

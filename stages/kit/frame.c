@@ -86,6 +86,39 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
 	return 0;
 }
 
+int fp__kit_alpha_new(void **state, const char *stage, char *err,
+		      size_t err_size)
+{
+	fp__kit_alpha_stage *s = malloc(sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	s->stage = stage;
+	*state = s;
+	return 0;
+}
+
+int fp__kit_alpha_process(void *state, fp_frame *in, fp_frame *out)
+{
+	(void)out;
+	const fp__kit_alpha_stage *s = state;
+	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, s->stage);
+	if (ch == 0)
+		return FP_EFORMAT;
+	if (!fp__kit_has_alpha(in->format))
+		return 0;
+	for (uint32_t y = 0; y < in->height; y++) {
+		uint8_t *p = in->pixels + (size_t)y * in->stride;
+		for (uint32_t x = 0; x < in->width; x++, p += ch) {
+			const uint8_t *t = s->table[p[ch - 1]];
+			for (unsigned c = 0; c + 1 < ch; c++)
+				p[c] = t[p[c]];
+		}
+	}
+	return 0;
+}
+
 int fp__kit_config_state(void **state, const void *config,
 			 const fp_stage_env *env, char *err, size_t err_size)
 {

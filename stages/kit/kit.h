@@ -49,6 +49,17 @@ typedef struct fp__kit_lut_stage {
 int fp__kit_lut_new(void **state, const char *stage, char *err,
 		    size_t err_size);
 int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
+/* State of premultiply and unpremultiply: a table from (alpha, colour)
+ * to the new colour, filled by their init after fp__kit_alpha_new. */
+typedef struct fp__kit_alpha_stage {
+	const char *stage;
+	uint8_t table[256][256]; /* [alpha][colour] */
+} fp__kit_alpha_stage;
+int fp__kit_alpha_new(void **state, const char *stage, char *err,
+		      size_t err_size);
+/* Colour samples of GA8/RGBA8 through the table; others pass unchanged. */
+int fp__kit_alpha_process(void *state, fp_frame *in, fp_frame *out);
+
 /* An init that makes the parsed config the state, for stages with nothing
  * else to prepare. */
 int fp__kit_config_state(void **state, const void *config,
