@@ -184,6 +184,15 @@ static void pump_stage(fp_supervisor *sup, size_t k)
 			sup->slot_is_grant[out] = true;
 		}
 		uint32_t slot = queue_pop(sup, st);
+		if (out != FP_SLOT_NONE) {
+			/* The output slot carries the same frame on. */
+			const fp_slot_header *from =
+				fp__pool_header(&sup->pool, slot);
+			fp_slot_header *to = fp__pool_header(&sup->pool, out);
+			memset(to, 0, sizeof *to);
+			to->sequence = from->sequence;
+			to->input_index = from->input_index;
+		}
 		fp__ledger_move(&sup->ledger, slot, FP_OWNER_SUPERVISOR,
 				inst->id);
 		hand_over(inst, slot, out);
