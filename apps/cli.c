@@ -24,6 +24,17 @@ static const char run_help[] =
 	"                         the output name mirrors them (the default)\n"
 	"  --overwrite            replace outputs that already exist\n"
 	"  --resume               skip inputs whose output already exists\n"
+	"  --shard K/N            process only share K of N (0 <= K < N) of "
+	"the\n"
+	"                         inputs, picked by a hash of each one's path\n"
+	"                         below its input folder: N machines running "
+	"K =\n"
+	"                         0..N-1 write exactly the outputs of one "
+	"run;\n"
+	"                         {index} stays the place in the full list\n"
+	"  --list-inputs          print the inputs this run would process, "
+	"one a\n"
+	"                         line (after --shard and --resume), and exit\n"
 	"  --stats-json FILE      write run statistics as JSON\n"
 	"  --trace FILE           write a Chrome trace (open in Perfetto)\n"
 	"  --progress MODE        auto (a live line on a terminal), bar, "
@@ -40,6 +51,7 @@ static const char run_help[] =
 static const char check_help[] =
 	"usage: framepipe check (CONFIG | -p PIPELINE) [-i INPUT...] "
 	"[-o OUTDIR] [-r]\n"
+	"                       [--shard K/N] [--list-inputs]\n"
 	"\n"
 	"Check a pipeline without running it: stage names, parameters and\n"
 	"their ranges, the order of sources, filters and sinks, the inputs,\n"
@@ -153,7 +165,17 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 		o->existing = FP_EXISTING_SKIP;
 	else if (IS("--print-config"))
 		o->print_config = true;
-	else if (IS("-h") || IS("--help"))
+	else if (IS("--list-inputs"))
+		o->list_inputs = true;
+	else if (IS("--shard")) {
+		const char *text;
+		VALUE(text, "K/N");
+		if (fp__shard_parse(&o->shard, text) != 0)
+			return usage_error(command,
+					   "--shard: expected K/N with 0 <= K "
+					   "< N <= %u, got '%s'",
+					   FP_SHARD_MAX, text);
+	} else if (IS("-h") || IS("--help"))
 		o->help = true;
 	else if (IS("--progress")) {
 		const char *mode;

@@ -7,6 +7,7 @@
 
 #include "outputs.h"
 #include "progress.h"
+#include "shard.h"
 
 typedef struct cli_options {
 	const char *config;  /* CONFIG file, or */
@@ -19,7 +20,9 @@ typedef struct cli_options {
 	bool recursive;
 	bool quiet;
 	bool print_config;
+	bool list_inputs;
 	bool help;
+	fp_shard shard; /* --shard K/N; n == 0 when not given */
 	fp_existing existing;
 	fp_progress_mode progress;
 } cli_options;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "catalog.h"
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include "framepipe/framepipe.h"
 #include "inputs.h"
 #include "loader.h"
+#include "naming.h"
 #include "oneline.h"
 #include "pipeline.h"
 #include "supervisor.h"
@@ -20,10 +22,13 @@ typedef struct prepared {
 	fp_config config;
 	fp_pipeline pipeline;
 	fp_inputs inputs;
+	size_t all_inputs;   /* before --shard */
+	bool is_empty_shard; /* --shard left no input: nothing to do */
 } prepared;
 
 static void release(prepared *p)
 {
+	fp__naming_set_index_map(NULL, 0);
 	fp__inputs_release(&p->inputs);
 	fp__pipeline_release(&p->pipeline);
 	fp__config_release(&p->config);
@@ -48,6 +53,29 @@ static int load_config(const cli_options *o, fp_config *config, char *err,
 	return fp__config_load(config, o->config, err, size);
 }
 
+/* --shard: keep this shard's inputs; {index} keeps naming each by its
+ * place in the full list. 0 or an error already printed. */
+static int take_shard(const cli_options *o, prepared *p)
+{
+	p->all_inputs = p->inputs.count;
+	if (o->shard.n == 0)
+		return 0;
+	if (!reads_inputs(&p->pipeline)) {
+		fprintf(stderr,
+			"framepipe: --shard splits the input files, and stage "
+			"%s makes its own frames (shard a stream upstream)\n",
+			p->pipeline.stages[0].label);
+		return FP_EXIT_USAGE;
+	}
+	if (fp__inputs_shard(&p->inputs, &o->shard) != 0) {
+		fprintf(stderr, "framepipe: out of memory\n");
+		return FP_EXIT_RUNTIME;
+	}
+	fp__naming_set_index_map(p->inputs.index, p->inputs.count);
+	p->is_empty_shard = p->inputs.count == 0 && p->all_inputs > 0;
+	return 0;
+}
+
 /* The checks `run` and `check` share; 0 or an error already printed. For
  * check, the output side is judged without touching the disk. */
 static int prepare(const cli_options *o, prepared *p, bool is_check)
@@ -62,11 +90,15 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 		fprintf(stderr, "framepipe: %s\n", err);
 		return FP_EXIT_USAGE;
 	}
+	int rc = take_shard(o, p);
+	if (rc != 0)
+		return rc;
 	const char *problem = NULL;
-	if (reads_inputs(&p->pipeline) && p->inputs.count == 0 && !is_check)
+	if (reads_inputs(&p->pipeline) && p->inputs.count == 0 && !is_check &&
+	    !p->is_empty_shard)
 		problem = "reads input files: give some with -i";
 	else if (sink_writes_files(&p->pipeline) && o->output_dir == NULL &&
-		 !is_check)
+		 !is_check && !o->list_inputs)
 		problem = "writes files: give an output folder with -o";
 	if (problem != NULL) {
 		const fp_stage_spec *s =
@@ -79,9 +111,9 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	}
 	if (!is_check || o->output_dir == NULL)
 		return 0;
-	int rc = fp__outputs_check_dir(o->output_dir, err, sizeof err);
+	rc = fp__outputs_check_dir(o->output_dir, err, sizeof err);
 	if (rc == 0 && sink_writes_files(&p->pipeline) &&
-	    reads_inputs(&p->pipeline))
+	    reads_inputs(&p->pipeline) && p->inputs.count > 0)
 		rc = fp__outputs_check(
 			o->output_dir, p->pipeline.output_template,
 			(const char *const *)p->inputs.paths, p->inputs.rel,
@@ -110,6 +142,74 @@ static int print_config(const cli_options *o)
 	return rc ? FP_EXIT_USAGE : 0;
 }
 
+/* --list-inputs: the inputs the run would process, one a line: this
+ * shard's, less those --resume would skip. */
+static int list_inputs(const cli_options *o, const prepared *p)
+{
+	bool resume = o->existing == FP_EXISTING_SKIP &&
+		      o->output_dir != NULL && sink_writes_files(&p->pipeline);
+	for (size_t i = 0; i < p->inputs.count; i++) {
+		char path[4096];
+		struct stat st;
+		if (resume &&
+		    fp__output_path(o->output_dir, p->pipeline.output_template,
+				    p->inputs.paths[i] + p->inputs.rel[i],
+				    (uint32_t)i, path, sizeof path) == 0 &&
+		    lstat(path, &st) == 0)
+			continue;
+		printf("%s\n", p->inputs.paths[i]);
+	}
+	return fflush(stdout) == 0 ? 0 : FP_EXIT_RUNTIME;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		fprintf(f,
+			*c == '"' || *c == '\\' ? "\\%c"
+			: *c < 0x20		? "\\u%04x"
+						: "%c",
+			*c);
+	fputc('"', f);
+}
+
+/* A shard with no input: nothing runs, but the stats file a script waits
+ * for still says so (and stats-merge reads it). */
+static int empty_shard(const cli_options *o, const prepared *p)
+{
+	if (!o->quiet)
+		fprintf(stderr,
+			"framepipe: shard %u/%u: none of the %zu inputs is in "
+			"this shard; nothing to do\n",
+			o->shard.k, o->shard.n, p->all_inputs);
+	if (o->stats_json == NULL)
+		return 0;
+	FILE *f = fopen(o->stats_json, "we");
+	if (f == NULL) {
+		perror(o->stats_json);
+		return FP_EXIT_RUNTIME;
+	}
+	fputs("{\"frames\":{\"total\":0,\"ok\":0,\"failed\":0},"
+	      "\"failures\":[],\"stages\":[",
+	      f);
+	for (size_t k = 0; k < p->pipeline.stage_count; k++) {
+		const fp_stage_spec *s = &p->pipeline.stages[k];
+		fputs(k ? ",{\"name\":" : "{\"name\":", f);
+		json_string(f, s->label);
+		fputs(",\"stage\":", f);
+		json_string(f, s->plugin.desc->name);
+		fprintf(f, ",\"workers\":0,\"frames\":0,\"busy_s\":0.000000,"
+			   "\"pids\":[]}");
+	}
+	fputs("],\"wall_s\":0.000000}\n", f);
+	if (fclose(f) != 0) {
+		perror(o->stats_json);
+		return FP_EXIT_RUNTIME;
+	}
+	return 0;
+}
+
 static int run_command(int argc, char **argv)
 {
 	cli_options o;
@@ -127,7 +227,11 @@ static int run_command(int argc, char **argv)
 	}
 	prepared p;
 	code = prepare(&o, &p, false);
-	if (code == 0) {
+	if (code == 0 && o.list_inputs) {
+		code = list_inputs(&o, &p);
+	} else if (code == 0 && p.is_empty_shard) {
+		code = empty_shard(&o, &p);
+	} else if (code == 0) {
 		fp_run_options options = {
 			.inputs = (const char *const *)p.inputs.paths,
 			.input_rel = p.inputs.rel,
@@ -158,12 +262,18 @@ static int check_command(int argc, char **argv)
 	}
 	prepared p;
 	code = prepare(&o, &p, true);
-	if (code == 0) {
+	if (code == 0 && o.list_inputs) {
+		code = list_inputs(&o, &p);
+	} else if (code == 0) {
 		printf("%s: valid:", o.oneline ? "-p" : o.config);
 		for (size_t i = 0; i < p.pipeline.stage_count; i++)
 			printf("%s %s", i ? " !" : "",
 			       p.pipeline.stages[i].plugin.desc->name);
-		if (o.input_count > 0)
+		if (o.input_count > 0 && o.shard.n > 0)
+			printf("; %zu of %zu inputs in shard %u/%u",
+			       p.inputs.count, p.all_inputs, o.shard.k,
+			       o.shard.n);
+		else if (o.input_count > 0)
 			printf("; %zu inputs", p.inputs.count);
 		putchar('\n');
 	}

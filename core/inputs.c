@@ -184,5 +184,6 @@ void fp__inputs_release(fp_inputs *inputs)
 		free(inputs->paths[i]);
 	free(inputs->paths);
 	free(inputs->rel);
+	free(inputs->index);
 	memset(inputs, 0, sizeof *inputs);
 }

@@ -4,10 +4,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct fp_inputs {
-	char **paths; /* owned */
-	size_t *rel;  /* paths[i] + rel[i]: the path below its input root */
+	char **paths;	 /* owned */
+	size_t *rel;	 /* paths[i] + rel[i]: the path below its input root */
+	uint32_t *index; /* NULL, or after fp__inputs_shard: each input's
+			    position in the full list, its {index} */
 	size_t count;
 	size_t capacity;
 } fp_inputs;

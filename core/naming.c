@@ -6,6 +6,15 @@
 
 #include "framepipe/error.h"
 
+static const uint32_t *index_map;
+static size_t index_map_count;
+
+void fp__naming_set_index_map(const uint32_t *map, size_t count)
+{
+	index_map = map;
+	index_map_count = map != NULL ? count : 0;
+}
+
 typedef struct name_parts {
 	char name[256];
 	char dir[1024];
@@ -60,6 +69,10 @@ static const char *placeholder(const name_parts *parts, const char *key,
 		text = parts->dir;
 	else if (key_len == 5 && strncmp(key, "index", 5) == 0) {
 		snprintf(piece, piece_size, "%u", parts->index);
+		text = piece;
+	} else if (key_len == 8 && strncmp(key, "index:0", 7) == 0 &&
+		   key[7] >= '1' && key[7] <= '9') {
+		snprintf(piece, piece_size, "%0*u", key[7] - '0', parts->index);
 		text = piece;
 	}
 	if (text != NULL)
@@ -130,7 +143,7 @@ int fp__output_template_check(const char *template, char *err, size_t err_size)
 		if (bad != NULL)
 			snprintf(err, err_size,
 				 "expected placeholders {stem}, {name}, {ext}, "
-				 "{index} or {dir}, got '%.20s'",
+				 "{index}, {index:0N} or {dir}, got '%.20s'",
 				 bad);
 		else
 			snprintf(err, err_size, "template too long: '%s'",
@@ -152,6 +165,8 @@ int fp__output_path(const char *output_dir, const char *template,
 		    size_t size)
 {
 	name_parts parts;
+	if (index < index_map_count)
+		index = index_map[index];
 	split_input(&parts, rel_path, index);
 	char name[1536];
 	const char *bad = NULL;

@@ -2,9 +2,10 @@
  *
  * Placeholders: {stem} (input name without extension), {name} (input file
  * name), {ext} (its extension, no dot), {index} (position in the input list,
- * from 0), {dir} (the input's sub-folder below the folder given with -i,
- * empty for inputs given as files; "{dir}/" vanishes when it is empty). An
- * input with no file (a synthetic source) is named "frame_NNNNNN".
+ * from 0; {index:0N}, N from 1 to 9, pads it with zeros to N digits), {dir}
+ * (the input's sub-folder below the folder given with -i, empty for inputs
+ * given as files; "{dir}/" vanishes when it is empty). An input with no file (a
+ * synthetic source) is named "frame_NNNNNN".
  *
  * A name is a relative path whose every component is a plain name: never
  * absolute, never empty, "." or "..", so it cannot leave the output folder.
@@ -19,6 +20,14 @@
 
 /* 0 if template is usable, else FP_ECONFIG with the reason in err. */
 int fp__output_template_check(const char *template, char *err, size_t err_size);
+
+/* Process-wide, set by the program before a run (stage processes inherit
+ * it through fork): the {index} of position i < count of the run's input
+ * list is map[i]. A sharded run (--shard) processes part of the full list
+ * and names each output by its position in the full list, so an output's
+ * name does not depend on the shard. map is borrowed: keep it until the
+ * run ends, or reset with (NULL, 0). */
+void fp__naming_set_index_map(const uint32_t *map, size_t count);
 
 /* Write OUTPUT_DIR/NAME for this input into buf. rel_path is the input's
  * path below its input root ("sub/x.png"), or NULL for a synthetic frame.

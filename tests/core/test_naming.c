@@ -82,9 +82,40 @@ static void test_unknown_placeholder(void **state)
 	assert_int_not_equal(
 		fp__output_template_check("{colour}.png", err, sizeof err), 0);
 	assert_string_equal(err, "expected placeholders {stem}, {name}, {ext}, "
-				 "{index} or {dir}, got '{colour}.png'");
+				 "{index}, {index:0N} or {dir}, got "
+				 "'{colour}.png'");
+	assert_int_not_equal(
+		fp__output_template_check("{index:6}.png", err, sizeof err), 0);
+	assert_int_not_equal(
+		fp__output_template_check("{index:00}.png", err, sizeof err),
+		0);
 	assert_int_not_equal(
 		fp__output_template_check("{stem.png", err, sizeof err), 0);
+}
+
+static void test_zero_padded_index(void **state)
+{
+	(void)state;
+	assert_string_equal(name_of("frame_{index:06}.png", NULL, 42),
+			    "out/frame_000042.png");
+	assert_string_equal(name_of("{index:03}_{stem}.png", "a.png", 1234),
+			    "out/1234_a.png");
+	assert_string_equal(name_of("{index:01}.png", "a.png", 0), "out/0.png");
+}
+
+/* A sharded run names outputs by their place in the full list. */
+static void test_index_map(void **state)
+{
+	(void)state;
+	static const uint32_t map[] = {3, 7, 10};
+	fp__naming_set_index_map(map, 3);
+	assert_string_equal(name_of("{index}.png", "a.png", 0), "out/3.png");
+	assert_string_equal(name_of("{index:04}.png", "a.png", 2),
+			    "out/0010.png");
+	/* Past the map: unchanged. */
+	assert_string_equal(name_of("{index}.png", "a.png", 5), "out/5.png");
+	fp__naming_set_index_map(NULL, 3);
+	assert_string_equal(name_of("{index}.png", "a.png", 0), "out/0.png");
 }
 
 int main(void)
@@ -94,6 +125,8 @@ int main(void)
 		cmocka_unit_test(test_dir_mirrors_the_input_tree),
 		cmocka_unit_test(test_nothing_escapes),
 		cmocka_unit_test(test_unknown_placeholder),
+		cmocka_unit_test(test_zero_padded_index),
+		cmocka_unit_test(test_index_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
