@@ -248,6 +248,10 @@ const char *fp__builtin_stage_dir(void)
 	if (slash != NULL)
 		*slash = '\0';
 	snprintf(dir, sizeof dir, "%s/%s", exe, FP_STAGE_DIR_FROM_BIN);
+	/* bin/../lib/... reads better in messages as lib/... */
+	char real[PATH_MAX];
+	if (realpath(dir, real) != NULL)
+		snprintf(dir, sizeof dir, "%s", real);
 	return dir;
 }
 

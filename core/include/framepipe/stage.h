@@ -43,10 +43,14 @@
  *      "PATH: built for framepipe ABI 1.9, newer than this framepipe's 1.1
  *       (upgrade framepipe)"
  *      "PATH: descriptor is 24 bytes, ABI 1.1 needs at least N
+ *       (truncated descriptor)"   (struct_size, or the exported object,
+ *       is shorter than the fields of the minor it declares)
+ *      "PATH: 'framepipe_stage' is a 4-byte object, not a stage descriptor
  *       (truncated descriptor)"
  *      "PATH: not a framepipe stage (no 'framepipe_stage' symbol; export
  *       one with FP_STAGE_EXPORT)"
  *      "PATH: descriptor has no process function" (or "... has no name")
+ *      "PATH: stage name 'a b' is not a name (letters, digits, '_' and '-')"
  *      "PATH: stage NAME has unknown kind K"
  *      "PATH: stage NAME declares N parameters but no table"
  *      "PATH: stage 'NAME' has the name of the built-in stage BUILTIN_PATH
@@ -57,8 +61,11 @@
  *    built-in; a plugin that declares a built-in's name is refused wherever
  *    it is found (`plugin = PATH` or FRAMEPIPE_PLUGIN_PATH), so a same-named
  *    file can never silently shadow, or be shadowed by, a built-in.
+ *  - New flag bits (FP_STAGE_*) and enum values also come with a new minor:
+ *    an older framepipe would silently ignore them.
  *
- * History: 1.0 first release. 1.1 appended fp_stage_descriptor.description.
+ * History: 1.0 first release. 1.1 appended fp_stage_descriptor.description
+ * and added the flags FP_STAGE_ORDERED and FP_STAGE_SINGLE_INSTANCE.
  */
 #ifndef FRAMEPIPE_STAGE_H
 #define FRAMEPIPE_STAGE_H
