@@ -67,6 +67,7 @@ static const char main_help[] =
 	"  run      run a pipeline over a batch of images\n"
 	"  check    validate a pipeline without running it\n"
 	"  stages   list the stages framepipe can find, or describe one\n"
+	"  stats-merge  one report from the --stats-json files of shards\n"
 	"  help     help on a command\n"
 	"\n"
 	"  framepipe run configs/default.ini -i photos/ -o out/\n"
@@ -85,6 +86,15 @@ static const char stages_help[] =
 	"its parameters: type, default, range or choices, help, and the pixel\n"
 	"formats it accepts.\n";
 
+static const char stats_merge_help[] =
+	"usage: framepipe stats-merge [-o FILE] STATS.json...\n"
+	"\n"
+	"Combine the --stats-json files of the shards of one batch (--shard\n"
+	"K/N) into one, on standard output or into FILE: frame counts and\n"
+	"failures added up, per stage workers, frames and busy seconds added\n"
+	"up, wall_s the longest shard's; \"shards\" says how many files.\n"
+	"Files of different pipelines are refused.\n";
+
 void cli_usage(const char *command, bool to_stdout)
 {
 	const char *text = main_help;
@@ -94,6 +104,8 @@ void cli_usage(const char *command, bool to_stdout)
 		text = check_help;
 	else if (command != NULL && strcmp(command, "stages") == 0)
 		text = stages_help;
+	else if (command != NULL && strcmp(command, "stats-merge") == 0)
+		text = stats_merge_help;
 	fputs(text, to_stdout ? stdout : stderr);
 }
 

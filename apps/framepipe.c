@@ -1,5 +1,7 @@
 /* framepipe — the command-line program. Parses arguments and wires the
  * core together; everything else lives in core/. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "naming.h"
 #include "oneline.h"
 #include "pipeline.h"
+#include "stats_merge.h"
 #include "supervisor.h"
 
 /* Everything `run` and `check` validate before a single frame moves. */
@@ -348,6 +351,72 @@ static int stages_command(int argc, char **argv)
 	return argc == 3 ? describe_stage(argv[2]) : list_stages();
 }
 
+static int stats_merge_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int stats_merge_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "framepipe stats-merge: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(framepipe stats-merge --help)\n");
+	return FP_EXIT_USAGE;
+}
+
+static int stats_merge_command(int argc, char **argv)
+{
+	const char *out_path = NULL;
+	const char **files = calloc((size_t)argc, sizeof *files);
+	size_t count = 0;
+	bool options_done = false;
+	if (files == NULL)
+		return FP_EXIT_RUNTIME;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		int rc = -1;
+		if (options_done || a[0] != '-' || a[1] == '\0')
+			files[count++] = a;
+		else if (!strcmp(a, "--"))
+			options_done = true;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			cli_usage("stats-merge", true);
+			rc = 0;
+		} else if (strcmp(a, "-o") && strcmp(a, "--output"))
+			rc = stats_merge_usage("unknown option '%s'", a);
+		else if (i + 1 == argc)
+			rc = stats_merge_usage("%s needs a file name", a);
+		else
+			out_path = argv[++i];
+		if (rc >= 0) {
+			free(files);
+			return rc;
+		}
+	}
+	if (count == 0) {
+		free(files);
+		return stats_merge_usage("needs STATS.json files");
+	}
+	FILE *out = out_path != NULL ? fopen(out_path, "we") : stdout;
+	if (out == NULL) {
+		perror(out_path);
+		free(files);
+		return FP_EXIT_RUNTIME;
+	}
+	char err[1024];
+	int rc = fp__stats_merge(files, count, out, err, sizeof err);
+	free(files);
+	if (rc != 0)
+		fprintf(stderr, "framepipe stats-merge: %s\n", err);
+	if (rc != 0 && out_path != NULL)
+		(void)remove(out_path);
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0 && rc == 0) {
+		perror(out_path != NULL ? out_path : "standard output");
+		return FP_EXIT_RUNTIME;
+	}
+	return rc == 0 ? 0 : rc == -ENOMEM ? FP_EXIT_RUNTIME : FP_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	const char *command = argc > 1 ? argv[1] : NULL;
@@ -374,6 +443,8 @@ int main(int argc, char **argv)
 		return check_command(argc, argv);
 	if (!strcmp(command, "stages"))
 		return stages_command(argc, argv);
+	if (!strcmp(command, "stats-merge"))
+		return stats_merge_command(argc, argv);
 	fprintf(stderr, "framepipe: unknown command '%s' (framepipe --help)\n",
 		command);
 	return FP_EXIT_USAGE;

@@ -1,0 +1,268 @@
+#include "stats_merge.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "framepipe/error.h"
+#include "json.h"
+
+#define MAX_FILE_BYTES ((size_t)256 << 20)
+
+typedef struct merged {
+	fp_json *files; /* one parsed document per path */
+	size_t count;
+	const fp_json *stages; /* the first non-empty stage list */
+	size_t stages_from;    /* its file */
+} merged;
+
+static int read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rbe");
+	if (f == NULL)
+		return -errno;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+	while (buf != NULL && rc == 0) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (ferror(f))
+			rc = -EIO;
+		else if (n < cap)
+			break;
+		else if (cap >= MAX_FILE_BYTES)
+			rc = -EFBIG;
+		else {
+			char *grown = realloc(buf, cap * 2);
+			if (grown == NULL)
+				free(buf);
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (buf == NULL)
+		return -ENOMEM;
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+static double number(const fp_json *obj, const char *key)
+{
+	const fp_json *v = fp__json_get(obj, key);
+	return v != NULL && v->type == FP_JSON_NUMBER ? v->number : 0;
+}
+
+static const char *string(const fp_json *obj, const char *key)
+{
+	const fp_json *v = fp__json_get(obj, key);
+	return v != NULL && v->type == FP_JSON_STRING ? v->string : "";
+}
+
+static bool is_kind(const fp_json *v, fp_json_type type)
+{
+	return v != NULL && v->type == type;
+}
+
+/* Shape of one file: frames{}, failures[], stages[] of objects. */
+static int check_file(merged *m, size_t i, const char *const *paths, char *err,
+		      size_t err_size)
+{
+	const fp_json *doc = &m->files[i];
+	const fp_json *stages = fp__json_get(doc, "stages");
+	if (!is_kind(fp__json_get(doc, "frames"), FP_JSON_OBJECT) ||
+	    !is_kind(fp__json_get(doc, "failures"), FP_JSON_ARRAY) ||
+	    !is_kind(stages, FP_JSON_ARRAY)) {
+		snprintf(err, err_size,
+			 "%s: not a framepipe --stats-json file (expected "
+			 "frames, failures and stages)",
+			 paths[i]);
+		return FP_ECORRUPT;
+	}
+	if (stages->count == 0 || number(&stages->item[0], "workers") == 0)
+		return 0; /* a shard with no input */
+	if (m->stages == NULL) {
+		m->stages = stages;
+		m->stages_from = i;
+		return 0;
+	}
+	for (size_t k = 0; k < stages->count || k < m->stages->count; k++) {
+		const fp_json *a =
+			k < m->stages->count ? &m->stages->item[k] : NULL;
+		const fp_json *b = k < stages->count ? &stages->item[k] : NULL;
+		if (a != NULL && b != NULL &&
+		    !strcmp(string(a, "name"), string(b, "name")) &&
+		    !strcmp(string(a, "stage"), string(b, "stage")))
+			continue;
+		snprintf(err, err_size,
+			 "%s: stage %zu is '%s' (%s), in %s it is '%s' (%s): "
+			 "not the same pipeline",
+			 paths[i], k + 1, b ? string(b, "name") : "none",
+			 b ? string(b, "stage") : "-", paths[m->stages_from],
+			 a ? string(a, "name") : "none",
+			 a ? string(a, "stage") : "-");
+		return FP_ECONFIG;
+	}
+	return 0;
+}
+
+static int load(merged *m, const char *const *paths, size_t count, char *err,
+		size_t err_size)
+{
+	m->files = calloc(count ? count : 1, sizeof *m->files);
+	if (m->files == NULL)
+		return -ENOMEM;
+	for (; m->count < count; m->count++) {
+		char *text = NULL, why[256];
+		size_t len = 0;
+		int rc = read_file(paths[m->count], &text, &len);
+		if (rc != 0) {
+			snprintf(err, err_size, "%s: %s", paths[m->count],
+				 strerror(-rc));
+			return rc;
+		}
+		rc = fp__json_parse(&m->files[m->count], text, len, why,
+				    sizeof why);
+		free(text);
+		if (rc != 0) {
+			snprintf(err, err_size, "%s: %s", paths[m->count], why);
+			return rc;
+		}
+		rc = check_file(m, m->count, paths, err, err_size);
+		if (rc != 0) {
+			m->count++;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* Every counter of "frames" that any file has, summed, in first-seen
+ * order. */
+static void put_frames(FILE *f, const merged *m)
+{
+	static const char *const keys[] = {"total", "ok", "failed",
+					   "not_started", "skipped"};
+	fputs("\"frames\":{", f);
+	bool first = true;
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		double sum = 0;
+		bool seen = k < 3;
+		for (size_t i = 0; i < m->count; i++) {
+			const fp_json *fr =
+				fp__json_get(&m->files[i], "frames");
+			seen |= fp__json_get(fr, keys[k]) != NULL;
+			sum += number(fr, keys[k]);
+		}
+		if (!seen)
+			continue;
+		fprintf(f, "%s\"%s\":%.0f", first ? "" : ",", keys[k], sum);
+		first = false;
+	}
+	fputc('}', f);
+}
+
+static void put_failures(FILE *f, const merged *m)
+{
+	fputs(",\"failures\":[", f);
+	bool first = true;
+	for (size_t i = 0; i < m->count; i++) {
+		const fp_json *fl = fp__json_get(&m->files[i], "failures");
+		for (size_t j = 0; j < fl->count; j++) {
+			static const char *const keys[] = {"input", "stage",
+							   "reason"};
+			fputs(first ? "{" : ",{", f);
+			for (size_t k = 0; k < 3; k++) {
+				fprintf(f, "%s\"%s\":", k ? "," : "", keys[k]);
+				put_string(f, string(&fl->item[j], keys[k]));
+			}
+			fputc('}', f);
+			first = false;
+		}
+	}
+	fputc(']', f);
+}
+
+static void put_stages(FILE *f, const merged *m)
+{
+	fputs(",\"stages\":[", f);
+	for (size_t k = 0; m->stages != NULL && k < m->stages->count; k++) {
+		double workers = 0, frames = 0, busy = 0;
+		for (size_t i = 0; i < m->count; i++) {
+			const fp_json *st =
+				fp__json_get(&m->files[i], "stages");
+			if (k >= st->count)
+				continue;
+			workers += number(&st->item[k], "workers");
+			frames += number(&st->item[k], "frames");
+			busy += number(&st->item[k], "busy_s");
+		}
+		fputs(k ? ",{\"name\":" : "{\"name\":", f);
+		put_string(f, string(&m->stages->item[k], "name"));
+		fputs(",\"stage\":", f);
+		put_string(f, string(&m->stages->item[k], "stage"));
+		fprintf(f, ",\"workers\":%.0f,\"frames\":%.0f,\"busy_s\":%.6f}",
+			workers, frames, busy);
+	}
+	fputc(']', f);
+}
+
+static void put_rest(FILE *f, const merged *m)
+{
+	double slots = 0, slot_bytes = 0, wall = 0;
+	for (size_t i = 0; i < m->count; i++) {
+		const fp_json *pool = fp__json_get(&m->files[i], "pool");
+		if (number(pool, "slots") > slots)
+			slots = number(pool, "slots");
+		if (number(pool, "slot_bytes") > slot_bytes)
+			slot_bytes = number(pool, "slot_bytes");
+		if (number(&m->files[i], "wall_s") > wall)
+			wall = number(&m->files[i], "wall_s");
+	}
+	fprintf(f,
+		",\"pool\":{\"slots\":%.0f,\"slot_bytes\":%.0f},"
+		"\"wall_s\":%.6f}\n",
+		slots, slot_bytes, wall);
+}
+
+int fp__stats_merge(const char *const *paths, size_t count, FILE *out,
+		    char *err, size_t err_size)
+{
+	merged m = {0};
+	int rc = load(&m, paths, count, err, err_size);
+	if (rc == -ENOMEM)
+		snprintf(err, err_size, "out of memory");
+	if (rc == 0) {
+		fprintf(out, "{\"shards\":%zu,", count);
+		put_frames(out, &m);
+		put_failures(out, &m);
+		put_stages(out, &m);
+		put_rest(out, &m);
+	}
+	for (size_t i = 0; i < m.count; i++)
+		fp__json_free(&m.files[i]);
+	free(m.files);
+	return rc;
+}
