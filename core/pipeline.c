@@ -1,6 +1,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,8 +157,9 @@ typedef struct framework_settings {
 } framework_settings;
 
 static const fp_param framework_params[] = {
-	FP_PARAM_INT_(framework_settings, workers, "1", 1, FP_MAX_WORKERS,
-		      "instances of this stage"),
+	FP_PARAM_INT_(framework_settings, workers, "0", 0, FP_MAX_WORKERS,
+		      "instances of this stage; auto (or 0): one per core, so "
+		      "that a slow stage can keep every core busy"),
 	FP_PARAM_INT_(framework_settings, restarts, "5", 0, FP_MAX_RESTARTS,
 		      "dead instances replaced before the run gives up"),
 	FP_PARAM_FLOAT_(framework_settings, timeout, "300", 0, 1e6,
@@ -176,6 +178,20 @@ static const fp_stage_descriptor framework_desc = {
 const fp_stage_descriptor *fp__framework_descriptor(void)
 {
 	return &framework_desc;
+}
+
+/* workers = auto: one instance per core this process may run on. Every
+ * stage gets that many, and the kernel shares the cores among them: a
+ * stage that costs more simply keeps more of its instances busy, so no
+ * stage starves the others whatever their costs. */
+static unsigned auto_workers(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+							    : 1;
+	if (n < 1)
+		n = 1;
+	return n > FP_MAX_WORKERS ? FP_MAX_WORKERS : (unsigned)n;
 }
 
 static int stage_settings(fp_stage_spec *spec, const fp_config *config,
@@ -207,8 +223,12 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		    strcmp(e->key, "plugin") == 0)
 			continue;
 		bool is_framework = fp__params_find(&framework_desc, e->key);
+		const char *v = strcmp(e->key, "workers") == 0 &&
+						strcmp(e->value, "auto") == 0
+					? "0"
+					: e->value;
 		rc = is_framework ? fp__params_set(&framework_desc, &fw, e->key,
-						   e->value, why, sizeof why)
+						   v, why, sizeof why)
 				  : fp__params_set(d, spec->config, e->key,
 						   e->value, why, sizeof why);
 		if (rc != 0) {
@@ -228,7 +248,10 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		       (long long)fw.workers);
 		return FP_ECONFIG;
 	}
-	spec->workers = (unsigned)fw.workers;
+	bool single = d->flags & (FP_STAGE_SINGLE_INSTANCE | FP_STAGE_ORDERED);
+	spec->workers = fw.workers > 0 ? (unsigned)fw.workers
+			: single       ? 1
+				       : auto_workers();
 	spec->max_restarts = (unsigned)fw.restarts;
 	spec->timeout_ns = (uint64_t)(fw.timeout * 1e9);
 	return 0;

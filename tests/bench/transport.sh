@@ -20,6 +20,7 @@ run() { # label count width height depth workers
 depth = $5
 [src]
 stage = testsrc
+workers = 1
 count = $2
 width = $3
 height = $4
@@ -30,6 +31,7 @@ stage = passthrough
 workers = $6
 [sink]
 stage = null_sink
+workers = 1
 INI
 	local best=0
 	for _ in 1 2 3; do

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include "config.h"
@@ -111,8 +112,8 @@ static void test_pipeline_errors(void **state)
 		"p.ini:4: k: stage passthrough is a filter, but a pipeline "
 		"ends with a sink");
 	expect_pipeline_error(
-		"[s]\nstage = testsrc\nworkers = 0\n[k]\nstage = null_sink\n",
-		"p.ini:3: s.workers: expected 1..64, got '0'");
+		"[s]\nstage = testsrc\nworkers = 65\n[k]\nstage = null_sink\n",
+		"p.ini:3: s.workers: expected 0..64, got '65'");
 	expect_pipeline_error("[pipeline]\nslot_size = lots\n[s]\nstage = "
 			      "testsrc\n[k]\nstage = null_sink\n",
 			      "p.ini:2: pipeline.slot_size: expected auto or a "
@@ -152,6 +153,10 @@ static void test_pipeline_ok(void **state)
 	assert_int_equal(p.slot_size, 65536);
 	assert_int_equal(p.depth, 3);
 	assert_int_equal(p.stages[1].workers, 3);
+	/* No workers given: auto, one per core this process may use. */
+	cpu_set_t set;
+	assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
+	assert_int_equal(p.stages[0].workers, (unsigned)CPU_COUNT(&set));
 	assert_string_equal(p.stages[0].plugin.desc->name, "testsrc");
 	assert_string_equal(p.output_template, "{stem}_x.png");
 	fp__pipeline_release(&p);

@@ -83,9 +83,16 @@ INI
 FP_TEST_TAG=$TAG "$FP_BIN" run "$WORK/big.ini" -o "$WORK/big" -q 2>/dev/null &
 pid=$!
 sleep 1.5
+instances=$(tagged_pids)
 kill -KILL $pid
 wait $pid 2>/dev/null
 check_nothing_left $pid "killed encode"
+# An instance that is still tearing down keeps its temporary file (its
+# pid is alive); wait until every one has really gone, as a person
+# re-running the command would.
+for p in $instances; do
+	while kill -0 "$p" 2>/dev/null; do sleep 0.02; done
+done
 for f in "$WORK"/big/*.png; do
 	[ -e "$f" ] || continue
 	"$PNG2RGBA" "$f" >/dev/null 2>&1 || fail "half-written output $(basename "$f")"
