@@ -310,8 +310,12 @@ static int read_frame(reader *r, fp_frame *out)
 {
 	char line[MAX_HEADER];
 	int rc = read_line(r->file, line, sizeof line);
-	if (rc == -1 && !ferror(r->file))
+	if (rc == -1 && !ferror(r->file)) {
+		/* Frames past the end may already be asked for: they all
+		 * end too, and are no restart to seek for. */
+		r->is_over = true;
 		return FP_EEND;
+	}
 	if (rc != 0 || strncmp(line, "FRAME", 5) != 0 ||
 	    (line[5] != ' ' && line[5] != '\0')) {
 		r->is_over = true;
