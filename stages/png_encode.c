@@ -318,8 +318,11 @@ static const fp_param png_encode_params[] = {
 	FP_PARAM_CHOICE_(struct png_encode_config, filter, "all",
 			 "all|none|sub|up|avg|paeth",
 			 "row filter: all lets libpng choose per row"),
-	FP_PARAM_CHOICE_(struct png_encode_config, strategy, "default",
-			 "default|filtered|rle|huffman", "zlib strategy"),
+	FP_PARAM_CHOICE_(struct png_encode_config, strategy, "rle",
+			 "default|filtered|rle|huffman",
+			 "zlib strategy: rle (default) encodes photos 4-5x "
+			 "faster than filtered (libpng's own choice) for files "
+			 "within 2% of its size; tests/bench/README.md"),
 };
 
 FP_STAGE_EXPORT = {

@@ -26,8 +26,8 @@
 # baseline, median shown), BENCH_PEER_RUNS (1), BENCH_SETS ("mixed small"),
 # BENCH_JOBS ("gray invert"), BENCH_PEERS ("convert mogrify gm vips gst
 # ffmpeg"), BENCH_PARTS ("compare transport startup memory encoder"),
-# BENCH_MEM_MANY (2400), BENCH_ENC_IMAGES (3: mixed images in the encoder
-# table), BENCH_CORPUS (folder). Machines here are shared: compare rows as
+# BENCH_MEM_MANY (2400), BENCH_ENC_IMAGES ("mixed/m17.png mixed/m22.png":
+# corpus files for the encoder table), BENCH_CORPUS (folder). Machines here are shared: compare rows as
 # ratios within one run, never across runs.
 set -euo pipefail
 export LC_ALL=C
@@ -53,7 +53,7 @@ JOBS=${BENCH_JOBS:-gray invert}
 PEERS=${BENCH_PEERS-convert mogrify gm vips gst ffmpeg}
 PARTS=${BENCH_PARTS:-compare transport startup memory encoder}
 MEM_MANY=${BENCH_MEM_MANY:-2400}
-ENC_IMAGES=${BENCH_ENC_IMAGES:-3}
+ENC_IMAGES=${BENCH_ENC_IMAGES:-mixed/m17.png mixed/m22.png}
 MEASURE="python3 $HERE/measure.py"
 have() { command -v "$1" >/dev/null 2>&1; }
 note() { printf '  note: %s\n' "$*"; }
@@ -316,6 +316,88 @@ part_compare() {
 			check_equal "$job" "$set"
 		done
 	done
+}
+
+# ---- transport, start-up, memory, encoder -----------------------------------
+
+part_transport() {
+	echo
+	echo "== transport: testsrc pattern=none ! passthrough ! null_sink (tests/bench/transport.sh)"
+	"$HERE/transport.sh" "$BUILD" | sed 's/^/  /'
+}
+
+part_startup() {
+	local img="$CORPUS/small/s000.png" i
+	echo
+	echo "== start-up: one 640x480 image, gray job, median of 7 runs"
+	mkdir -p "$WORK/one" "$WORK/one-out"
+	cp "$img" "$WORK/one/"
+	python3 - "$FP" "$WORK" "$FP_GRAY" "$(have convert && echo yes)" <<'PY'
+import json, statistics, subprocess, sys, time
+fp, work, head, have_convert = sys.argv[1:5]
+def timed(cmd):
+    t = time.monotonic()
+    subprocess.run(cmd, check=True)
+    return time.monotonic() - t
+walls, firsts, sups = [], [], []
+for _ in range(7):
+    walls.append(timed([fp, "run", "-p", head + " ! png_encode", "-i", f"{work}/one",
+                        "-o", f"{work}/one-out", "--overwrite", "-q",
+                        "--trace", f"{work}/t.json", "--stats-json", f"{work}/s.json"]))
+    events = json.load(open(f"{work}/t.json"))["traceEvents"]
+    firsts.append(min(e["ts"] for e in events if e.get("ph") == "X") / 1e3)
+    sups.append(json.load(open(f"{work}/s.json"))["wall_s"])
+wall, first, sup = (statistics.median(v) for v in (walls, firsts, sups))
+print(f"  framepipe: first frame in the first stage {first:.1f} ms after the supervisor "
+      f"starts; {1e3 * (wall - sup):.1f} ms outside the supervisor (exec, config, "
+      f"plugins, exit)")
+print(f"  framepipe total wall for one image: {1e3 * wall:.1f} ms")
+if have_convert:
+    c = statistics.median(timed(["convert", f"{work}/one/s000.png", "-grayscale",
+                                 "Rec601Luma", "-filter", "Box", "-resize", "50%",
+                                 "-strip", f"{work}/one-out/c.png"]) for _ in range(7))
+    print(f"  ImageMagick convert, same job:      {1e3 * c:.1f} ms  "
+          f"(framepipe {c / wall:.2f}x as fast)")
+else:
+    print("  note: convert not installed: no comparison")
+PY
+}
+
+part_memory() {
+	local n set
+	echo
+	echo "== memory: peak PSS over every process, gray job (own defaults), small-set images repeated"
+	for n in 24 "$MEM_MANY"; do
+		set="$WORK/mem$n"
+		mkdir -p "$set" "$set-out"
+		for i in $(seq 0 $((n - 1))); do
+			ln -s "$CORPUS/small/s$(printf %03d $((i % 200))).png" "$set/$(printf %05d "$i").png"
+		done
+		local line
+		line=$($MEASURE --interval 0.01 -- "$FP" run -p "$FP_GRAY ! png_encode" -i "$set" -o "$set-out" -q \
+			--stats-json "$WORK/mem.json")
+		python3 - "$WORK/mem.json" "$n" $line <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+n, wall, cpu, peak = int(sys.argv[2]), *map(float, sys.argv[3:6])
+pool = s["pool"]["slots"] * s["pool"]["slot_bytes"] / 2**20
+procs = 1 + sum(st["workers"] for st in s["stages"])
+print(f"  {n:>6} inputs  {s['frames']['ok']:>6} written  {wall:6.1f} s  peak PSS "
+      f"{peak:7.1f} MiB  (pool {pool:.1f} MiB in {s['pool']['slots']} slots, {procs} processes)")
+PY
+		rm -rf "$set" "$set-out"
+	done
+}
+
+part_encoder() {
+	local files=() f
+	for f in $ENC_IMAGES; do files+=("$CORPUS/$f"); done
+	echo
+	echo "== png_encode settings (tests/bench/encoder_table.c: libpng in one process," \
+		"encode only, CPU time): $ENC_IMAGES"
+	cc -std=c11 -O2 -Wall -Wextra -Werror -o "$WORK/encoder_table" "$HERE/encoder_table.c" \
+		$(pkg-config --cflags --libs libpng) -lz
+	"$WORK/encoder_table" "${files[@]}"
 }
 
 # ---- main --------------------------------------------------------------------
