@@ -19,6 +19,7 @@
 #include "pipeline.h"
 #include "stats_merge.h"
 #include "supervisor.h"
+#include "json.h"
 
 /* Everything `run` and `check` validate before a single frame moves. */
 typedef struct prepared {
@@ -31,7 +32,6 @@ typedef struct prepared {
 
 static void release(prepared *p)
 {
-	fp__naming_set_index_map(NULL, 0);
 	fp__inputs_release(&p->inputs);
 	fp__pipeline_release(&p->pipeline);
 	fp__config_release(&p->config);
@@ -74,7 +74,6 @@ static int take_shard(const cli_options *o, prepared *p)
 		fprintf(stderr, "framepipe: out of memory\n");
 		return FP_EXIT_RUNTIME;
 	}
-	fp__naming_set_index_map(p->inputs.index, p->inputs.count);
 	p->is_empty_shard = p->inputs.count == 0 && p->all_inputs > 0;
 	return 0;
 }
@@ -120,7 +119,8 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 		rc = fp__outputs_check(
 			o->output_dir, p->pipeline.output_template,
 			(const char *const *)p->inputs.paths, p->inputs.rel,
-			p->inputs.count, o->existing, err, sizeof err);
+			p->inputs.index, p->inputs.count, o->existing, err,
+			sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: %s\n", err);
 		return FP_EXIT_USAGE;
@@ -157,24 +157,14 @@ static int list_inputs(const cli_options *o, const prepared *p)
 		if (resume &&
 		    fp__output_path(o->output_dir, p->pipeline.output_template,
 				    p->inputs.paths[i] + p->inputs.rel[i],
-				    (uint32_t)i, path, sizeof path) == 0 &&
+				    p->inputs.index ? p->inputs.index[i]
+						    : (uint32_t)i,
+				    path, sizeof path) == 0 &&
 		    lstat(path, &st) == 0)
 			continue;
 		printf("%s\n", p->inputs.paths[i]);
 	}
 	return fflush(stdout) == 0 ? 0 : FP_EXIT_RUNTIME;
-}
-
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		fprintf(f,
-			*c == '"' || *c == '\\' ? "\\%c"
-			: *c < 0x20		? "\\u%04x"
-						: "%c",
-			*c);
-	fputc('"', f);
 }
 
 /* A shard with no input: nothing runs, but the stats file a script waits
@@ -199,9 +189,9 @@ static int empty_shard(const cli_options *o, const prepared *p)
 	for (size_t k = 0; k < p->pipeline.stage_count; k++) {
 		const fp_stage_spec *s = &p->pipeline.stages[k];
 		fputs(k ? ",{\"name\":" : "{\"name\":", f);
-		json_string(f, s->label);
+		fp__json_write_string(f, s->label);
 		fputs(",\"stage\":", f);
-		json_string(f, s->plugin.desc->name);
+		fp__json_write_string(f, s->plugin.desc->name);
 		fprintf(f, ",\"workers\":0,\"frames\":0,\"busy_s\":0.000000,"
 			   "\"pids\":[]}");
 	}
@@ -238,6 +228,7 @@ static int run_command(int argc, char **argv)
 		fp_run_options options = {
 			.inputs = (const char *const *)p.inputs.paths,
 			.input_rel = p.inputs.rel,
+			.input_index = p.inputs.index,
 			.input_count = p.inputs.count,
 			.output_dir = o.output_dir,
 			.stats_json = o.stats_json,

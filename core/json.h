@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum fp_json_type {
 	FP_JSON_NULL,
@@ -33,6 +34,10 @@ int fp__json_parse(fp_json *value, const char *text, size_t len, char *err,
 		   size_t err_size);
 
 void fp__json_free(fp_json *value);
+
+/* Write s as a JSON string literal (quotes, backslashes and control
+ * characters escaped). */
+void fp__json_write_string(FILE *f, const char *s);
 
 /* The member key of an object, or NULL (also when value is no object). */
 const fp_json *fp__json_get(const fp_json *value, const char *key);

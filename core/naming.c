@@ -6,15 +6,6 @@
 
 #include "framepipe/error.h"
 
-static const uint32_t *index_map;
-static size_t index_map_count;
-
-void fp__naming_set_index_map(const uint32_t *map, size_t count)
-{
-	index_map = map;
-	index_map_count = map != NULL ? count : 0;
-}
-
 typedef struct name_parts {
 	char name[256];
 	char dir[1024];
@@ -165,8 +156,6 @@ int fp__output_path(const char *output_dir, const char *template,
 		    size_t size)
 {
 	name_parts parts;
-	if (index < index_map_count)
-		index = index_map[index];
 	split_input(&parts, rel_path, index);
 	char name[1536];
 	const char *bad = NULL;

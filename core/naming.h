@@ -21,16 +21,10 @@
 /* 0 if template is usable, else FP_ECONFIG with the reason in err. */
 int fp__output_template_check(const char *template, char *err, size_t err_size);
 
-/* Process-wide, set by the program before a run (stage processes inherit
- * it through fork): the {index} of position i < count of the run's input
- * list is map[i]. A sharded run (--shard) processes part of the full list
- * and names each output by its position in the full list, so an output's
- * name does not depend on the shard. map is borrowed: keep it until the
- * run ends, or reset with (NULL, 0). */
-void fp__naming_set_index_map(const uint32_t *map, size_t count);
-
 /* Write OUTPUT_DIR/NAME for this input into buf. rel_path is the input's
- * path below its input root ("sub/x.png"), or NULL for a synthetic frame.
+ * path below its input root ("sub/x.png"), or NULL for a synthetic frame;
+ * index is its {index}: its place in the full input list (a --shard run
+ * reads part of the list, and names stay those of the whole run).
  * FP_ECONFIG when the name is not a safe relative path or too long. */
 int fp__output_path(const char *output_dir, const char *template,
 		    const char *rel_path, uint32_t index, char *buf,

@@ -175,8 +175,8 @@ static int check_existing(fp_output_plan *plan, const named *outs,
 
 static int plan(fp_output_plan *plan, const char *output_dir,
 		const char *template, const char *const *inputs,
-		const size_t *rel, uint64_t count, fp_existing existing,
-		bool dry_run, char *err, size_t err_size)
+		const size_t *rel, const uint32_t *index, uint64_t count,
+		fp_existing existing, bool dry_run, char *err, size_t err_size)
 {
 	memset(plan, 0, sizeof *plan);
 	named *outs = calloc(count ? count : 1, sizeof *outs);
@@ -187,8 +187,9 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 	for (; rc == 0 && made < count; made++) {
 		const char *r =
 			inputs != NULL ? inputs[made] + rel[made] : NULL;
-		if (fp__output_path(output_dir, template, r, (uint32_t)made,
-				    path, sizeof path) != 0) {
+		uint32_t at = index != NULL ? index[made] : (uint32_t)made;
+		if (fp__output_path(output_dir, template, r, at, path,
+				    sizeof path) != 0) {
 			char b[32];
 			snprintf(
 				err, err_size,
@@ -225,21 +226,21 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 
 int fp__outputs_plan(fp_output_plan *p, const char *output_dir,
 		     const char *template, const char *const *inputs,
-		     const size_t *rel, uint64_t count, fp_existing existing,
-		     char *err, size_t err_size)
+		     const size_t *rel, const uint32_t *index, uint64_t count,
+		     fp_existing existing, char *err, size_t err_size)
 {
-	return plan(p, output_dir, template, inputs, rel, count, existing,
-		    false, err, err_size);
+	return plan(p, output_dir, template, inputs, rel, index, count,
+		    existing, false, err, err_size);
 }
 
 int fp__outputs_check(const char *output_dir, const char *template,
 		      const char *const *inputs, const size_t *rel,
-		      uint64_t count, fp_existing existing, char *err,
-		      size_t err_size)
+		      const uint32_t *index, uint64_t count,
+		      fp_existing existing, char *err, size_t err_size)
 {
 	fp_output_plan p;
-	int rc = plan(&p, output_dir, template, inputs, rel, count, existing,
-		      true, err, err_size);
+	int rc = plan(&p, output_dir, template, inputs, rel, index, count,
+		      existing, true, err, err_size);
 	if (rc == 0)
 		fp__outputs_release(&p);
 	return rc;

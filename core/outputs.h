@@ -20,19 +20,20 @@ typedef struct fp_output_plan {
 } fp_output_plan;
 
 /* Plan count frames: frame i reads inputs[i] (rel: its path below the input
- * root), or is synthetic when inputs is NULL. On error returns FP_ECONFIG
+ * root; index: its {index}, or NULL for i), or is synthetic when inputs is
+ * NULL. On error returns FP_ECONFIG
  * (or -errno) with one line in err naming the inputs or files. */
 int fp__outputs_plan(fp_output_plan *plan, const char *output_dir,
 		     const char *template, const char *const *inputs,
-		     const size_t *rel, uint64_t count, fp_existing existing,
-		     char *err, size_t err_size);
+		     const size_t *rel, const uint32_t *index, uint64_t count,
+		     fp_existing existing, char *err, size_t err_size);
 
 /* The same checks without touching the disk (framepipe check): nothing is
  * created or removed. */
 int fp__outputs_check(const char *output_dir, const char *template,
 		      const char *const *inputs, const size_t *rel,
-		      uint64_t count, fp_existing existing, char *err,
-		      size_t err_size);
+		      const uint32_t *index, uint64_t count,
+		      fp_existing existing, char *err, size_t err_size);
 
 /* Could output_dir be used: an existing writable folder, or one that can
  * be created (its nearest existing parent is a writable folder)? */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "supervisor_state.h"
+#include "json.h"
 
 #define NOT_STARTED_SHOWN 3
 
@@ -199,29 +200,15 @@ static void print_summary(const fp_supervisor *sup)
 	print_failures(sup);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static void json_stages(FILE *f, const fp_supervisor *sup)
 {
 	fputs("\"stages\":[", f);
 	for (size_t k = 0; k < sup->stage_count; k++) {
 		const fp_stage_run *st = &sup->stages[k];
 		fprintf(f, "%s{\"name\":", k ? "," : "");
-		json_string(f, st->spec->label);
+		fp__json_write_string(f, st->spec->label);
 		fputs(",\"stage\":", f);
-		json_string(f, st->spec->plugin.desc->name);
+		fp__json_write_string(f, st->spec->plugin.desc->name);
 		fprintf(f,
 			",\"workers\":%u,\"frames\":%" PRIu64
 			",\"busy_s\":%.6f,\"pids\":[",
@@ -255,12 +242,13 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 		const fp_failure *fl = &sup->failures[i];
 		char buf[32];
 		fputs(i ? ",{\"input\":" : "{\"input\":", f);
-		json_string(f, fp__report_input_name(sup, fl->input_index, buf,
-						     sizeof buf));
+		fp__json_write_string(
+			f, fp__report_input_name(sup, fl->input_index, buf,
+						 sizeof buf));
 		fputs(",\"stage\":", f);
-		json_string(f, fl->stage);
+		fp__json_write_string(f, fl->stage);
 		fputs(",\"reason\":", f);
-		json_string(f, fl->reason);
+		fp__json_write_string(f, fl->reason);
 		fputc('}', f);
 	}
 	fputs("],", f);

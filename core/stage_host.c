@@ -113,6 +113,15 @@ static const char *rel_path(const host *h, uint32_t input_index)
 	       (o->input_rel ? o->input_rel[input_index] : 0);
 }
 
+/* The input's {index}: its place in the full list of a sharded run. */
+static uint32_t name_index(const host *h, uint32_t input_index)
+{
+	const fp_run_options *o = h->sup->options;
+	return o->input_index != NULL && input_index < o->input_count
+		       ? o->input_index[input_index]
+		       : input_index;
+}
+
 static int check_geometry(const fp_frame *f)
 {
 	unsigned channels = fp_format_channels(f->format);
@@ -146,7 +155,8 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 		if (h->sup->options->output_dir != NULL &&
 		    fp__output_path(h->sup->options->output_dir,
 				    h->sup->pipeline->output_template,
-				    rel_path(h, in.input_index), in.input_index,
+				    rel_path(h, in.input_index),
+				    name_index(h, in.input_index),
 				    h->output_path, sizeof h->output_path) == 0)
 			in.output_path = h->output_path;
 		break;

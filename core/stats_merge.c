@@ -145,20 +145,6 @@ static int load(merged *m, const char *const *paths, size_t count, char *err,
 	return 0;
 }
 
-static void put_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 /* Every counter of "frames" that any file has, summed, in first-seen
  * order. */
 static void put_frames(FILE *f, const merged *m)
@@ -196,7 +182,8 @@ static void put_failures(FILE *f, const merged *m)
 			fputs(first ? "{" : ",{", f);
 			for (size_t k = 0; k < 3; k++) {
 				fprintf(f, "%s\"%s\":", k ? "," : "", keys[k]);
-				put_string(f, string(&fl->item[j], keys[k]));
+				fp__json_write_string(
+					f, string(&fl->item[j], keys[k]));
 			}
 			fputc('}', f);
 			first = false;
@@ -220,9 +207,9 @@ static void put_stages(FILE *f, const merged *m)
 			busy += number(&st->item[k], "busy_s");
 		}
 		fputs(k ? ",{\"name\":" : "{\"name\":", f);
-		put_string(f, string(&m->stages->item[k], "name"));
+		fp__json_write_string(f, string(&m->stages->item[k], "name"));
 		fputs(",\"stage\":", f);
-		put_string(f, string(&m->stages->item[k], "stage"));
+		fp__json_write_string(f, string(&m->stages->item[k], "stage"));
 		fprintf(f, ",\"workers\":%.0f,\"frames\":%.0f,\"busy_s\":%.6f}",
 			workers, frames, busy);
 	}

@@ -378,8 +378,9 @@ static int plan_outputs(fp_supervisor *sup)
 			     frame by frame when written */
 	int rc = fp__outputs_plan(
 		&sup->plan, o->output_dir, p->output_template,
-		files ? o->inputs : NULL, o->input_rel, (uint64_t)count,
-		o->existing, sup->runtime_message, sizeof sup->runtime_message);
+		files ? o->inputs : NULL, o->input_rel,
+		files ? o->input_index : NULL, (uint64_t)count, o->existing,
+		sup->runtime_message, sizeof sup->runtime_message);
 	return rc == -ENOMEM ? rc : rc != 0 ? FP_ECONFIG : 0;
 }
 

@@ -1,4 +1,5 @@
 #include "trace.h"
+#include "json.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,20 +25,6 @@ static void begin_event(fp_trace *trace)
 	trace->first = false;
 }
 
-static void put_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static double micros(const fp_trace *trace, uint64_t ns)
 {
 	return ns > trace->origin_ns ? (double)(ns - trace->origin_ns) / 1e3
@@ -54,7 +41,7 @@ void fp__trace_track(fp_trace *trace, int track, const char *label,
 		"{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,"
 		"\"args\":{\"name\":",
 		track);
-	put_string(trace->file, name);
+	fp__json_write_string(trace->file, name);
 	fprintf(trace->file,
 		"}},\n{\"ph\":\"M\",\"name\":\"process_sort_index\","
 		"\"pid\":%d,\"args\":{\"sort_index\":%d}}",
@@ -69,15 +56,15 @@ void fp__trace_frame(fp_trace *trace, int track, const char *input,
 	double ts = micros(trace, start_ns);
 	begin_event(trace);
 	fputs("{\"ph\":\"X\",\"name\":", trace->file);
-	put_string(trace->file, slash ? slash + 1 : input);
+	fp__json_write_string(trace->file, slash ? slash + 1 : input);
 	fprintf(trace->file,
 		",\"pid\":%d,\"tid\":1,\"ts\":%.3f,\"dur\":%" PRIu64
 		",\"args\":{\"input\":",
 		track, ts, dur_us);
-	put_string(trace->file, input);
+	fp__json_write_string(trace->file, input);
 	if (failure != NULL) {
 		fputs(",\"failed\":", trace->file);
-		put_string(trace->file, failure);
+		fp__json_write_string(trace->file, failure);
 	}
 	fputs("}}", trace->file);
 	/* The flow arrow binds to the slice it lies in: put it inside. */

@@ -103,21 +103,6 @@ static void test_zero_padded_index(void **state)
 	assert_string_equal(name_of("{index:01}.png", "a.png", 0), "out/0.png");
 }
 
-/* A sharded run names outputs by their place in the full list. */
-static void test_index_map(void **state)
-{
-	(void)state;
-	static const uint32_t map[] = {3, 7, 10};
-	fp__naming_set_index_map(map, 3);
-	assert_string_equal(name_of("{index}.png", "a.png", 0), "out/3.png");
-	assert_string_equal(name_of("{index:04}.png", "a.png", 2),
-			    "out/0010.png");
-	/* Past the map: unchanged. */
-	assert_string_equal(name_of("{index}.png", "a.png", 5), "out/5.png");
-	fp__naming_set_index_map(NULL, 3);
-	assert_string_equal(name_of("{index}.png", "a.png", 0), "out/0.png");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,7 +111,6 @@ int main(void)
 		cmocka_unit_test(test_nothing_escapes),
 		cmocka_unit_test(test_unknown_placeholder),
 		cmocka_unit_test(test_zero_padded_index),
-		cmocka_unit_test(test_index_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
