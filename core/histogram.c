@@ -29,7 +29,12 @@ uint64_t fp__histogram_quantile(const fp_histogram *h, double q)
 {
 	if (h->count == 0)
 		return 0;
-	uint64_t rank = (uint64_t)(q * (double)(h->count - 1)) + 1, seen = 0;
+	/* Nearest rank: the smallest value with at least q of the samples
+	 * at or below it. */
+	double want = q * (double)h->count;
+	uint64_t rank = (uint64_t)want, seen = 0;
+	if ((double)rank < want || rank == 0)
+		rank++;
 	for (unsigned b = 0; b < FP_HISTOGRAM_BUCKETS; b++) {
 		seen += h->buckets[b];
 		if (seen >= rank)
