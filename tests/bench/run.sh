@@ -23,9 +23,10 @@
 # adaptive row filters (libpng then uses zlib's "filtered" strategy).
 #
 # Knobs (environment): BENCH_RUNS (3: repetitions of framepipe and the
-# baseline, median shown), BENCH_PEER_RUNS (1), BENCH_SETS ("mixed small"),
-# BENCH_JOBS ("gray invert"), BENCH_PEERS ("convert mogrify gm vips gst
-# ffmpeg"), BENCH_PARTS ("compare transport startup memory encoder"),
+# baseline, median shown), BENCH_PEER_RUNS (1: peers and the two-shard
+# baseline), BENCH_SETS ("mixed small"), BENCH_JOBS ("gray invert"),
+# BENCH_PEERS ("convert mogrify gm vips gst ffmpeg"), BENCH_SMALL_PEERS
+# (peers on the small set: "convert vips ffmpeg"), BENCH_PARTS ("compare transport startup memory encoder"),
 # BENCH_MEM_MANY (2400), BENCH_ENC_IMAGES ("mixed/m17.png mixed/m22.png":
 # corpus files for the encoder table), BENCH_CORPUS (folder). Machines here are shared: compare rows as
 # ratios within one run, never across runs.
@@ -51,6 +52,7 @@ PEER_RUNS=${BENCH_PEER_RUNS:-1}
 SETS=${BENCH_SETS:-mixed small}
 JOBS=${BENCH_JOBS:-gray invert}
 PEERS=${BENCH_PEERS-convert mogrify gm vips gst ffmpeg}
+SMALL_PEERS=${BENCH_SMALL_PEERS-convert vips ffmpeg}
 PARTS=${BENCH_PARTS:-compare transport startup memory encoder}
 MEM_MANY=${BENCH_MEM_MANY:-2400}
 ENC_IMAGES=${BENCH_ENC_IMAGES:-mixed/m17.png mixed/m22.png}
@@ -238,34 +240,40 @@ declare -A NEEDS=([convert]="convert parallel" [mogrify]=mogrify [gm]="gm parall
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-# run_tool TOOL JOB SET RUNS: prints one table row; outputs stay in
+# run_once TOOL JOB SET: one measured run; appends "wall cpu pss" to
+# $WORK/res-TOOL-JOB-SET (or the error to fail-...); outputs stay in
 # $WORK/out-TOOL-JOB-SET for the checks.
-run_tool() {
-	local tool=$1 job=$2 set=$3 runs=$4 in="$CORPUS/$3" out="$WORK/out-$1-$2-$3"
-	local r walls="" cpus="" mems="" line images mp bytes
-	for r in $(seq 1 "$runs"); do
-		rm -rf "$out" && mkdir -p "$out"
-		if ! line=$($MEASURE -- "$HERE/run.sh" --cmd "$tool" "$job" "$in" "$out" 2>"$WORK/err"); then
-			printf '  %-36s failed: %s\n' "${LABEL[$tool]}" "$(head -c 200 "$WORK/err" | tr '\n' ' ')"
-			return 0
-		fi
-		walls+="$(echo "$line" | cut -d' ' -f1)"$'\n'
-		cpus+="$(echo "$line" | cut -d' ' -f2)"$'\n'
-		mems+="$(echo "$line" | cut -d' ' -f3)"$'\n'
-	done
-	images=$(manifest "$set" | wc -l)
-	mp=$(manifest "$set" | awk '{s += $2 * $3} END {print s / 1e6}')
+run_once() {
+	local out="$WORK/out-$1-$2-$3" line
+	rm -rf "$out" && mkdir -p "$out"
+	if line=$($MEASURE -- "$HERE/run.sh" --cmd "$1" "$2" "$CORPUS/$3" "$out" 2>"$WORK/err"); then
+		echo "$line" >>"$WORK/res-$1-$2-$3"
+	else
+		head -c 200 "$WORK/err" | tr '\n' ' ' >"$WORK/fail-$1-$2-$3"
+	fi
+}
+
+# print_row TOOL JOB SET: medians of wall and CPU, the largest peak PSS
+print_row() {
+	local res="$WORK/res-$1-$2-$3" out="$WORK/out-$1-$2-$3" images mp bytes
+	if [ -f "$WORK/fail-$1-$2-$3" ]; then
+		printf '  %-36s failed: %s\n' "${LABEL[$1]}" "$(cat "$WORK/fail-$1-$2-$3")"
+		return 0
+	fi
+	images=$(manifest "$3" | wc -l)
+	mp=$(manifest "$3" | awk '{s += $2 * $3} END {print s / 1e6}')
 	bytes=$(find "$out" -name '*.png' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-	local wall cpu mem
-	wall=$(printf '%s' "$walls" | median)
-	cpu=$(printf '%s' "$cpus" | median)
-	mem=$(printf '%s' "$mems" | sort -g | tail -1)
-	[ "$tool" = serial ] && BASE_WALL=$wall
-	awk -v l="${LABEL[$tool]}" -v w="$wall" -v n="$images" -v mp="$mp" -v c="$cpu" \
+	local wall cpu mem runs
+	wall=$(cut -d' ' -f1 "$res" | median)
+	cpu=$(cut -d' ' -f2 "$res" | median)
+	mem=$(cut -d' ' -f3 "$res" | sort -g | tail -1)
+	runs=$(wc -l <"$res")
+	[ "$1" = serial ] && BASE_WALL=$wall
+	awk -v l="${LABEL[$1]}" -v w="$wall" -v n="$images" -v mp="$mp" -v c="$cpu" \
 		-v m="$mem" -v b="$bytes" -v bw="$BASE_WALL" -v runs="$runs" \
 		-v got="$(find "$out" -name '*.png' | wc -l)" 'BEGIN {
-		printf "  %-36s %7.2f %7.1f %7.1f %7.1f %8.0f %8.1f %6.2fx  %d/%d%s\n",
-			l, w, n / w, mp / w, c, m, b / 1e6, bw / w, got, n, (runs > 1 ? "" : " (1 run)")
+		printf "  %-36s %7.2f %7.1f %7.1f %7.1f %8.0f %8.1f %6.2fx  %d/%d, %d run%s\n",
+			l, w, n / w, mp / w, c, m, b / 1e6, bw / w, got, n, runs, (runs > 1 ? "s" : "")
 	}'
 }
 
@@ -289,30 +297,43 @@ check_equal() { # job set
 	fi
 }
 
+# Runs are interleaved (serial, framepipe, ... then again) so that a burst
+# of other load on a shared machine hits every tool alike.
 part_compare() {
-	local set job tool
+	local set job tool r peers core avail
 	for set in $SETS; do
+		peers=$PEERS
+		[ "$set" = small ] && peers=$SMALL_PEERS
 		for job in $JOBS; do
 			echo
 			echo "== $job job on the $set set: $(manifest "$set" | wc -l) images," \
 				"$(manifest "$set" | awk '{s += $2 * $3} END {printf "%.1f", s / 1e6}') MP" \
-				"(wall and CPU: median of $RUNS runs for framepipe and the baseline)"
-			header
-			run_tool serial "$job" "$set" "$RUNS"
-			run_tool serial2 "$job" "$set" "$RUNS"
-			run_tool framepipe "$job" "$set" "$RUNS"
-			run_tool framepipe_own "$job" "$set" "$RUNS"
-			for tool in $PEERS; do
+				"(medians of interleaved runs)"
+			avail=""
+			for tool in $peers; do
 				local missing="" t
 				for t in ${NEEDS[$tool]}; do have "$t" || missing+=" $t"; done
 				if [ -n "$missing" ]; then
-					printf '  %-36s skipped: not installed:%s\n' "${LABEL[$tool]}" "$missing"
+					echo "$tool: skipped: not installed:$missing" >>"$WORK/skip-$job-$set"
 				elif [ "$tool" = gst ] && [ "$job" = invert ]; then
-					printf '  %-36s skipped: no invert element in gst-plugins-base/good\n' "${LABEL[$tool]}"
+					echo "$tool: skipped: no invert element in gst-plugins-base/good" >>"$WORK/skip-$job-$set"
 				else
-					run_tool "$tool" "$job" "$set" "$PEER_RUNS"
+					avail+=" $tool"
 				fi
 			done
+			for r in $(seq 1 $((RUNS > PEER_RUNS ? RUNS : PEER_RUNS))); do
+				core="serial framepipe framepipe_own"
+				[ "$r" -le "$PEER_RUNS" ] && core+=" serial2$avail"
+				[ "$r" -gt "$RUNS" ] && core="serial2$avail"
+				for tool in $core; do run_once "$tool" "$job" "$set"; done
+			done
+			header
+			for tool in serial serial2 framepipe framepipe_own $avail; do
+				print_row "$tool" "$job" "$set"
+			done
+			[ -f "$WORK/skip-$job-$set" ] && while IFS=: read -r tool why; do
+				printf '  %-36s%s\n' "${LABEL[$tool]}" "$why"
+			done <"$WORK/skip-$job-$set"
 			check_equal "$job" "$set"
 		done
 	done
