@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "framepipe/framepipe.h"
+#include "frame_check.h"
 #include "naming.h"
 #include "supervisor_state.h"
 
@@ -122,25 +123,6 @@ static uint32_t name_index(const host *h, uint32_t input_index)
 		       : input_index;
 }
 
-static int check_geometry(const fp_frame *f)
-{
-	unsigned channels = fp_format_channels(f->format);
-	if (channels == 0)
-		return fp_frame_fail((fp_frame *)f, FP_EGEOMETRY,
-				     "produced unknown pixel format %d",
-				     (int)f->format);
-	if (f->width == 0 || f->height == 0 ||
-	    (uint64_t)f->width * channels > f->stride ||
-	    (uint64_t)f->stride * f->height > f->capacity)
-		return fp_frame_fail((fp_frame *)f, FP_EGEOMETRY,
-				     "produced %ux%u %s with stride %u, which "
-				     "does not fit its %zu-byte slot",
-				     f->width, f->height,
-				     fp_format_name(f->format), f->stride,
-				     f->capacity);
-	return 0;
-}
-
 /* Run process() on one frame; returns its code and the time it took. */
 static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 {
@@ -176,7 +158,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 	int rc = h->desc->process(h->state, pin, pout);
 	*ns = uv_hrtime() - t0;
 	if (rc == 0 && pout != NULL)
-		rc = check_geometry(pout);
+		rc = fp__frame_check(pout, in.error, in.error_size);
 	if (rc == 0 && pout != NULL)
 		frame_to_slot(h, slot2 != FP_SLOT_NONE ? slot2 : slot, pout);
 	if (rc != 0 && rc != FP_EEND && in.error[0] == '\0')

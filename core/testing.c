@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame_check.h"
 #include "loader.h"
 #include "params.h"
 
@@ -116,18 +117,7 @@ static int check_output(fp_harness *h, int rc, const fp_frame *f)
 {
 	if (rc != 0)
 		return rc;
-	unsigned channels = fp_format_channels(f->format);
-	if (channels == 0 || f->width == 0 || f->height == 0 ||
-	    (uint64_t)f->width * channels > f->stride ||
-	    (uint64_t)f->stride * f->height > f->capacity) {
-		snprintf(h->error, sizeof h->error,
-			 "produced %ux%u %s with stride %u, which does not "
-			 "fit its %zu-byte slot",
-			 f->width, f->height, fp_format_name(f->format),
-			 f->stride, f->capacity);
-		return FP_EGEOMETRY;
-	}
-	return 0;
+	return fp__frame_check(f, h->error, sizeof h->error);
 }
 
 int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out)
