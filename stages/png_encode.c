@@ -67,8 +67,8 @@ static int color_type_of(fp_format format)
 	case FP_FORMAT_GA8: return PNG_COLOR_TYPE_GRAY_ALPHA;
 	case FP_FORMAT_RGB8: return PNG_COLOR_TYPE_RGB;
 	case FP_FORMAT_RGBA8: return PNG_COLOR_TYPE_RGB_ALPHA;
+	default: return -1;
 	}
-	return -1;
 }
 
 static int check_frame(fp_frame *in)

@@ -27,8 +27,9 @@
 static const size_t descriptor_size[FP_ABI_MINOR + 1] = {
 	[0] = END_OF(frame_count),
 	[1] = END_OF(description),
+	[2] = END_OF(output_extension),
 };
-_Static_assert(END_OF(description) == sizeof(fp_stage_descriptor),
+_Static_assert(END_OF(output_extension) == sizeof(fp_stage_descriptor),
 	       "a field was appended: add its minor to descriptor_size[]");
 
 /* The size of the object at addr in its library's symbol table, 0 when

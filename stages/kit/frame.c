@@ -215,6 +215,7 @@ void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
 		break;
 	case FP_FORMAT_RGB8: memcpy(pixel, rgba, 3); break;
 	case FP_FORMAT_RGBA8: memcpy(pixel, rgba, 4); break;
+	default: break; /* 16-bit formats: see the kit's 16-bit helpers */
 	}
 }
 

@@ -34,12 +34,12 @@ static void test_refuses_broken_plugins(void **state)
 		       "built for framepipe ABI 2.0, this framepipe loads ABI "
 		       "1.x (rebuild the plugin)");
 	expect_refused("fixture_minor.so",
-		       "built for framepipe ABI 1.2, newer than this "
-		       "framepipe's 1.1 (upgrade framepipe)");
+		       "built for framepipe ABI 1.3, newer than this "
+		       "framepipe's 1.2 (upgrade framepipe)");
 	expect_refused("fixture_short.so",
-		       "descriptor is 24 bytes, ABI 1.1 needs at least");
+		       "descriptor is 24 bytes, ABI 1.2 needs at least");
 	expect_refused("fixture_truncated.so",
-		       "descriptor is 16 bytes, ABI 1.1 needs at least ");
+		       "descriptor is 16 bytes, ABI 1.2 needs at least ");
 	expect_refused("fixture_collision.so",
 		       "stage 'passthrough' has the name of the built-in "
 		       "stage ");

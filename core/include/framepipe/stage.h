@@ -66,6 +66,12 @@
  *
  * History: 1.0 first release. 1.1 appended fp_stage_descriptor.description
  * and added the flags FP_STAGE_ORDERED and FP_STAGE_SINGLE_INSTANCE.
+ * 1.2 added the 16-bit formats (FP_FORMAT_G16..RGBA16), the frame metadata
+ * area (fp_frame.meta) and the shrink hint (hint_width, hint_height), the
+ * logging function and thread budget in fp_stage_env, the descriptor's
+ * check, shape, probe, threads and output_extension, the flag
+ * FP_STAGE_WRITES_STDOUT, and FP_ABI_TARGET_MINOR. A plugin built for 1.1
+ * is only ever handed frames of the formats it declared.
  */
 #ifndef FRAMEPIPE_STAGE_H
 #define FRAMEPIPE_STAGE_H
@@ -79,32 +85,90 @@
 #include "framepipe/error.h"
 
 #define FP_ABI_MAJOR 1
-#define FP_ABI_MINOR 1
+/* Build for an older 1.x on purpose: define FP_ABI_TARGET_MINOR (e.g. 1)
+ * before including this header. FP_STAGE_HEADER then stamps that minor and
+ * that minor's descriptor size, and the loader of any framepipe 1.x at or
+ * above it accepts the plugin; the fields of later minors must stay unset
+ * (they are not part of the plugin's descriptor). */
+#define FP_ABI_MINOR 2
 
 /* ---- pixel formats ------------------------------------------------------ */
 
+/* Names: the layout (G gray, GA gray+alpha, RGB, RGBA) then the bits per
+ * sample. Parameters spell them in lower case (g8, rgba16); `keep` means
+ * "leave it as it is". Samples are interleaved; 16-bit samples are
+ * uint16_t in native byte order, 0..65535. Alpha is straight (not
+ * premultiplied) unless a stage says otherwise. */
 typedef enum fp_format {
 	FP_FORMAT_G8 = 1,
 	FP_FORMAT_GA8 = 2,
 	FP_FORMAT_RGB8 = 3,
 	FP_FORMAT_RGBA8 = 4,
+	/* ABI 1.2 */
+	FP_FORMAT_G16 = 5,
+	FP_FORMAT_GA16 = 6,
+	FP_FORMAT_RGB16 = 7,
+	FP_FORMAT_RGBA16 = 8,
 } fp_format;
+
+#define FP_FORMAT_FIRST 1
+#define FP_FORMAT_LAST	8
 
 #define FP_FORMAT_BIT(fmt) (1u << (fmt))
 #define FP_FORMATS_8BIT                                               \
 	(FP_FORMAT_BIT(FP_FORMAT_G8) | FP_FORMAT_BIT(FP_FORMAT_GA8) | \
 	 FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8))
+#define FP_FORMATS_16BIT                                                \
+	(FP_FORMAT_BIT(FP_FORMAT_G16) | FP_FORMAT_BIT(FP_FORMAT_GA16) | \
+	 FP_FORMAT_BIT(FP_FORMAT_RGB16) | FP_FORMAT_BIT(FP_FORMAT_RGBA16))
+#define FP_FORMATS_ALL (FP_FORMATS_8BIT | FP_FORMATS_16BIT)
 
-/* Channels per pixel (bytes per pixel for the 8-bit formats); 0 if unknown. */
+/* Channels per pixel; 0 if unknown. */
 static inline unsigned fp_format_channels(fp_format format)
 {
 	switch (format) {
-	case FP_FORMAT_G8: return 1;
-	case FP_FORMAT_GA8: return 2;
-	case FP_FORMAT_RGB8: return 3;
-	case FP_FORMAT_RGBA8: return 4;
+	case FP_FORMAT_G8:
+	case FP_FORMAT_G16: return 1;
+	case FP_FORMAT_GA8:
+	case FP_FORMAT_GA16: return 2;
+	case FP_FORMAT_RGB8:
+	case FP_FORMAT_RGB16: return 3;
+	case FP_FORMAT_RGBA8:
+	case FP_FORMAT_RGBA16: return 4;
 	}
 	return 0;
+}
+
+/* Bytes per sample: 1 or 2; 0 if unknown. */
+static inline unsigned fp_format_sample_bytes(fp_format format)
+{
+	if (format >= FP_FORMAT_G8 && format <= FP_FORMAT_RGBA8)
+		return 1;
+	if (format >= FP_FORMAT_G16 && format <= FP_FORMAT_RGBA16)
+		return 2;
+	return 0;
+}
+
+/* Bytes per pixel (channels x sample bytes); 0 if unknown. */
+static inline unsigned fp_format_pixel_bytes(fp_format format)
+{
+	return fp_format_channels(format) * fp_format_sample_bytes(format);
+}
+
+static inline bool fp_format_has_alpha(fp_format format)
+{
+	unsigned c = fp_format_channels(format);
+	return c == 2 || c == 4;
+}
+
+/* The format with `channels` channels (1..4) of `sample_bytes` (1 or 2)
+ * bytes each; 0 if there is none. */
+static inline fp_format fp_format_of(unsigned channels, unsigned sample_bytes)
+{
+	if (channels < 1 || channels > 4 ||
+	    (sample_bytes != 1 && sample_bytes != 2))
+		return (fp_format)0;
+	return (fp_format)(channels + (sample_bytes == 2 ? 4u : 0u));
 }
 
 static inline const char *fp_format_name(fp_format format)
@@ -114,8 +178,260 @@ static inline const char *fp_format_name(fp_format format)
 	case FP_FORMAT_GA8: return "GA8";
 	case FP_FORMAT_RGB8: return "RGB8";
 	case FP_FORMAT_RGBA8: return "RGBA8";
+	case FP_FORMAT_G16: return "G16";
+	case FP_FORMAT_GA16: return "GA16";
+	case FP_FORMAT_RGB16: return "RGB16";
+	case FP_FORMAT_RGBA16: return "RGBA16";
 	}
 	return "unknown";
+}
+
+/* ---- frame metadata (ABI 1.2) ------------------------------------------- */
+
+/* Every pool slot carries, beside its pixels, a bounded metadata area
+ * ([pipeline] metadata_size): a list of entries, each a kind, kind-specific
+ * flags, a key (a NUL-ended string, "" when the kind has none) and a value.
+ * Decoders fill it, filters keep it (the core copies it to the output slot
+ * of an out-of-place filter before process(); an in-place filter keeps it
+ * by doing nothing), encoders write it. Ownership and lifetime are the
+ * frame's: fp_frame.meta is borrowed for one process() call, like the
+ * pixels, and an entry pointer is valid only until the next change to the
+ * area. The area lives in shared memory: the functions below check every
+ * length against the capacity and never read or write past it, whatever an
+ * earlier stage left there. A source's frames start with an empty area. */
+typedef enum fp_meta_kind {
+	FP_META_ICC = 1,  /* key: profile name; value: the ICC profile */
+	FP_META_EXIF = 2, /* value: TIFF-structured EXIF ("II*\0"/"MM\0*") */
+	FP_META_XMP = 3,  /* value: the XMP packet, UTF-8 */
+	FP_META_TEXT = 4, /* key: keyword; value: see fp_meta_text */
+	FP_META_RESOLUTION = 5,	 /* value: fp_meta_resolution */
+	FP_META_ORIENTATION = 6, /* value: uint32_t, EXIF orientation 1..8 */
+	FP_META_GAMMA = 7,  /* value: uint32_t, PNG gAMA (gamma x 100000) */
+	FP_META_CHROMA = 8, /* value: uint32_t[8], PNG cHRM x 100000:
+			     * white x,y, red x,y, green x,y, blue x,y */
+	FP_META_SRGB = 9,   /* value: uint32_t, rendering intent 0..3 */
+	FP_META_FRAME_RATE =
+		10,		/* value: uint32_t[2], numerator, denominator */
+	FP_META_TIMESTAMP = 11, /* value: int64_t, in 1/frame-rate units */
+	FP_META_COMMENT = 12,	/* value: text (JPEG COM, GIF comment) */
+	FP_META_USER = 1000,	/* key: the plugin's own name; any value */
+} fp_meta_kind;
+
+/* FP_META_TEXT flags: how the text was (and will be) stored. */
+#define FP_META_TEXT_COMPRESSED 0x1u /* zTXt, or compressed iTXt */
+#define FP_META_TEXT_UTF8	0x2u /* iTXt: UTF-8, language, translated key */
+
+/* FP_META_RESOLUTION's value. */
+typedef struct fp_meta_resolution {
+	uint32_t x, y; /* pixels per unit */
+	uint32_t unit; /* FP_RES_* */
+	uint32_t reserved;
+} fp_meta_resolution;
+#define FP_RES_UNKNOWN	 0 /* x:y is the pixel aspect ratio only */
+#define FP_RES_PER_METRE 1
+#define FP_RES_PER_INCH	 2
+
+typedef struct fp_meta {
+	uint32_t capacity; /* bytes of data[] */
+	uint32_t used;	   /* bytes of data[] holding entries */
+	uint8_t data[];
+} fp_meta;
+
+/* One entry as stored: this header, then key (key_size bytes, NUL
+ * included), then the value (value_size bytes), then padding to 8. */
+typedef struct fp_meta_entry {
+	uint16_t kind;
+	uint16_t flags;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t reserved;
+} fp_meta_entry;
+
+static inline size_t fp__meta_entry_span(const fp_meta_entry *e)
+{
+	return (sizeof *e + (size_t)e->key_size + e->value_size + 7u) &
+	       ~(size_t)7u;
+}
+
+/* The first entry (prev NULL) or the one after prev; NULL at the end or
+ * at the first entry that does not fit the area (a damaged area reads as
+ * ending there). */
+static inline const fp_meta_entry *fp_meta_next(const fp_meta *m,
+						const fp_meta_entry *prev)
+{
+	if (m == NULL)
+		return NULL;
+	size_t used = m->used < m->capacity ? m->used : m->capacity;
+	size_t at = prev == NULL ? 0
+				 : (size_t)((const uint8_t *)prev - m->data) +
+					   fp__meta_entry_span(prev);
+	if (at + sizeof(fp_meta_entry) > used)
+		return NULL;
+	const fp_meta_entry *e = (const fp_meta_entry *)(m->data + at);
+	if (e->key_size == 0 || e->key_size > used || e->value_size > used ||
+	    at + sizeof *e + (size_t)e->key_size + e->value_size > used)
+		return NULL;
+	return e;
+}
+
+static inline const char *fp_meta_key(const fp_meta_entry *e)
+{
+	const char *key = (const char *)(e + 1);
+	return key[e->key_size - 1] == '\0' ? key : "";
+}
+
+static inline const void *fp_meta_value(const fp_meta_entry *e)
+{
+	return (const uint8_t *)(e + 1) + e->key_size;
+}
+
+/* The first entry of kind (and key, unless key is NULL), or NULL. */
+static inline const fp_meta_entry *
+fp_meta_find(const fp_meta *m, fp_meta_kind kind, const char *key)
+{
+	for (const fp_meta_entry *e = fp_meta_next(m, NULL); e != NULL;
+	     e = fp_meta_next(m, e)) {
+		if (e->kind != kind)
+			continue;
+		if (key == NULL)
+			return e;
+		const char *k = fp_meta_key(e);
+		size_t i = 0;
+		while (k[i] != '\0' && k[i] == key[i])
+			i++;
+		if (k[i] == key[i])
+			return e;
+	}
+	return NULL;
+}
+
+/* Remove every entry of kind (and key, unless NULL). Returns how many. */
+static inline int fp_meta_remove(fp_meta *m, fp_meta_kind kind, const char *key)
+{
+	int removed = 0;
+	const fp_meta_entry *e;
+	while (m != NULL && (e = fp_meta_find(m, kind, key)) != NULL) {
+		uint8_t *at = (uint8_t *)e;
+		size_t span = fp__meta_entry_span(e);
+		size_t end = (size_t)(at - m->data) + span;
+		if (end > m->used) /* the padding of the last entry */
+			span = m->used - (size_t)(at - m->data), end = m->used;
+		for (size_t i = 0; end + i < m->used; i++)
+			at[i] = at[span + i];
+		m->used -= (uint32_t)span;
+		removed++;
+	}
+	return removed;
+}
+
+/* Remove every entry. */
+static inline void fp_meta_clear(fp_meta *m)
+{
+	if (m != NULL)
+		m->used = 0;
+}
+
+/* Append an entry. key may be NULL (stored as ""). Returns 0, or FP_ENOFIT
+ * when the area is too small (nothing is changed then). */
+static inline int fp_meta_add(fp_meta *m, fp_meta_kind kind, uint32_t flags,
+			      const char *key, const void *value,
+			      size_t value_size)
+{
+	if (m == NULL)
+		return FP_ENOFIT;
+	size_t key_size = 1;
+	if (key != NULL)
+		while (key[key_size - 1] != '\0')
+			key_size++;
+	/* Find the real end: a damaged tail is dropped, not kept. */
+	size_t used = 0;
+	for (const fp_meta_entry *e = fp_meta_next(m, NULL); e != NULL;
+	     e = fp_meta_next(m, e)) {
+		size_t end = (size_t)((const uint8_t *)e - m->data) +
+			     fp__meta_entry_span(e);
+		used = end;
+	}
+	if (used > m->capacity)
+		used = m->capacity;
+	size_t need = (sizeof(fp_meta_entry) + key_size + value_size + 7u) &
+		      ~(size_t)7u;
+	if (value_size > m->capacity || key_size > m->capacity ||
+	    need > m->capacity - used)
+		return FP_ENOFIT;
+	fp_meta_entry *e = (fp_meta_entry *)(m->data + used);
+	e->kind = (uint16_t)kind;
+	e->flags = (uint16_t)flags;
+	e->key_size = (uint32_t)key_size;
+	e->value_size = (uint32_t)value_size;
+	e->reserved = 0;
+	uint8_t *p = (uint8_t *)(e + 1);
+	for (size_t i = 0; i + 1 < key_size; i++)
+		p[i] = (uint8_t)key[i];
+	p[key_size - 1] = 0;
+	const uint8_t *v = (const uint8_t *)value;
+	for (size_t i = 0; i < value_size; i++)
+		p[key_size + i] = v[i];
+	for (size_t i = key_size + value_size; sizeof *e + i < need; i++)
+		p[i] = 0;
+	m->used = (uint32_t)(used + need);
+	return 0;
+}
+
+/* Replace: remove kind+key, then add. Returns 0 or FP_ENOFIT (the old
+ * entries are gone either way). */
+static inline int fp_meta_set(fp_meta *m, fp_meta_kind kind, uint32_t flags,
+			      const char *key, const void *value,
+			      size_t value_size)
+{
+	fp_meta_remove(m, kind, key == NULL ? "" : key);
+	return fp_meta_add(m, kind, flags, key, value, value_size);
+}
+
+/* A uint32_t entry (orientation, gamma, sRGB intent): the value, or dflt
+ * when there is none or it has the wrong size. */
+static inline uint32_t fp_meta_u32(const fp_meta *m, fp_meta_kind kind,
+				   uint32_t dflt)
+{
+	const fp_meta_entry *e = fp_meta_find(m, kind, NULL);
+	if (e == NULL || e->value_size != sizeof(uint32_t))
+		return dflt;
+	const uint8_t *v = (const uint8_t *)fp_meta_value(e);
+	uint32_t x;
+	uint8_t *px = (uint8_t *)&x;
+	for (size_t i = 0; i < sizeof x; i++)
+		px[i] = v[i];
+	return x;
+}
+
+/* An FP_META_TEXT value is: language tag, NUL, translated keyword, NUL,
+ * then the text (no NUL; the rest of the value). Latin-1 unless
+ * FP_META_TEXT_UTF8; language and translated keyword are "" then. */
+typedef struct fp_meta_text {
+	const char *language;
+	const char *translated_key;
+	const char *text;
+	size_t text_size;
+} fp_meta_text;
+
+/* Split a TEXT entry's value; returns false when it is malformed. */
+static inline bool fp_meta_text_parts(const fp_meta_entry *e, fp_meta_text *t)
+{
+	const char *v = (const char *)fp_meta_value(e);
+	size_t n = e->value_size, i = 0, j;
+	while (i < n && v[i] != '\0')
+		i++;
+	if (i == n)
+		return false;
+	j = i + 1;
+	while (j < n && v[j] != '\0')
+		j++;
+	if (j == n)
+		return false;
+	t->language = v;
+	t->translated_key = v + i + 1;
+	t->text = v + j + 1;
+	t->text_size = n - j - 1;
+	return true;
 }
 
 /* ---- frames ------------------------------------------------------------- */
@@ -134,6 +450,19 @@ typedef struct fp_frame {
 	const char *output_path; /* for sinks: the final path to write */
 	char *error;		 /* where a failing process() explains */
 	size_t error_size;
+
+	/* ---- ABI 1.2 ---- */
+
+	/* The slot's metadata area (see above); borrowed like the pixels.
+	 * NULL only when a stage is run by a 1.1 harness. */
+	fp_meta *meta;
+	/* Sources: the smallest frame the stages after this one need, or 0
+	 * when they did not say. A decoder that can decode smaller for free
+	 * (JPEG DCT scaling, WebP scaled decode) may make a frame down to
+	 * hint_width wide and hint_height tall (each when non-zero), never
+	 * smaller; the stage after it finishes the job. */
+	uint32_t hint_width;
+	uint32_t hint_height;
 } fp_frame;
 
 /* Record why this frame failed and return code, for
@@ -226,6 +555,38 @@ typedef enum fp_stage_kind {
 /* Exactly one instance (a source reading stdin, a sink writing stdout):
  * a config asking for more workers is refused. */
 #define FP_STAGE_SINGLE_INSTANCE 0x10u
+/* ABI 1.2. The stage writes a stream to the run's stdout (y4m_write): its
+ * stdout is the run's. Without this flag an instance's stdout is sent to
+ * stderr, so that a plugin's printf can never land inside a stream. */
+#define FP_STAGE_WRITES_STDOUT	 0x20u
+
+/* ---- logging (ABI 1.2) ----------------------------------------------------
+ */
+
+typedef enum fp_log_level {
+	FP_LOG_ERROR = 1,
+	FP_LOG_WARN = 2, /* counted in the run's summary */
+	FP_LOG_INFO = 3, /* silenced by -q */
+	FP_LOG_DEBUG = 4 /* shown with -v only */
+} fp_log_level;
+
+struct fp_stage_env;
+typedef void (*fp_log_fn)(const struct fp_stage_env *env, fp_log_level level,
+			  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- shapes (ABI 1.2) ------------------------------------------------------
+ */
+
+/* What the planner knows of the frames at one point of the pipeline,
+ * before the run: the largest size (0 = unknown) and the set of formats
+ * (FP_FORMAT_BIT()s) that may arrive there. */
+typedef struct fp_shape {
+	uint32_t width;
+	uint32_t height;
+	uint32_t formats;
+	uint32_t reserved; /* 0 */
+} fp_shape;
 
 /* What an instance knows about its run; borrowed, valid until fini(). */
 typedef struct fp_stage_env {
@@ -235,6 +596,17 @@ typedef struct fp_stage_env {
 	size_t input_count;
 	const char *const *inputs; /* the run's input files, in order */
 	const char *output_dir;	   /* NULL when the run has none */
+
+	/* ---- ABI 1.2 ---- */
+
+	/* Print one line, "label#instance: text", on stderr above the
+	 * progress line; INFO is silenced by -q, WARN is counted in the
+	 * summary. Never NULL from a 1.2 core. */
+	fp_log_fn log;
+	/* Threads this instance may run inside process(): the stage's
+	 * descriptor `threads`, cut to the CPUs the run may use divided by
+	 * the instances. At least 1. */
+	unsigned threads;
 } fp_stage_env;
 
 typedef struct fp_stage_descriptor {
@@ -278,17 +650,66 @@ typedef struct fp_stage_descriptor {
 	 * which formats it keeps or changes. Lines are separated by '\n'. */
 	const char *description;
 
+	/* ---- ABI 1.2 ---- */
+
+	/* Optional, called by `check` and `run` in the supervisor before any
+	 * process is forked, with the parsed parameters: the checks a
+	 * parameter table cannot say (a colour, a kernel, "scale or width,
+	 * not both"). Return 0, or FP_EPARAM with err saying what is wrong
+	 * as "param: why" (the core prefixes the file, line and section). */
+	int (*check)(const void *config, char *err, size_t err_size);
+	/* Optional: what the stage makes from what it gets, for the planner
+	 * (slot_size = auto, the format checks of `check`, `framepipe
+	 * stages`). Filters: `in` is the largest frame and the formats that
+	 * may arrive, already cut to `formats`; fill `out`. Sources: `in` is
+	 * NULL; give the formats the source may make (sizes 0). NULL means:
+	 * a filter makes what it gets (same size, same format); a source
+	 * makes any of FP_FORMATS_8BIT. Return 0 or an error with err. */
+	int (*shape)(const void *config, const fp_shape *in, fp_shape *out,
+		     char *err, size_t err_size);
+	/* Sources that read files, optional: the size and format of the
+	 * frame this input will give (read from its header, never
+	 * decoding). Preferred over frame_bound when present; an error
+	 * fails the input before the run, named, with err. */
+	int (*probe)(const void *config, const char *input_path, fp_shape *out,
+		     char *err, size_t err_size);
+	/* Threads process() runs (0 or 1: single-threaded; FP_THREADS_ANY:
+	 * as many as it is given in fp_stage_env.threads). workers = auto
+	 * counts them against the CPUs. */
+	uint32_t threads;
+	/* Sinks that write files: the extension of the file written at
+	 * output_path (".json"), for the default output name and the output
+	 * planning; NULL: the encoder's image format decides. */
+	const char *output_extension;
+
 	/* New fields go here, and only here (see the ABI policy above). */
 } fp_stage_descriptor;
+
+#define FP_THREADS_ANY UINT32_MAX
 
 #define FP_STAGE_SYMBOL	     framepipe_stage
 #define FP_STAGE_SYMBOL_NAME "framepipe_stage"
 
 /* Export a stage:  FP_STAGE_EXPORT = { .name = "invert", ... };
  * abi_major, abi_minor and struct_size are filled in by FP_STAGE_HEADER. */
-#define FP_STAGE_HEADER                                       \
-	.abi_major = FP_ABI_MAJOR, .abi_minor = FP_ABI_MINOR, \
-	.struct_size = sizeof(fp_stage_descriptor)
+#define FP__DESCRIPTOR_END(field)               \
+	(offsetof(fp_stage_descriptor, field) + \
+	 sizeof(((fp_stage_descriptor *)0)->field))
+#if defined(FP_ABI_TARGET_MINOR) && FP_ABI_TARGET_MINOR == 0
+#define FP__TARGET_MINOR 0
+#define FP__TARGET_SIZE	 FP__DESCRIPTOR_END(frame_count)
+#elif defined(FP_ABI_TARGET_MINOR) && FP_ABI_TARGET_MINOR == 1
+#define FP__TARGET_MINOR 1
+#define FP__TARGET_SIZE	 FP__DESCRIPTOR_END(description)
+#elif defined(FP_ABI_TARGET_MINOR) && FP_ABI_TARGET_MINOR != FP_ABI_MINOR
+#error "FP_ABI_TARGET_MINOR: this framepipe/stage.h builds for 1.0, 1.1 or 1.2"
+#else
+#define FP__TARGET_MINOR FP_ABI_MINOR
+#define FP__TARGET_SIZE	 sizeof(fp_stage_descriptor)
+#endif
+#define FP_STAGE_HEADER                                           \
+	.abi_major = FP_ABI_MAJOR, .abi_minor = FP__TARGET_MINOR, \
+	.struct_size = (uint32_t)(FP__TARGET_SIZE)
 #define FP_STAGE_EXPORT                                                        \
 	__attribute__((visibility(                                             \
 		"default"))) extern const fp_stage_descriptor FP_STAGE_SYMBOL; \
