@@ -1,9 +1,7 @@
 /* png_encode — a sink stage that writes each frame as a PNG file (libpng).
  *
- * The file is written to a temporary name in the output's folder,
- * ".NAME.fp-tmp-PID-XXXXXX", and renamed onto NAME only once it is complete
- * and closed: a failed or killed run never leaves a half-written image under
- * the final name. The new file's mode is 0644 less the umask. No gamma,
+ * The file is written atomically through a temporary name (codec/files.h).
+ * No gamma,
  * sRGB or other colour chunks are written: samples are stored as given.
  */
 #define _GNU_SOURCE /* mkostemp */
@@ -21,6 +19,7 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "files.h"
 #include "framepipe/stage.h"
 
 #define PNG_MAX_DIM 2147483647u
@@ -43,10 +42,9 @@ static const int strategies[] = {
 	Z_HUFFMAN_ONLY,
 };
 
-/* The instance's state: its parameters and the mode for new files. */
+/* The instance's state: its parameters. */
 struct encoder {
 	const struct png_encode_config *cfg;
-	mode_t mode;
 };
 
 /* What libpng's callbacks need; lives in the caller of write_png() so the
@@ -108,72 +106,6 @@ static int check_frame(fp_frame *in)
 	return 0;
 }
 
-/* ---- the temporary file -------------------------------------------------- */
-
-/* A new "DIR/.NAME.fp-tmp-PID-XXXXXX" template for path (free it). */
-static char *temp_template(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *name = slash != NULL ? slash + 1 : path;
-	int dir_len = (int)(name - path);
-	int len;
-	char *tmpl;
-
-	len = snprintf(NULL, 0, "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
-		       name, (long)getpid());
-	if (len < 0)
-		return NULL;
-	tmpl = malloc((size_t)len + 1);
-	if (tmpl != NULL)
-		(void)snprintf(tmpl, (size_t)len + 1,
-			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path, name,
-			       (long)getpid());
-	return tmpl;
-}
-
-/* errno after a failed call, never 0 */
-static int last_errno(void)
-{
-	int e = errno;
-	return e > 0 ? e : EIO;
-}
-
-/* Create the temporary file for in->output_path, opened for writing, and
- * set *tmp_path to its name (free it). On failure NULL, *code and a message. */
-static FILE *temp_create(fp_frame *in, mode_t mode, char **tmp_path, int *code)
-{
-	char *path = temp_template(in->output_path);
-	FILE *file;
-	int fd, e;
-
-	if (path == NULL) {
-		*code = fp_frame_fail(in, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0) {
-		e = last_errno();
-		*code = fp_frame_fail(
-			in, -e, "cannot create a temporary file next to %s: %s",
-			in->output_path, strerror(e));
-		goto err_free;
-	}
-	if (fchmod(fd, mode) < 0 || (file = fdopen(fd, "wb")) == NULL) {
-		e = last_errno();
-		*code = fp_frame_fail(in, -e, "cannot open %s: %s", path,
-				      strerror(e));
-		(void)close(fd);
-		(void)unlink(path);
-		goto err_free;
-	}
-	*tmp_path = path;
-	return file;
-
-err_free:
-	free(path);
-	return NULL;
-}
-
 /* ---- writing with libpng ------------------------------------------------- */
 
 static void on_png_error(png_structp png, png_const_charp msg)
@@ -196,7 +128,7 @@ static void on_png_write(png_structp png, png_bytep data, size_t len)
 
 	errno = 0;
 	if (fwrite(data, 1, len, wr->file) != len) {
-		int e = last_errno();
+		int e = fp__codec_errno();
 		wr->code = -e;
 		(void)snprintf(wr->msg, sizeof(wr->msg), "cannot write %s: %s",
 			       wr->in->output_path, strerror(e));
@@ -256,7 +188,6 @@ static int png_encode_init(void **state, const void *config,
 			   const fp_stage_env *env, char *err, size_t err_size)
 {
 	struct encoder *enc;
-	mode_t mask;
 
 	(void)env;
 	enc = malloc(sizeof(*enc));
@@ -264,12 +195,7 @@ static int png_encode_init(void **state, const void *config,
 		(void)snprintf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
-	/* The only way to read the umask is to set it; the instance is
-	 * single-threaded here, before any frame. */
-	mask = umask(022);
-	umask(mask);
 	enc->cfg = config;
-	enc->mode = 0644 & ~mask;
 	*state = enc;
 	return 0;
 }
@@ -283,32 +209,18 @@ static int png_encode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const struct encoder *enc = state;
 	struct writer wr = {.in = in, .code = FP_EIO};
-	char *tmp_path;
-	int ret, e;
+	fp_outfile file;
 
 	(void)out;
-	ret = check_frame(in);
+	int ret = check_frame(in);
 	if (ret < 0)
 		return ret;
-	wr.file = temp_create(in, enc->mode, &tmp_path, &ret);
-	if (wr.file == NULL)
+	ret = fp__outfile_open(&file, in);
+	if (ret < 0)
 		return ret;
+	wr.file = file.file;
 	ret = write_png(enc->cfg, &wr);
-	if (fclose(wr.file) != 0 && ret == 0) {
-		e = last_errno();
-		ret = fp_frame_fail(in, -e, "cannot write %s: %s",
-				    in->output_path, strerror(e));
-	}
-	if (ret == 0 && rename(tmp_path, in->output_path) != 0) {
-		e = last_errno();
-		ret = fp_frame_fail(
-			in, -e, "cannot rename the temporary file to %s: %s",
-			in->output_path, strerror(e));
-	}
-	if (ret < 0)
-		(void)unlink(tmp_path);
-	free(tmp_path);
-	return ret;
+	return fp__outfile_finish(&file, in, ret);
 }
 
 static const fp_param png_encode_params[] = {

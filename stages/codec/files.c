@@ -1,0 +1,167 @@
+#define _GNU_SOURCE /* mkostemp */
+
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fp__codec_error(char *err, size_t err_size, int code, const char *fmt, ...)
+{
+	if (err != NULL && err_size > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		(void)vsnprintf(err, err_size, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int fp__codec_errno(void)
+{
+	int e = errno;
+	return e > 0 ? e : EIO;
+}
+
+static const char *file_type(mode_t mode)
+{
+	return S_ISDIR(mode)	? "a folder"
+	       : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISSOCK(mode) ? "a socket"
+	       : S_ISCHR(mode)	? "a character device"
+	       : S_ISBLK(mode)	? "a block device"
+				: "not a regular file";
+}
+
+int fp__codec_open_input(const char *path, FILE **file, char *err,
+			 size_t err_size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		int e = fp__codec_errno();
+		if (e == ENOENT && access(path, F_OK) != 0 &&
+		    faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			return fp__codec_error(
+				err, err_size, -e,
+				"cannot open: dangling symbolic link");
+		return fp__codec_error(err, err_size, -e, "cannot open: %s",
+				       strerror(e));
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = fp__codec_errno();
+		(void)close(fd);
+		return fp__codec_error(err, err_size, -e, "cannot stat: %s",
+				       strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		(void)close(fd);
+		return fp__codec_error(err, err_size, -e, "cannot read: is %s",
+				       file_type(st.st_mode));
+	}
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	*file = fdopen(fd, "rb");
+	if (*file == NULL) {
+		int e = fp__codec_errno();
+		(void)close(fd);
+		return fp__codec_error(err, err_size, -e, "cannot open: %s",
+				       strerror(e));
+	}
+	return 0;
+}
+
+/* A new "DIR/.NAME.fp-tmp-PID-XXXXXX" template for path (free it). */
+static char *temp_template(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash != NULL ? slash + 1 : path;
+	int dir_len = (int)(name - path);
+	int len = snprintf(NULL, 0, "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
+			   name, (long)getpid());
+	if (len < 0)
+		return NULL;
+	char *tmpl = malloc((size_t)len + 1);
+	if (tmpl != NULL)
+		(void)snprintf(tmpl, (size_t)len + 1,
+			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path, name,
+			       (long)getpid());
+	return tmpl;
+}
+
+/* 0644 less the umask; the only way to read the umask is to set it, so it
+ * is read once per process (instances are single-threaded). */
+static mode_t file_mode(void)
+{
+	static mode_t mode;
+	static int known;
+	if (!known) {
+		mode_t mask = umask(022);
+		umask(mask);
+		mode = 0644 & ~mask;
+		known = 1;
+	}
+	return mode;
+}
+
+int fp__outfile_open(fp_outfile *out, fp_frame *in)
+{
+	out->file = NULL;
+	out->tmp_path = NULL;
+	if (in->output_path == NULL || in->output_path[0] == '\0')
+		return fp_frame_fail(in, FP_ECONFIG,
+				     "no output path (this sink writes files: "
+				     "give the run an output folder with -o)");
+	char *path = temp_template(in->output_path);
+	if (path == NULL)
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		int e = fp__codec_errno();
+		free(path);
+		return fp_frame_fail(
+			in, -e, "cannot create a temporary file next to %s: %s",
+			in->output_path, strerror(e));
+	}
+	if (fchmod(fd, file_mode()) < 0 ||
+	    (out->file = fdopen(fd, "wb")) == NULL) {
+		int e = fp__codec_errno();
+		(void)close(fd);
+		(void)unlink(path);
+		int rc = fp_frame_fail(in, -e, "cannot open %s: %s", path,
+				       strerror(e));
+		free(path);
+		return rc;
+	}
+	out->tmp_path = path;
+	return 0;
+}
+
+int fp__outfile_finish(fp_outfile *out, fp_frame *in, int ret)
+{
+	if (out->file != NULL && fclose(out->file) != 0 && ret == 0) {
+		int e = fp__codec_errno();
+		ret = fp_frame_fail(in, -e, "cannot write %s: %s",
+				    in->output_path, strerror(e));
+	}
+	out->file = NULL;
+	if (out->tmp_path == NULL)
+		return ret;
+	if (ret == 0 && rename(out->tmp_path, in->output_path) != 0) {
+		int e = fp__codec_errno();
+		ret = fp_frame_fail(
+			in, -e, "cannot rename the temporary file to %s: %s",
+			in->output_path, strerror(e));
+	}
+	if (ret < 0)
+		(void)unlink(out->tmp_path);
+	free(out->tmp_path);
+	out->tmp_path = NULL;
+	return ret;
+}
