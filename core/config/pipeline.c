@@ -1,13 +1,13 @@
 #include "pipeline.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "task_limits.h"
 #include "naming.h"
 #include "params.h"
 
@@ -158,8 +158,9 @@ typedef struct framework_settings {
 
 static const fp_param framework_params[] = {
 	FP_PARAM_INT_(framework_settings, workers, "0", 0, FP_MAX_WORKERS,
-		      "instances of this stage; auto (or 0): one per core, so "
-		      "that a slow stage can keep every core busy"),
+		      "instances of this stage; auto (or 0): one per CPU the "
+		      "run may use (affinity mask, cgroup CPU quota, "
+		      "SLURM_CPUS_PER_TASK: the smallest)"),
 	FP_PARAM_INT_(framework_settings, restarts, "5", 0, FP_MAX_RESTARTS,
 		      "dead instances replaced before the run gives up"),
 	FP_PARAM_FLOAT_(framework_settings, timeout, "300", 0, 1e6,
@@ -180,18 +181,14 @@ const fp_stage_descriptor *fp__framework_descriptor(void)
 	return &framework_desc;
 }
 
-/* workers = auto: one instance per core this process may run on. Every
- * stage gets that many, and the kernel shares the cores among them: a
+/* workers = auto: one instance per CPU this run may use (task_limits.h). Every
+ * stage gets that many, and the kernel shares the CPUs among them: a
  * stage that costs more simply keeps more of its instances busy, so no
  * stage starves the others whatever their costs. */
 static unsigned auto_workers(void)
 {
-	cpu_set_t set;
-	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-							    : 1;
-	if (n < 1)
-		n = 1;
-	return n > FP_MAX_WORKERS ? FP_MAX_WORKERS : (unsigned)n;
+	unsigned n = fp__cpus()->cpus;
+	return n > FP_MAX_WORKERS ? FP_MAX_WORKERS : n;
 }
 
 static int stage_settings(fp_stage_spec *spec, const fp_config *config,

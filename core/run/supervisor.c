@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "supervisor_state.h"
+#include "task_limits.h"
 
 #define STOP_GRACE_MS	    10000
 #define MAX_PLANNED_OUTPUTS 10000000
@@ -52,7 +53,8 @@ static uint32_t auto_slot_count(const fp_supervisor *sup, uint64_t slot_size)
 	 * slots; fewer when that would pass the memory budget. */
 	uint64_t want = (uint64_t)sup->pipeline->depth * sup->instance_count +
 			1 + sup->reserve;
-	uint64_t fit = AUTO_POOL_MAX / (slot_size ? slot_size : 1);
+	uint64_t fit =
+		fp__pool_budget(AUTO_POOL_MAX) / (slot_size ? slot_size : 1);
 	uint64_t floor = 2 + sup->reserve;
 	if (want > fit)
 		want = fit > floor ? fit : floor;

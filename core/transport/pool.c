@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "framepipe/error.h"
+#include "task_limits.h"
 
 static size_t page_round(size_t n, size_t page)
 {
@@ -38,6 +39,22 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 		return FP_ECONFIG;
 	}
 	size_t total = header_bytes + pixel_stride * slot_count;
+	/* Within the task's memory (Slurm --mem, a cgroup limit), or the
+	 * kernel would kill the run part-way instead of this line now. */
+	const fp_mem_limit *mem = fp__memory();
+	uint64_t budget = fp__pool_budget(UINT64_MAX);
+	if (mem->bytes != 0 && (uint64_t)slot_count * slot_bytes > budget) {
+		uint64_t need = (uint64_t)slot_count * slot_bytes;
+		snprintf(err, err_size,
+			 "the pool needs %llu MiB (%u slots of %zu bytes), "
+			 "more than 3/4 of the %llu MiB this task may use "
+			 "(%s): lower [pipeline] slots or slot_size, or ask "
+			 "for more memory (sbatch --mem)",
+			 (unsigned long long)((need + (1u << 20) - 1) >> 20),
+			 slot_count, slot_bytes,
+			 (unsigned long long)(mem->bytes >> 20), mem->by);
+		return FP_ECONFIG;
+	}
 
 	int shmid = shmget(IPC_PRIVATE, total, IPC_CREAT | IPC_EXCL | 0600);
 	if (shmid < 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "task_limits.h"
 #include "pipeline.h"
 
 static void test_sections_in_file_order(void **state)
@@ -153,10 +154,13 @@ static void test_pipeline_ok(void **state)
 	assert_int_equal(p.slot_size, 65536);
 	assert_int_equal(p.depth, 3);
 	assert_int_equal(p.stages[1].workers, 3);
-	/* No workers given: auto, one per core this process may use. */
+	/* No workers given: auto, one per CPU this process may use (never
+	 * more than its affinity mask; test_task_limits checks every source).
+	 */
 	cpu_set_t set;
 	assert_int_equal(sched_getaffinity(0, sizeof set, &set), 0);
-	assert_int_equal(p.stages[0].workers, (unsigned)CPU_COUNT(&set));
+	assert_int_equal(p.stages[0].workers, fp__cpus()->cpus);
+	assert_true(p.stages[0].workers <= (unsigned)CPU_COUNT(&set));
 	assert_string_equal(p.stages[0].plugin.desc->name, "testsrc");
 	assert_string_equal(p.output_template, "{stem}_x.png");
 	fp__pipeline_release(&p);
