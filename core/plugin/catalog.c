@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "loader.h"
+#include "params.h"
 
 static int compare_names(const void *a, const void *b)
 {
@@ -164,19 +165,6 @@ const char *fp__catalog_suggest(const fp_catalog *catalog, const char *name)
 	return best;
 }
 
-static const char *type_name(fp_param_type type)
-{
-	switch (type) {
-	case FP_PARAM_INT: return "integer";
-	case FP_PARAM_FLOAT: return "number";
-	case FP_PARAM_BOOL: return "boolean";
-	case FP_PARAM_STRING: return "text";
-	case FP_PARAM_CHOICE: return "choice";
-	case FP_PARAM_SIZE: return "size";
-	}
-	return "?";
-}
-
 void fp__params_describe(FILE *out, const fp_stage_descriptor *desc)
 {
 	for (size_t i = 0; i < desc->param_count; i++) {
@@ -188,7 +176,7 @@ void fp__params_describe(FILE *out, const fp_stage_descriptor *desc)
 			 p->type == FP_PARAM_SIZE)
 			snprintf(range, sizeof range, "%g..%g", p->min, p->max);
 		fprintf(out, "  %-14s %-8s default %-10s %s\n", p->name,
-			type_name(p->type),
+			fp__param_type_name(p->type),
 			p->default_value ? p->default_value : "(required)",
 			range);
 		if (p->help != NULL)

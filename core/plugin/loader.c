@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "params.h"
+
 #ifndef FP_STAGE_DIR_FROM_BIN
 #define FP_STAGE_DIR_FROM_BIN "../lib/framepipe/stages"
 #endif
@@ -125,6 +127,11 @@ static int check_fields(const fp_stage_descriptor *d, const char *path,
 			 "%s: stage %s declares %zu parameters "
 			 "but no table",
 			 path, d->name, d->param_count);
+		return FP_EABI;
+	}
+	char why[400];
+	if (fp__params_check_table(d, why, sizeof why) != 0) {
+		snprintf(err, err_size, "%s: %s", path, why);
 		return FP_EABI;
 	}
 	return 0;

@@ -18,6 +18,78 @@ const fp_param *fp__params_find(const fp_stage_descriptor *desc,
 	return NULL;
 }
 
+size_t fp__param_bytes(fp_param_type type)
+{
+	switch (type) {
+	case FP_PARAM_INT: return sizeof(int64_t);
+	case FP_PARAM_FLOAT: return sizeof(double);
+	case FP_PARAM_BOOL: return sizeof(bool);
+	case FP_PARAM_STRING: return sizeof(char *);
+	case FP_PARAM_CHOICE: return sizeof(int);
+	case FP_PARAM_SIZE: return sizeof(uint64_t);
+	}
+	return 0;
+}
+
+const char *fp__param_type_name(fp_param_type type)
+{
+	switch (type) {
+	case FP_PARAM_INT: return "integer";
+	case FP_PARAM_FLOAT: return "number";
+	case FP_PARAM_BOOL: return "boolean";
+	case FP_PARAM_STRING: return "text";
+	case FP_PARAM_CHOICE: return "choice";
+	case FP_PARAM_SIZE: return "size";
+	}
+	return "?";
+}
+
+static int check_row(const fp_stage_descriptor *desc, const fp_param *p,
+		     char *err, size_t err_size)
+{
+	size_t bytes = fp__param_bytes(p->type);
+	if (p->name == NULL || p->name[0] == '\0') {
+		snprintf(err, err_size, "stage %s: parameter %zu has no name",
+			 desc->name, (size_t)(p - desc->params));
+		return FP_EABI;
+	}
+	if (bytes == 0) {
+		snprintf(err, err_size,
+			 "stage %s: parameter %s has unknown type %d",
+			 desc->name, p->name, (int)p->type);
+		return FP_EABI;
+	}
+	if (p->offset > desc->config_size ||
+	    bytes > desc->config_size - p->offset) {
+		snprintf(err, err_size,
+			 "stage %s: parameter %s (%s, %zu bytes at offset %zu) "
+			 "lies outside its %zu-byte config struct (declare "
+			 "the field with the type of FP_PARAM_*_ in "
+			 "framepipe/stage.h)",
+			 desc->name, p->name, fp__param_type_name(p->type),
+			 bytes, p->offset, desc->config_size);
+		return FP_EABI;
+	}
+	if (p->type == FP_PARAM_CHOICE && p->choices == NULL) {
+		snprintf(err, err_size,
+			 "stage %s: choice parameter %s has no choices",
+			 desc->name, p->name);
+		return FP_EABI;
+	}
+	return 0;
+}
+
+int fp__params_check_table(const fp_stage_descriptor *desc, char *err,
+			   size_t err_size)
+{
+	for (size_t i = 0; i < desc->param_count; i++) {
+		int rc = check_row(desc, &desc->params[i], err, err_size);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int fp__parse_size(const char *text, unsigned long long *bytes)
 {
 	if (!isdigit((unsigned char)text[0]))
@@ -189,6 +261,8 @@ int fp__params_set(const fp_stage_descriptor *desc, void *config,
 			 name, desc->name);
 		return FP_EPARAM;
 	}
+	if (check_row(desc, param, err, err_size) != 0)
+		return FP_EABI;
 	return set_param(param, config, value, err, err_size);
 }
 
@@ -200,16 +274,12 @@ void *fp__params_new(const fp_stage_descriptor *desc, char *err,
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
+	if (fp__params_check_table(desc, err, err_size) != 0) {
+		free(config);
+		return NULL;
+	}
 	for (size_t i = 0; i < desc->param_count; i++) {
 		const fp_param *param = &desc->params[i];
-		if (param->offset >= desc->config_size) {
-			snprintf(err, err_size,
-				 "stage %s: parameter %s lies outside its "
-				 "config struct",
-				 desc->name, param->name);
-			fp__params_free(desc, config);
-			return NULL;
-		}
 		if (param->default_value == NULL)
 			continue;
 		char why[256];
@@ -231,7 +301,8 @@ void fp__params_free(const fp_stage_descriptor *desc, void *config)
 	for (size_t i = 0; i < desc->param_count; i++) {
 		const fp_param *param = &desc->params[i];
 		if (param->type == FP_PARAM_STRING &&
-		    param->offset < desc->config_size)
+		    param->offset <= desc->config_size &&
+		    sizeof(char *) <= desc->config_size - param->offset)
 			free(*(char **)((char *)config + param->offset));
 	}
 	free(config);

@@ -16,8 +16,24 @@
 void *fp__params_new(const fp_stage_descriptor *desc, char *err,
 		     size_t err_size);
 
-/* Set parameter name from its config text. On error returns FP_EPARAM (or
- * FP_ENOSTAGE-like codes never), and err holds
+/* Check desc's table against its config struct, whatever the plugin's
+ * source says: every row has a name and a known type, a CHOICE its
+ * choices, and the value the core stores (fp__param_bytes) lies wholly
+ * inside config_size. FP_EABI with "stage NAME: parameter P ..." in err.
+ * The loader calls it on every descriptor; fp__params_new and
+ * fp__params_set refuse a table that fails it, so the core never writes
+ * past config_size. */
+int fp__params_check_table(const fp_stage_descriptor *desc, char *err,
+			   size_t err_size);
+
+/* Bytes the core stores for a parameter of type; 0 for an unknown type. */
+size_t fp__param_bytes(fp_param_type type);
+
+/* "integer", "number", "boolean", "text", "choice", "size"; "?". */
+const char *fp__param_type_name(fp_param_type type);
+
+/* Set parameter name from its config text. On error returns FP_EPARAM
+ * (-ENOMEM when a string cannot be copied), and err holds
  * "NAME: expected WHAT, got 'VALUE'" (the caller prefixes file:line and the
  * stage label). Strings are copied; the struct owns them. */
 int fp__params_set(const fp_stage_descriptor *desc, void *config,

@@ -47,6 +47,10 @@ static void test_refuses_broken_plugins(void **state)
 		       "descriptor has no process function");
 	expect_refused("fixture_nodescriptor.so",
 		       "not a framepipe stage (no 'framepipe_stage' symbol");
+	expect_refused("fixture_overflow.so",
+		       "stage fixture_overflow: parameter width (integer, 8 "
+		       "bytes at offset 8) lies outside its 12-byte config "
+		       "struct");
 	expect_refused("no_such_file.so", "cannot load");
 }
 

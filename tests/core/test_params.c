@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "params.h"
@@ -138,6 +139,48 @@ static void test_sizes(void **state)
 	assert_int_not_equal(fp__parse_size("99999999999999999999G", &b), 0);
 }
 
+/* A table written by hand (the FP_PARAM_*_ macros would refuse it at
+ * compile time) that stores an int64_t over a trailing int: the core
+ * refuses it instead of writing 4 bytes past the 12-byte struct. */
+typedef struct int_config {
+	int a, b;
+	int width;
+} int_config;
+
+static const fp_param int_params[] = {
+	{"width", FP_PARAM_INT, offsetof(int_config, width), "7", 0, 100, NULL,
+	 "an int where the core stores an int64_t"},
+};
+
+static const fp_stage_descriptor int_stage = {
+	FP_STAGE_HEADER,	  .name = "ints",
+	.kind = FP_STAGE_FILTER,  .params = int_params,
+	.param_count = 1,	  .config_size = sizeof(int_config),
+	.process = dummy_process,
+};
+
+static void test_never_writes_past_config_size(void **state)
+{
+	(void)state;
+	char err[512] = "";
+	assert_int_equal(fp__params_check_table(&int_stage, err, sizeof err),
+			 FP_EABI);
+	assert_non_null(strstr(err, "stage ints: parameter width (integer, 8 "
+				    "bytes at offset 8) lies outside its "
+				    "12-byte config struct"));
+	assert_null(fp__params_new(&int_stage, err, sizeof err));
+	/* Even handed a struct directly, set refuses to write. */
+	int_config *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	assert_int_not_equal(
+		fp__params_set(&int_stage, c, "width", "5", err, sizeof err),
+		0);
+	assert_int_equal(c->width, 0);
+	free(c);
+	/* The right tables pass. */
+	assert_int_equal(fp__params_check_table(&demo, err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_valid_values),
 		cmocka_unit_test(test_errors_say_what_was_expected),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_never_writes_past_config_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,10 @@
  *      "PATH: stage name 'a b' is not a name (letters, digits, '_' and '-')"
  *      "PATH: stage NAME has unknown kind K"
  *      "PATH: stage NAME declares N parameters but no table"
+ *      "PATH: stage NAME: parameter P (integer, 8 bytes at offset 8) lies
+ *       outside its 12-byte config struct (...)"   (a row whose value
+ *       would not fit config_size; also: no name, an unknown type, a
+ *       choice with no choices)
  *      "PATH: stage 'NAME' has the name of the built-in stage BUILTIN_PATH
  *       (rename the plugin's stage)"
  *    and a file dlopen cannot load: "PATH: cannot load: DLERROR"
@@ -495,6 +499,9 @@ typedef enum fp_param_type {
 		6, /* uint64_t bytes; K, M, G suffixes (powers of 1024) */
 } fp_param_type;
 
+/* One row of a stage's parameter table. Rows are frozen: the layout below
+ * is part of ABI 1.x, has no size field and never grows (a new kind of
+ * parameter is a new fp_param_type, not a new field). */
 typedef struct fp_param {
 	const char *name;
 	fp_param_type type;
@@ -506,35 +513,76 @@ typedef struct fp_param {
 	const char *help;    /* one line */
 } fp_param;
 
-#define FP_PARAM_INT_(cfg, field, def, lo, hi, help_)                          \
-	{                                                                      \
-#field, FP_PARAM_INT, offsetof(cfg, field), def, lo, hi, NULL, \
-			help_                                                  \
-	}
-#define FP_PARAM_FLOAT_(cfg, field, def, lo, hi, help_)                    \
-	{                                                                  \
-#field, FP_PARAM_FLOAT, offsetof(cfg, field), def, lo, hi, \
-			NULL, help_                                        \
-	}
-#define FP_PARAM_SIZE_(cfg, field, def, lo, hi, help_)                    \
-	{                                                                 \
-#field, FP_PARAM_SIZE, offsetof(cfg, field), def, lo, hi, \
-			NULL, help_                                       \
-	}
-#define FP_PARAM_BOOL_(cfg, field, def, help_)                                \
+/* Write rows with these macros: each checks at compile time that the field
+ * has the C type the core stores for its parameter type (an `int` field
+ * under FP_PARAM_INT_ is an error, not an overflow), and stays a constant
+ * initializer for a static const table. The loader also refuses, whatever
+ * the table says, a row whose value would not fit inside config_size. In
+ * C++ the type check is not made (no _Generic); the loader's still is. */
+#ifdef __cplusplus
+#define FP__PARAM_OFFSET(cfg, field, ok, what) offsetof(cfg, field)
+#else
+#define FP__PARAM_OFFSET(cfg, field, ok, what)                                \
+	(offsetof(cfg, field) + 0 * sizeof(struct {                           \
+					_Static_assert(ok,                    \
+						       #cfg "." #field what); \
+					int fp__unused;                       \
+				}))
+#endif
+/* On the field's address, so that an array never passes for a pointer. */
+#define FP__PARAM_IS(cfg, field, type) \
+	_Generic(&(((cfg *)0)->field), type * : 1, default : 0)
+#define FP__PARAM_IS_STRING(cfg, field)                                \
+	_Generic(&(((cfg *)0)->field), const char ** : 1, char ** : 1, \
+		 default : 0)
+
+#define FP_PARAM_INT_(cfg, field, def, lo, hi, help_)                         \
 	{                                                                     \
-#field, FP_PARAM_BOOL, offsetof(cfg, field), def, 0, 1, NULL, \
-			help_                                                 \
+#field, FP_PARAM_INT,                                         \
+			FP__PARAM_OFFSET(cfg, field,                          \
+					 FP__PARAM_IS(cfg, field, int64_t),   \
+					 ": FP_PARAM_INT_ needs an int64_t"), \
+			def, lo, hi, NULL, help_                              \
 	}
-#define FP_PARAM_STRING_(cfg, field, def, help_)                          \
-	{                                                                 \
-#field, FP_PARAM_STRING, offsetof(cfg, field), def, 0, 0, \
-			NULL, help_                                       \
+#define FP_PARAM_FLOAT_(cfg, field, def, lo, hi, help_)                       \
+	{                                                                     \
+#field, FP_PARAM_FLOAT,                                       \
+			FP__PARAM_OFFSET(cfg, field,                          \
+					 FP__PARAM_IS(cfg, field, double),    \
+					 ": FP_PARAM_FLOAT_ needs a double"), \
+			def, lo, hi, NULL, help_                              \
 	}
-#define FP_PARAM_CHOICE_(cfg, field, def, choices_, help_)                \
-	{                                                                 \
-#field, FP_PARAM_CHOICE, offsetof(cfg, field), def, 0, 0, \
-			choices_, help_                                   \
+#define FP_PARAM_SIZE_(cfg, field, def, lo, hi, help_)                         \
+	{                                                                      \
+#field, FP_PARAM_SIZE,                                         \
+			FP__PARAM_OFFSET(cfg, field,                           \
+					 FP__PARAM_IS(cfg, field, uint64_t),   \
+					 ": FP_PARAM_SIZE_ needs a uint64_t"), \
+			def, lo, hi, NULL, help_                               \
+	}
+#define FP_PARAM_BOOL_(cfg, field, def, help_)                             \
+	{                                                                  \
+#field, FP_PARAM_BOOL,                                     \
+			FP__PARAM_OFFSET(cfg, field,                       \
+					 FP__PARAM_IS(cfg, field, bool),   \
+					 ": FP_PARAM_BOOL_ needs a bool"), \
+			def, 0, 1, NULL, help_                             \
+	}
+#define FP_PARAM_STRING_(cfg, field, def, help_)                             \
+	{                                                                    \
+#field, FP_PARAM_STRING,                                     \
+			FP__PARAM_OFFSET(                                    \
+				cfg, field, FP__PARAM_IS_STRING(cfg, field), \
+				": FP_PARAM_STRING_ needs a const char *"),  \
+			def, 0, 0, NULL, help_                               \
+	}
+#define FP_PARAM_CHOICE_(cfg, field, def, choices_, help_)                   \
+	{                                                                    \
+#field, FP_PARAM_CHOICE,                                     \
+			FP__PARAM_OFFSET(cfg, field,                         \
+					 FP__PARAM_IS(cfg, field, int),      \
+					 ": FP_PARAM_CHOICE_ needs an int"), \
+			def, 0, 0, choices_, help_                           \
 	}
 
 /* ---- the descriptor ------------------------------------------------------ */
