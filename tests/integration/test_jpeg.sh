@@ -1,0 +1,132 @@
+#!/bin/bash
+# jpeg_decode and jpeg_encode against libjpeg-turbo's own tools: decoded
+# pixels equal `djpeg -pnm`'s byte for byte (gray, 4:2:0, 4:2:2, 4:4:4,
+# progressive, restart markers, arithmetic coding, CMYK from ImageMagick,
+# real photos), frames encoded at cjpeg's settings equal cjpeg's files byte
+# for byte, and every output decodes with djpeg. Then hostile files in one
+# batch: one line each, the good files still written, no huge allocation.
+. "$(dirname "$0")/lib.sh"
+LJT="$DATA/libjpeg-turbo"
+for tool in djpeg cjpeg convert; do
+	command -v $tool >/dev/null || {
+		fail "$tool is missing (run .ci/install-deps)"
+		finish
+	}
+done
+
+# ---- decode ----------------------------------------------------------------
+SET="$WORK/set"
+mkdir -p "$SET"
+PPM="$LJT/testorig.ppm"
+cjpeg -outfile "$SET/s420.jpg" "$PPM"
+cjpeg -sample 2x1 -outfile "$SET/s422.jpg" "$PPM"
+cjpeg -sample 1x1 -quality 95 -outfile "$SET/s444.jpg" "$PPM"
+cjpeg -grayscale -outfile "$SET/gray.jpg" "$PPM"
+cjpeg -progressive -outfile "$SET/progressive.jpg" "$PPM"
+cjpeg -grayscale -progressive -outfile "$SET/gray_progressive.jpg" "$PPM"
+cjpeg -restart 1 -outfile "$SET/restart.jpg" "$PPM"
+cjpeg -restart 5B -sample 1x1 -outfile "$SET/restart_blocks.jpg" "$PPM"
+cjpeg -optimize -outfile "$SET/optimized.jpg" "$PPM"
+cjpeg -rgb -outfile "$SET/rgb.jpg" "$PPM"
+convert "$SET/s444.jpg" -colorspace CMYK "$SET/cmyk.jpg"
+cp "$LJT/testorig.jpg" "$LJT/testimgint.jpg" "$LJT/testimgari.jpg" "$SET/"
+# Real photographs (Debian's mate-backgrounds: 4:2:0, 4:2:2, progressive).
+PHOTOS=/usr/share/backgrounds/mate/nature
+for photo in Blinds FreshFlower GreenMeadow RainDrops; do
+	if [ -f "$PHOTOS/$photo.jpg" ]; then
+		cp "$PHOTOS/$photo.jpg" "$SET/photo_$photo.jpg"
+	elif [ "${CI:-}" = true ]; then
+		fail "$PHOTOS/$photo.jpg is missing (.ci/install-deps installs mate-backgrounds)"
+	fi
+done
+[ "$(identify -format '%[colorspace]' "$SET/cmyk.jpg")" = CMYK ] ||
+	fail "ImageMagick did not make a CMYK JPEG"
+
+fp run -p 'jpeg_decode ! png_encode level=1' -i "$SET"/*.jpg -o "$WORK/dec" -q
+expect_rc 0 "decode the set"
+n=0
+for jpg in "$SET"/*.jpg; do
+	name=$(basename "$jpg" .jpg)
+	djpeg -pnm -outfile "$WORK/ref.pnm" "$jpg" || fail "$name: djpeg failed"
+	case $(head -c 2 "$WORK/ref.pnm") in
+	P5) kind=pgm ;;
+	*) kind=ppm ;;
+	esac
+	convert "$WORK/dec/$name.png" -depth 8 "$kind:$WORK/ours.pnm"
+	cmp -s "$WORK/ref.pnm" "$WORK/ours.pnm" || fail "$name: pixels differ from djpeg -pnm"
+	n=$((n + 1))
+done
+[ "$n" -ge 14 ] || fail "decoded $n files, expected at least 14"
+
+# ---- encode ----------------------------------------------------------------
+convert "$PPM" "$WORK/testorig.png"
+convert "$PPM" -colorspace Gray -depth 8 "$WORK/gray.pgm"
+convert "$WORK/gray.pgm" "$WORK/testgray.png"
+encode_check() { # name "jpeg_encode params" "cjpeg options" [input]
+	local input=${4:-$WORK/testorig.png} pnm=$PPM
+	[ "$input" = "$WORK/testgray.png" ] && pnm="$WORK/gray.pgm"
+	fp run -p "png_decode ! jpeg_encode $2" -i "$input" -o "$WORK/enc/$1/" -q
+	expect_rc 0 "encode $1"
+	# one file, whatever its name (the default name follows the encoder
+	# once the core knows output_extension)
+	local ours
+	ours=$(ls -d "$WORK/enc/$1"/*)
+	# shellcheck disable=SC2086
+	cjpeg $3 -outfile "$WORK/cjpeg_$1.jpg" "$pnm"
+	cmp -s "$ours" "$WORK/cjpeg_$1.jpg" || fail "encode $1: not cjpeg $3's bytes"
+	djpeg -outfile /dev/null "$ours" || fail "encode $1: djpeg cannot read it"
+}
+encode_check default "" ""
+encode_check q90 "quality=90" "-quality 90"
+encode_check q30 "quality=30" "-quality 30"
+encode_check s422 "subsampling=422" "-sample 2x1"
+encode_check s444 "subsampling=444 quality=95" "-sample 1x1 -quality 95"
+encode_check optimize "optimize=true" "-optimize"
+encode_check progressive "progressive=true" "-progressive"
+encode_check restart "restart=2" "-restart 2"
+encode_check gray "" "" "$WORK/testgray.png"
+encode_check gray_progressive "progressive=true quality=85" "-progressive -quality 85" "$WORK/testgray.png"
+# Alpha is refused, by name, before the run (jpeg_encode takes G8, RGB8).
+fp run -p 'png_decode format=rgba ! jpeg_encode' -i "$WORK/testorig.png" -o "$WORK/alpha"
+[ "$RC" -ne 0 ] || fail "RGBA into jpeg_encode should fail"
+grep -q "RGBA8" "$ERR" || { fail "RGBA refusal does not name the format"; cat "$ERR" >&2; }
+ls "$WORK/alpha" 2>/dev/null | grep -q . && fail "RGBA: something was written"
+
+# ---- hostile files ---------------------------------------------------------
+BAD="$WORK/bad"
+mkdir -p "$BAD"
+python3 "$SRC/tests/tools/make_hostile_jpeg.py" "$SET/s420.jpg" "$BAD"
+"$FP_JPEG_MANY_SCANS" "$BAD/many_scans.jpg" 256 256 >/dev/null
+: >"$BAD/empty.jpg"
+cp "$SET/s420.jpg" "$BAD/a_good.jpg"
+cp "$SET/progressive.jpg" "$BAD/z_good.jpg"
+FP_TEST_TAG=$TAG /usr/bin/time -f '%M' -o "$WORK/rss" "$FP_BIN" run \
+	-p 'jpeg_decode ! png_encode' -i "$BAD"/*.jpg -o "$WORK/badout" \
+	>"$WORK/stdout" 2>"$WORK/stderr" </dev/null
+RC=$?
+ERR="$WORK/stderr"
+expect_rc 1 "hostile batch"
+declare -A REASON=(
+	[truncated_scan]="truncated: the file ends in the image data"
+	[truncated_header]="truncated: the file ends in the headers, before the image data"
+	[huge_header]="65500x65500 exceeds jpeg_decode.max_pixels=100000000"
+	[bad_dht]="Bogus Huffman table"
+	[bad_huffman_data]="Corrupt JPEG data"
+	[many_scans]="progressive JPEG with more than 100 scans (raise jpeg_decode.max_scans)"
+	[not_jpeg]="Not a JPEG file"
+	[empty]="Empty input file"
+)
+for name in "${!REASON[@]}"; do
+	lines=$(grep -c -F "$BAD/$name.jpg: jpeg_decode: ${REASON[$name]}" "$ERR")
+	# the error line, and again in the summary of failed inputs
+	[ "$lines" -ge 1 ] || fail "$name: no line with '${REASON[$name]}'"
+	[ -e "$WORK/badout/$name.png" ] && fail "$name: an output was written"
+done
+for name in a_good z_good orientation9; do
+	[ -s "$WORK/badout/$name.png" ] || fail "$name: not written"
+done
+ls -a "$WORK/badout" | grep -q fp-tmp && fail "temporary files left"
+# Peak RSS of the largest process (KiB): no frame buffer of 65500^2.
+rss=$(tail -1 "$WORK/rss")
+[ "$rss" -lt 200000 ] || fail "peak RSS $rss KiB on the hostile batch"
+finish
