@@ -12,7 +12,7 @@ typedef struct testsrc_config {
 	int pattern; /* index into PATTERNS */
 } testsrc_config;
 
-#define FORMATS	 "g8|ga8|rgb8|rgba8"
+#define FORMATS	 "g8|ga8|rgb8|rgba8|g16|ga16|rgb16|rgba16"
 #define PATTERNS "gradient|noise|none"
 enum { PATTERN_GRADIENT, PATTERN_NOISE, PATTERN_NONE };
 
@@ -47,6 +47,21 @@ static int testsrc_init(void **state, const void *config,
 static void fill_gradient(fp_frame *f, unsigned channels)
 {
 	uint8_t shift = (uint8_t)(f->sequence * 7);
+	if (fp_format_sample_bytes(f->format) == 2) {
+		/* 16-bit: a ramp with detail below the 8-bit levels */
+		for (uint32_t y = 0; y < f->height; y++) {
+			uint16_t *row =
+				(uint16_t *)(void *)(f->pixels +
+						     (size_t)y * f->stride);
+			for (uint32_t x = 0; x < f->width; x++)
+				for (unsigned c = 0; c < channels; c++)
+					row[x * channels + c] =
+						(uint16_t)(x * 97u + y * 211u +
+							   c * 21845u +
+							   shift * 7u);
+		}
+		return;
+	}
 	for (uint32_t y = 0; y < f->height; y++) {
 		uint8_t *row = f->pixels + (size_t)y * f->stride;
 		for (uint32_t x = 0; x < f->width; x++)
@@ -56,10 +71,10 @@ static void fill_gradient(fp_frame *f, unsigned channels)
 	}
 }
 
-static void fill_noise(fp_frame *f, unsigned channels)
+static void fill_noise(fp_frame *f, unsigned pixel_bytes)
 {
 	uint64_t s = f->sequence * 0x9E3779B97F4A7C15ull + 1;
-	size_t row_bytes = (size_t)f->width * channels;
+	size_t row_bytes = (size_t)f->width * pixel_bytes;
 	for (uint32_t y = 0; y < f->height; y++) {
 		uint8_t *row = f->pixels + (size_t)y * f->stride;
 		for (size_t i = 0; i < row_bytes; i++) {
@@ -79,7 +94,8 @@ static int testsrc_process(void *state, fp_frame *in, fp_frame *out)
 		return FP_EEND;
 	fp_format format = format_of(c);
 	unsigned channels = fp_format_channels(format);
-	uint64_t bytes = (uint64_t)c->width * channels * (uint64_t)c->height;
+	unsigned pixel_bytes = fp_format_pixel_bytes(format);
+	uint64_t bytes = (uint64_t)c->width * pixel_bytes * (uint64_t)c->height;
 	if (bytes > out->capacity)
 		return fp_frame_fail(out, FP_ENOFIT,
 				     "%lldx%lld %s needs %llu bytes, pool slot "
@@ -90,11 +106,11 @@ static int testsrc_process(void *state, fp_frame *in, fp_frame *out)
 	out->width = (uint32_t)c->width;
 	out->height = (uint32_t)c->height;
 	out->format = format;
-	out->stride = out->width * channels;
+	out->stride = out->width * pixel_bytes;
 	if (c->pattern == PATTERN_GRADIENT)
 		fill_gradient(out, channels);
 	else if (c->pattern == PATTERN_NOISE)
-		fill_noise(out, channels);
+		fill_noise(out, pixel_bytes);
 	return 0;
 }
 
@@ -106,7 +122,20 @@ static int testsrc_bound(const void *config, const char *input_path,
 	(void)err_size;
 	const testsrc_config *c = config;
 	*bytes = (uint64_t)c->width * (uint64_t)c->height *
-		 fp_format_channels(format_of(c));
+		 fp_format_pixel_bytes(format_of(c));
+	return 0;
+}
+
+static int testsrc_shape(const void *config, const fp_shape *in, fp_shape *out,
+			 char *err, size_t err_size)
+{
+	(void)in;
+	(void)err;
+	(void)err_size;
+	const testsrc_config *c = config;
+	out->width = (uint32_t)c->width;
+	out->height = (uint32_t)c->height;
+	out->formats = FP_FORMAT_BIT(format_of(c));
 	return 0;
 }
 
@@ -129,4 +158,5 @@ FP_STAGE_EXPORT = {
 	.process = testsrc_process,
 	.frame_bound = testsrc_bound,
 	.frame_count = testsrc_count,
+	.shape = testsrc_shape,
 };

@@ -63,6 +63,16 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 				return FP_ECONFIG;
 			}
 			p->slot_size = bytes;
+		} else if (strcmp(e->key, "metadata_size") == 0) {
+			if (fp__parse_size(e->value, &bytes) != 0 ||
+			    bytes > FP_MAX_METADATA_SIZE) {
+				ERR_AT(e->line,
+				       "pipeline.metadata_size: expected a "
+				       "size up to 256M such as 1M, got '%s'",
+				       e->value);
+				return FP_ECONFIG;
+			}
+			p->metadata_size = bytes;
 		} else if (strcmp(e->key, "depth") == 0) {
 			if (parse_count(e->value, FP_MAX_DEPTH, &v) != 0) {
 				ERR_AT(e->line,
@@ -86,7 +96,9 @@ static int pipeline_settings(fp_pipeline *p, const fp_config *config,
 		} else {
 			ERR_AT(e->line,
 			       "pipeline.%s: unknown setting "
-			       "(expected slots, slot_size, depth or output)",
+			       "(expected slots, slot_size, metadata_size, "
+			       "depth or "
+			       "output)",
 			       e->key);
 			return FP_ECONFIG;
 		}
@@ -314,6 +326,7 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 {
 	memset(p, 0, sizeof *p);
 	p->depth = FP_DEFAULT_DEPTH;
+	p->metadata_size = FP_DEFAULT_METADATA_SIZE;
 	p->config_path = strdup(config->path);
 	p->output_template = strdup(FP_DEFAULT_OUTPUT);
 	p->stages = calloc(config->count + 1, sizeof *p->stages);

@@ -26,15 +26,21 @@ typedef struct fp_pipeline {
 	size_t stage_count;
 	uint32_t slots;	    /* 0 = auto */
 	uint64_t slot_size; /* 0 = auto */
+	/* Bytes of each slot's metadata area (ICC, EXIF, XMP, text...). */
+	uint64_t metadata_size;
 	uint32_t depth;
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH 4
-#define FP_MAX_WORKERS	 64
-#define FP_MAX_RESTARTS	 1000
-#define FP_MAX_SLOTS	 4096
-#define FP_MAX_DEPTH	 64
+#define FP_DEFAULT_DEPTH	 4
+#define FP_MAX_WORKERS		 64
+#define FP_MAX_RESTARTS		 1000
+#define FP_MAX_SLOTS		 4096
+#define FP_MAX_DEPTH		 64
+/* Fits a camera file's EXIF (64 KiB at most in JPEG), its ICC profile and a
+ * large XMP packet. */
+#define FP_DEFAULT_METADATA_SIZE ((uint64_t)1 << 20)
+#define FP_MAX_METADATA_SIZE	 ((uint64_t)256 << 20)
 
 /* Load every stage named in config and check the whole pipeline: stage
  * names, parameters, order of kinds, [pipeline] settings. On error returns

@@ -2,17 +2,18 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 int fp__frame_check(const fp_frame *f, char *err, size_t err_size)
 {
-	unsigned channels = fp_format_channels(f->format);
-	if (channels == 0) {
+	unsigned pixel_bytes = fp_format_pixel_bytes(f->format);
+	if (pixel_bytes == 0) {
 		snprintf(err, err_size, "produced unknown pixel format %d",
 			 (int)f->format);
 		return FP_EGEOMETRY;
 	}
 	if (f->width == 0 || f->height == 0 ||
-	    (uint64_t)f->width * channels > f->stride ||
+	    (uint64_t)f->width * pixel_bytes > f->stride ||
 	    (uint64_t)f->stride * f->height > f->capacity) {
 		snprintf(err, err_size,
 			 "produced %ux%u %s with stride %u, which does not "
@@ -22,4 +23,98 @@ int fp__frame_check(const fp_frame *f, char *err, size_t err_size)
 		return FP_EGEOMETRY;
 	}
 	return 0;
+}
+
+uint32_t fp__stage_formats(const fp_stage_descriptor *desc)
+{
+	return desc->formats != 0 ? desc->formats : FP_FORMATS_8BIT;
+}
+
+const char *fp__format_list(uint32_t formats, char *buf, size_t size)
+{
+	size_t at = 0;
+	unsigned n = 0, total = 0;
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+		total += (formats & FP_FORMAT_BIT(f)) != 0;
+	if (size > 0)
+		buf[0] = '\0';
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST && at < size; f++) {
+		if (!(formats & FP_FORMAT_BIT(f)))
+			continue;
+		n++;
+		const char *sep = n == 1 ? "" : n == total ? " or " : ", ";
+		int w = snprintf(buf + at, size - at, "%s%s", sep,
+				 fp_format_name((fp_format)f));
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+	if (total == 0)
+		snprintf(buf, size, "no");
+	return buf;
+}
+
+/* The format to suggest converting to: the same layout at the depth the
+ * stage takes, else the richest it takes. */
+static fp_format suggestion(uint32_t accepted, fp_format got)
+{
+	unsigned ch = fp_format_channels(got);
+	for (unsigned depth = 1; depth <= 2; depth++) {
+		fp_format f = fp_format_of(ch, depth);
+		if (f != 0 && (accepted & FP_FORMAT_BIT(f)))
+			return f;
+	}
+	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST; f--)
+		if (accepted & FP_FORMAT_BIT(f))
+			return (fp_format)f;
+	return (fp_format)0;
+}
+
+int fp__frame_accepted(const fp_stage_descriptor *desc, fp_format format,
+		       char *err, size_t err_size)
+{
+	uint32_t accepted = fp__stage_formats(desc);
+	if (format >= FP_FORMAT_FIRST && format <= FP_FORMAT_LAST &&
+	    (accepted & FP_FORMAT_BIT(format)))
+		return 0;
+	char list[96], lower[16];
+	fp_format to = suggestion(accepted, format);
+	const char *name = fp_format_name(to);
+	size_t i = 0;
+	for (; name[i] != '\0' && i + 1 < sizeof lower; i++)
+		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
+					  ? name[i] - 'A' + 'a'
+					  : name[i]);
+	lower[i] = '\0';
+	snprintf(err, err_size,
+		 "takes %s frames, not %s (put `convert format=%s` before it)",
+		 fp__format_list(accepted, list, sizeof list),
+		 fp_format_name(format), lower);
+	return FP_EFORMAT;
+}
+
+int fp__meta_copy(fp_meta *dst, const fp_meta *src)
+{
+	if (dst == NULL)
+		return 0;
+	dst->used = 0;
+	if (src == NULL)
+		return 0;
+	int rc = 0;
+	for (const fp_meta_entry *e = fp_meta_next(src, NULL); e != NULL;
+	     e = fp_meta_next(src, e)) {
+		size_t span = fp__meta_entry_span(e);
+		size_t raw = sizeof *e + (size_t)e->key_size + e->value_size;
+		if (dst->used > dst->capacity ||
+		    span > dst->capacity - dst->used) {
+			rc = FP_ENOFIT;
+			continue;
+		}
+		/* The padding is written, not copied: it may lie past the
+		 * source's used bytes. */
+		memcpy(dst->data + dst->used, e, raw);
+		memset(dst->data + dst->used + raw, 0, span - raw);
+		dst->used += (uint32_t)span;
+	}
+	return rc;
 }

@@ -8,7 +8,8 @@
 #include "loader.h"
 #include "params.h"
 
-#define DEFAULT_CAPACITY ((size_t)64 << 20)
+#define DEFAULT_CAPACITY  ((size_t)64 << 20)
+#define DEFAULT_META_SIZE ((size_t)1 << 20) /* [pipeline] metadata_size */
 
 struct fp_harness {
 	fp_plugin plugin;
@@ -17,6 +18,9 @@ struct fp_harness {
 	int started;
 	size_t capacity;
 	uint8_t *buffers[2];
+	fp_meta *metas[2]; /* each buffer's metadata area */
+	size_t meta_size;
+	uint32_t hint_width, hint_height; /* for sources' frames */
 	const char *const *inputs;
 	size_t input_count;
 	char error[512];
@@ -42,6 +46,7 @@ fp_harness *fp_harness_new(const char *stage)
 	if (h == NULL)
 		return NULL;
 	h->capacity = DEFAULT_CAPACITY;
+	h->meta_size = DEFAULT_META_SIZE;
 	int rc = strchr(stage, '/') != NULL
 			 ? fp__plugin_open(&h->plugin, stage, h->error,
 					   sizeof h->error)
@@ -56,6 +61,7 @@ fp_harness *fp_harness_new_linked(const fp_stage_descriptor *desc)
 	if (h == NULL)
 		return NULL;
 	h->capacity = DEFAULT_CAPACITY;
+	h->meta_size = DEFAULT_META_SIZE;
 	return adopt(h, fp__plugin_wrap(&h->plugin, desc, "linked stage",
 					h->error, sizeof h->error));
 }
@@ -94,6 +100,14 @@ int fp_harness_start(fp_harness *h, const char *const *inputs,
 	return rc;
 }
 
+void fp_harness_set_metadata_size(fp_harness *h, size_t bytes)
+{
+	free(h->metas[0]);
+	free(h->metas[1]);
+	h->metas[0] = h->metas[1] = NULL;
+	h->meta_size = bytes > UINT32_MAX / 2 ? UINT32_MAX / 2 : bytes;
+}
+
 static uint8_t *buffer(fp_harness *h, int which)
 {
 	if (h->buffers[which] == NULL)
@@ -101,11 +115,24 @@ static uint8_t *buffer(fp_harness *h, int which)
 	return h->buffers[which];
 }
 
+/* Buffer which's metadata area, as the stage host hands it: the capacity
+ * set by the core, whatever a stage wrote there before. */
+static fp_meta *meta_area(fp_harness *h, int which)
+{
+	if (h->metas[which] == NULL)
+		h->metas[which] = calloc(1, sizeof(fp_meta) + h->meta_size);
+	if (h->metas[which] != NULL)
+		h->metas[which]->capacity = (uint32_t)h->meta_size;
+	return h->metas[which];
+}
+
 static void blank_frame(fp_harness *h, fp_frame *f, int which)
 {
 	memset(f, 0, sizeof *f);
 	f->pixels = buffer(h, which);
 	f->capacity = h->capacity;
+	f->meta = meta_area(h, which);
+	fp_meta_clear(f->meta);
 	f->error = h->error;
 	f->error_size = sizeof h->error;
 	h->error[0] = '\0';
@@ -120,9 +147,17 @@ static int check_output(fp_harness *h, int rc, const fp_frame *f)
 	return fp__frame_check(f, h->error, sizeof h->error);
 }
 
+void fp_harness_set_hint(fp_harness *h, uint32_t width, uint32_t height)
+{
+	h->hint_width = width;
+	h->hint_height = height;
+}
+
 int fp_harness_source(fp_harness *h, uint64_t sequence, fp_frame *out)
 {
 	blank_frame(h, out, 0);
+	out->hint_width = h->hint_width;
+	out->hint_height = h->hint_height;
 	out->sequence = sequence;
 	out->input_index = (uint32_t)sequence;
 	out->input_path =
@@ -152,13 +187,35 @@ static int copy_in(fp_harness *h, const fp_frame *in, fp_frame *f, int which)
 	f->sequence = in->sequence;
 	f->input_index = in->input_index;
 	f->input_path = in->input_path;
+	if (fp__meta_copy(f->meta, in->meta) != 0) {
+		snprintf(h->error, sizeof h->error,
+			 "harness: the frame's metadata does not fit the "
+			 "%zu-byte area (fp_harness_set_metadata_size)",
+			 h->meta_size);
+		return FP_ENOFIT;
+	}
 	return 0;
+}
+
+/* The format rule the stage host applies before process(). */
+static int accepts(fp_harness *h, const fp_frame *in)
+{
+	char why[256];
+	int rc =
+		fp__frame_accepted(h->plugin.desc, in->format, why, sizeof why);
+	if (rc != 0)
+		snprintf(h->error, sizeof h->error, "%s %s",
+			 h->plugin.desc->name, why);
+	return rc;
 }
 
 int fp_harness_filter(fp_harness *h, const fp_frame *in, fp_frame *out)
 {
 	fp_frame f;
-	int rc = copy_in(h, in, &f, 0);
+	int rc = accepts(h, in);
+	if (rc != 0)
+		return rc;
+	rc = copy_in(h, in, &f, 0);
 	if (rc != 0)
 		return rc;
 	if (!(h->plugin.desc->flags & FP_STAGE_OUT_OF_PLACE)) {
@@ -167,6 +224,7 @@ int fp_harness_filter(fp_harness *h, const fp_frame *in, fp_frame *out)
 		return check_output(h, rc, out);
 	}
 	blank_frame(h, out, 1);
+	fp__meta_copy(out->meta, f.meta); /* fits: same capacity */
 	out->sequence = f.sequence;
 	out->input_index = f.input_index;
 	out->input_path = f.input_path;
@@ -175,11 +233,14 @@ int fp_harness_filter(fp_harness *h, const fp_frame *in, fp_frame *out)
 
 int fp_harness_sink(fp_harness *h, const fp_frame *in, const char *output_path)
 {
+	h->error[0] = '\0';
+	int rc = accepts(h, in);
+	if (rc != 0)
+		return rc;
 	fp_frame f = *in;
 	f.output_path = output_path;
 	f.error = h->error;
 	f.error_size = sizeof h->error;
-	h->error[0] = '\0';
 	return h->plugin.desc->process(h->state, &f, NULL);
 }
 
@@ -204,6 +265,8 @@ void fp_harness_free(fp_harness *h)
 	fp__plugin_close(&h->plugin);
 	free(h->buffers[0]);
 	free(h->buffers[1]);
+	free(h->metas[0]);
+	free(h->metas[1]);
 	free(h);
 }
 
@@ -211,21 +274,24 @@ void fp_harness_free(fp_harness *h)
 
 #define FRAME_ERROR_SIZE 256
 #define PIXEL_ALIGN	 64
+#define TEST_META_SIZE	 ((size_t)64 << 10)
 
 /* One allocation: the frame, its error text, then its pixels, aligned. */
 typedef struct test_frame {
 	fp_frame frame;
 	char error[FRAME_ERROR_SIZE];
+	fp_meta meta; /* followed by TEST_META_SIZE bytes */
+	uint8_t meta_data[TEST_META_SIZE];
 } test_frame;
 
 fp_frame *fp_testing_frame_new(uint32_t width, uint32_t height,
 			       fp_format format)
 {
-	unsigned channels = fp_format_channels(format);
-	if (channels == 0 || width == 0 || height == 0 ||
-	    width > UINT32_MAX / channels)
+	unsigned pixel_bytes = fp_format_pixel_bytes(format);
+	if (pixel_bytes == 0 || width == 0 || height == 0 ||
+	    width > UINT32_MAX / pixel_bytes)
 		return NULL;
-	uint32_t stride = width * channels;
+	uint32_t stride = width * pixel_bytes;
 	size_t head = (sizeof(test_frame) + PIXEL_ALIGN - 1) / PIXEL_ALIGN *
 		      PIXEL_ALIGN;
 	if ((size_t)height > (SIZE_MAX - head) / stride)
@@ -246,7 +312,9 @@ fp_frame *fp_testing_frame_new(uint32_t width, uint32_t height,
 		.capacity = bytes,
 		.error = t->error,
 		.error_size = sizeof t->error,
+		.meta = &t->meta,
 	};
+	t->meta.capacity = (uint32_t)TEST_META_SIZE;
 	return &t->frame;
 }
 
@@ -257,7 +325,7 @@ void fp_testing_frame_free(fp_frame *frame)
 
 static size_t row_bytes(const fp_frame *f)
 {
-	return (size_t)f->width * fp_format_channels(f->format);
+	return (size_t)f->width * fp_format_pixel_bytes(f->format);
 }
 
 void fp_testing_frame_fill(fp_frame *frame, const uint8_t *bytes)
@@ -270,10 +338,11 @@ void fp_testing_frame_fill(fp_frame *frame, const uint8_t *bytes)
 
 void fp_testing_frame_fill_pixel(fp_frame *frame, const uint8_t *pixel)
 {
-	unsigned channels = fp_format_channels(frame->format);
+	unsigned pixel_bytes = fp_format_pixel_bytes(frame->format);
 	for (uint32_t y = 0; y < frame->height; y++)
 		for (uint32_t x = 0; x < frame->width; x++)
-			memcpy(fp_testing_pixel(frame, x, y), pixel, channels);
+			memcpy(fp_testing_pixel(frame, x, y), pixel,
+			       pixel_bytes);
 }
 
 static uint8_t pattern_value(const fp_frame *f, fp_testing_pattern pattern,
@@ -300,13 +369,20 @@ void fp_testing_frame_fill_pattern(fp_frame *frame, fp_testing_pattern pattern,
 				   uint32_t seed)
 {
 	unsigned channels = fp_format_channels(frame->format);
+	bool wide = fp_format_sample_bytes(frame->format) == 2;
 	uint32_t noise = seed != 0 ? seed : 0x9e3779b9u;
 	for (uint32_t y = 0; y < frame->height; y++)
 		for (uint32_t x = 0; x < frame->width; x++) {
 			uint8_t *px = fp_testing_pixel(frame, x, y);
-			for (unsigned c = 0; c < channels; c++)
-				px[c] = pattern_value(frame, pattern, x, y, c,
-						      &noise);
+			for (unsigned c = 0; c < channels; c++) {
+				uint8_t v = pattern_value(frame, pattern, x, y,
+							  c, &noise);
+				if (wide)
+					((uint16_t *)(void *)px)[c] =
+						(uint16_t)(v * 257u);
+				else
+					px[c] = v;
+			}
 		}
 }
 
@@ -322,7 +398,13 @@ fp_frame *fp_testing_frame_copy(const fp_frame *frame)
 		       frame->pixels + (size_t)y * frame->stride, row);
 	copy->sequence = frame->sequence;
 	copy->input_index = frame->input_index;
+	fp__meta_copy(copy->meta, frame->meta);
 	return copy;
+}
+
+static int sample(const uint8_t *px, unsigned c, bool wide)
+{
+	return wide ? ((const uint16_t *)(const void *)px)[c] : px[c];
 }
 
 int fp_testing_frame_compare(const fp_frame *a, const fp_frame *b, char *why,
@@ -340,6 +422,7 @@ int fp_testing_frame_compare(const fp_frame *a, const fp_frame *b, char *why,
 		return -1;
 	}
 	unsigned channels = fp_format_channels(a->format);
+	bool wide = fp_format_sample_bytes(a->format) == 2;
 	int worst = 0;
 	uint32_t wx = 0, wy = 0;
 	unsigned wc = 0;
@@ -348,7 +431,8 @@ int fp_testing_frame_compare(const fp_frame *a, const fp_frame *b, char *why,
 			const uint8_t *pa = fp_testing_pixel(a, x, y);
 			const uint8_t *pb = fp_testing_pixel(b, x, y);
 			for (unsigned c = 0; c < channels; c++) {
-				int d = abs((int)pa[c] - (int)pb[c]);
+				int d = abs(sample(pa, c, wide) -
+					    sample(pb, c, wide));
 				if (d > worst) {
 					worst = d;
 					wx = x;
@@ -359,9 +443,10 @@ int fp_testing_frame_compare(const fp_frame *a, const fp_frame *b, char *why,
 		}
 	if (worst > 0 && why != NULL)
 		snprintf(why, why_size,
-			 "max diff %d at (%u, %u) channel %u: %u vs %u", worst,
-			 wx, wy, wc, fp_testing_pixel(a, wx, wy)[wc],
-			 fp_testing_pixel(b, wx, wy)[wc]);
+			 "max diff %d at (%u, %u) channel %u: %d vs %d", worst,
+			 wx, wy, wc,
+			 sample(fp_testing_pixel(a, wx, wy), wc, wide),
+			 sample(fp_testing_pixel(b, wx, wy), wc, wide));
 	return worst;
 }
 

@@ -93,6 +93,7 @@ static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
 				: NULL;
 	f->error = hd->error;
 	f->error_size = sizeof hd->error;
+	f->meta = fp__pool_meta_reset(pool, slot, 0);
 }
 
 static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
@@ -130,8 +131,23 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 	fp_frame *pin = NULL, *pout = NULL;
 	frame_from_slot(h, slot, &in);
 	in.error[0] = '\0';
+	if (h->desc->kind != FP_STAGE_SOURCE) {
+		/* Only the formats the stage declared: a 1.1 plugin is
+		 * never handed a 16-bit frame. */
+		char why[200];
+		int rc =
+			fp__frame_accepted(h->desc, in.format, why, sizeof why);
+		if (rc != 0) {
+			/* reported as "input: label: takes ..." */
+			snprintf(in.error, in.error_size, "%s", why);
+			return rc;
+		}
+	}
 	switch (h->desc->kind) {
-	case FP_STAGE_SOURCE: pout = &in; break;
+	case FP_STAGE_SOURCE:
+		pout = &in;
+		fp_meta_clear(in.meta);
+		break;
 	case FP_STAGE_SINK:
 		pin = &in;
 		if (h->sup->options->output_dir != NULL &&
@@ -149,6 +165,8 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 			out.width = out.height = out.stride = 0;
 			out.error = in.error;
 			out.error_size = in.error_size;
+			/* Same capacity in every slot: it all fits. */
+			fp__meta_copy(out.meta, in.meta);
 			pout = &out;
 		}
 		break;

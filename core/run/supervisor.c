@@ -77,7 +77,7 @@ static int setup_pool(fp_supervisor *sup)
 		return FP_ECONFIG;
 	}
 	int rc = fp__pool_create(&sup->pool, slots, (size_t)slot_size,
-				 sup->runtime_message,
+				 (size_t)p->metadata_size, sup->runtime_message,
 				 sizeof sup->runtime_message);
 	if (rc != 0)
 		return rc;

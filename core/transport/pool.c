@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "framepipe/error.h"
-#include "task_limits.h"
+#include "framepipe/stage.h"
+#include "task_limits.h" (Frame metadata travels with the frame: a metadata area per pool slot ([pipeline] metadata_size, 1M), its capacity restored by the core before every hand-over, cleared for sources, copied into an out-of-place filter's slot; the stage host and the harness refuse a format the stage did not declare (one line: what it takes, what it got, the convert to put before it); harness frames and comparisons at 16 bits; testsrc makes the 16-bit formats)
 
 static size_t page_round(size_t n, size_t page)
 {
@@ -16,7 +17,7 @@ static size_t page_round(size_t n, size_t page)
 }
 
 int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
-		    char *err, size_t err_size)
+		    size_t meta_bytes, char *err, size_t err_size)
 {
 	memset(pool, 0, sizeof *pool);
 	pool->shmid = -1;
@@ -27,18 +28,19 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 		return FP_ECONFIG;
 	}
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t pixel_stride = page_round(slot_bytes, page);
 	size_t header_bytes =
 		page_round((size_t)slot_count * sizeof(fp_slot_header), page);
-	if (pixel_stride < slot_bytes ||
-	    pixel_stride > (SIZE_MAX - header_bytes) / slot_count) {
+	size_t meta_stride = page_round(sizeof(fp_meta) + meta_bytes, page);
+	size_t slot_stride = meta_stride + page_round(slot_bytes, page);
+	if (meta_bytes > UINT32_MAX / 2 || slot_stride < slot_bytes ||
+	    slot_stride > (SIZE_MAX - header_bytes) / slot_count) {
 		snprintf(err, err_size,
 			 "pool of %u slots of %zu bytes "
 			 "overflows the address space",
 			 slot_count, slot_bytes);
 		return FP_ECONFIG;
 	}
-	size_t total = header_bytes + pixel_stride * slot_count;
+	size_t total = header_bytes + slot_stride * slot_count;
 	/* Within the task's memory (Slurm --mem, a cgroup limit), or the
 	 * kernel would kill the run part-way instead of this line now. */
 	const fp_mem_limit *mem = fp__memory();
@@ -85,9 +87,10 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	pool->base = base;
 	pool->slot_count = slot_count;
 	pool->slot_bytes = slot_bytes;
-	pool->pixel_stride = pixel_stride;
+	pool->meta_bytes = meta_bytes;
+	pool->meta_stride = meta_stride;
+	pool->slot_stride = slot_stride;
 	pool->header_bytes = header_bytes;
-	pool->total_bytes = total;
 	return 0;
 }
 
@@ -104,8 +107,22 @@ fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot)
 	return (fp_slot_header *)pool->base + slot;
 }
 
+fp_meta *fp__pool_meta(const fp_pool *pool, uint32_t slot)
+{
+	return (fp_meta *)(void *)(pool->base + pool->header_bytes +
+				   (size_t)slot * pool->slot_stride);
+}
+
 uint8_t *fp__pool_pixels(const fp_pool *pool, uint32_t slot)
 {
-	return pool->base + pool->header_bytes +
-	       (size_t)slot * pool->pixel_stride;
+	return (uint8_t *)fp__pool_meta(pool, slot) + pool->meta_stride;
+}
+
+fp_meta *fp__pool_meta_reset(const fp_pool *pool, uint32_t slot, int clear)
+{
+	fp_meta *m = fp__pool_meta(pool, slot);
+	m->capacity = (uint32_t)pool->meta_bytes;
+	if (clear || m->used > m->capacity)
+		m->used = 0;
+	return m;
 }

@@ -1,7 +1,8 @@
 /* pool — the System V shared-memory segment that holds every frame.
  *
- * Layout: a table of slot headers, then one page-aligned pixel area per
- * slot. The supervisor creates the pool before forking; children inherit
+ * Layout: a table of slot headers, then per slot a page-aligned metadata
+ * area (fp_meta, framepipe/stage.h) followed by its page-aligned pixel
+ * area. The supervisor creates the pool before forking; children inherit
  * the attachment. The segment is marked IPC_RMID as soon as it is attached,
  * so the kernel frees it when the last process detaches or dies: a kill -9
  * of anything leaks nothing.
@@ -48,20 +49,28 @@ typedef struct fp_pool {
 	uint8_t *base;
 	uint32_t slot_count;
 	size_t slot_bytes;   /* usable pixel bytes per slot */
-	size_t pixel_stride; /* slot_bytes rounded up to a page */
+	size_t meta_bytes;   /* usable metadata bytes per slot */
+	size_t meta_stride;  /* fp_meta + meta_bytes, rounded up to a page */
+	size_t slot_stride;  /* meta_stride + slot_bytes rounded up to a page */
 	size_t header_bytes; /* the header table, rounded up to a page */
-	size_t total_bytes;
 } fp_pool;
 
 /* Create, attach and IPC_RMID a segment of slot_count slots of slot_bytes
- * pixel bytes each. Returns 0 or -errno / FP_ECONFIG, with err explaining. */
+ * pixel bytes and meta_bytes metadata bytes each. Returns 0 or -errno /
+ * FP_ECONFIG, with err explaining. */
 int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
-		    char *err, size_t err_size);
+		    size_t meta_bytes, char *err, size_t err_size);
 
 /* Detach. The segment goes away when every process has detached. */
 void fp__pool_release(fp_pool *pool);
 
 fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot);
 uint8_t *fp__pool_pixels(const fp_pool *pool, uint32_t slot);
+/* The slot's metadata area. Its capacity field lives in shared memory: a
+ * process that hands it to a stage sets it first (fp__pool_meta_reset). */
+struct fp_meta *fp__pool_meta(const fp_pool *pool, uint32_t slot);
+/* The area with its capacity restored; used is kept unless clear. */
+struct fp_meta *fp__pool_meta_reset(const fp_pool *pool, uint32_t slot,
+				    int clear);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "framepipe/stage.h"
 #include "pool.h"
 
 /* The segment's line in /proc/sysvipc/shm: 1 if listed, 0 if not. */
@@ -37,7 +38,8 @@ static void test_layout(void **state)
 	(void)state;
 	fp_pool pool;
 	char err[256];
-	assert_int_equal(fp__pool_create(&pool, 5, 1000, err, sizeof err), 0);
+	assert_int_equal(fp__pool_create(&pool, 5, 1000, 0, err, sizeof err),
+			 0);
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	for (uint32_t s = 0; s < 5; s++) {
 		uint8_t *px = fp__pool_pixels(&pool, s);
@@ -51,12 +53,41 @@ static void test_layout(void **state)
 	fp__pool_release(&pool);
 }
 
+/* Each slot's metadata area lies before its pixels, never overlapping a
+ * neighbour, and gets its capacity back from the core whatever a stage
+ * wrote there. */
+static void test_metadata_areas(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	assert_int_equal(
+		fp__pool_create(&pool, 3, 5000, 10000, err, sizeof err), 0);
+	for (uint32_t s = 0; s < 3; s++) {
+		fp_meta *m = fp__pool_meta_reset(&pool, s, 1);
+		assert_int_equal(m->capacity, 10000);
+		assert_int_equal(m->used, 0);
+		memset(m->data, 0xee, 10000);
+		assert_true(m->data + 10000 <= fp__pool_pixels(&pool, s));
+		if (s > 0)
+			assert_true((uint8_t *)m >=
+				    fp__pool_pixels(&pool, s - 1) + 5000);
+		m->capacity = 0xffffffffu; /* a stage lies */
+		m->used = 0xfffffff0u;
+		m = fp__pool_meta_reset(&pool, s, 0);
+		assert_int_equal(m->capacity, 10000);
+		assert_int_equal(m->used, 0);
+	}
+	fp__pool_release(&pool);
+}
+
 static void test_removed_at_once_and_gone_after(void **state)
 {
 	(void)state;
 	fp_pool pool;
 	char err[256];
-	assert_int_equal(fp__pool_create(&pool, 2, 4096, err, sizeof err), 0);
+	assert_int_equal(fp__pool_create(&pool, 2, 4096, 0, err, sizeof err),
+			 0);
 	int shmid = pool.shmid;
 	unsigned mode = 0;
 	assert_int_equal(shm_listed(shmid, &mode), 1);
@@ -71,7 +102,7 @@ static void test_shared_with_children(void **state)
 	(void)state;
 	fp_pool pool;
 	char err[256];
-	assert_int_equal(fp__pool_create(&pool, 3, 64, err, sizeof err), 0);
+	assert_int_equal(fp__pool_create(&pool, 3, 64, 0, err, sizeof err), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
 		memcpy(fp__pool_pixels(&pool, 2), "from child", 11);
@@ -91,10 +122,10 @@ static void test_refuses_nonsense(void **state)
 	(void)state;
 	fp_pool pool;
 	char err[256];
-	assert_true(fp__pool_create(&pool, 0, 4096, err, sizeof err) < 0);
-	assert_true(fp__pool_create(&pool, 4, 0, err, sizeof err) < 0);
+	assert_true(fp__pool_create(&pool, 0, 4096, 0, err, sizeof err) < 0);
+	assert_true(fp__pool_create(&pool, 4, 0, 0, err, sizeof err) < 0);
 	/* Far beyond any machine: refused with a message, not a crash. */
-	assert_true(fp__pool_create(&pool, 4096, (size_t)1 << 62, err,
+	assert_true(fp__pool_create(&pool, 4096, (size_t)1 << 62, 0, err,
 				    sizeof err) < 0);
 	assert_non_null(strstr(err, "pool"));
 }
@@ -104,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_removed_at_once_and_gone_after),
+		cmocka_unit_test(test_metadata_areas),
 		cmocka_unit_test(test_shared_with_children),
 		cmocka_unit_test(test_refuses_nonsense),
 	};

@@ -153,7 +153,11 @@ static void test_linked_stage(void **state)
 
 	fp_frame *gray = fp_testing_frame_new(2, 2, FP_FORMAT_G8);
 	assert_int_equal(fp_harness_filter(h, gray, &out), FP_EFORMAT);
-	assert_string_equal(fp_harness_error(h), "cannot handle G8");
+	/* The harness, like the host, refuses a format the stage does not
+	 * declare, before process(): the stage's own check never runs. */
+	assert_string_equal(fp_harness_error(h),
+			    "linked_invert takes RGB8 frames, not G8 (put "
+			    "`convert format=rgb8` before it)");
 
 	fp_testing_frame_free(gray);
 	fp_testing_frame_free(once);
@@ -205,12 +209,102 @@ static void test_runs_an_older_minor(void **state)
 	fp_harness_free(h);
 }
 
+/* The metadata area: add, find, replace, remove, and what a damaged area
+ * reads as. */
+static void test_metadata_area(void **state)
+{
+	(void)state;
+	fp_frame *f = fp_testing_frame_new(2, 2, FP_FORMAT_RGB16);
+	assert_non_null(f->meta);
+	assert_int_equal(f->stride, 12);
+	fp_meta *m = f->meta;
+	const uint8_t icc[5] = {1, 2, 3, 4, 5};
+	assert_int_equal(fp_meta_add(m, FP_META_ICC, 0, "sRGB", icc, 5), 0);
+	uint32_t six = 6;
+	assert_int_equal(
+		fp_meta_set(m, FP_META_ORIENTATION, 0, NULL, &six, sizeof six),
+		0);
+	const char text[] = "en\0Titel\0hello";
+	assert_int_equal(fp_meta_add(m, FP_META_TEXT, FP_META_TEXT_UTF8,
+				     "Title", text, sizeof text - 1),
+			 0);
+	assert_int_equal(fp_meta_u32(m, FP_META_ORIENTATION, 1), 6);
+	const fp_meta_entry *e = fp_meta_find(m, FP_META_ICC, NULL);
+	assert_non_null(e);
+	assert_string_equal(fp_meta_key(e), "sRGB");
+	assert_memory_equal(fp_meta_value(e), icc, 5);
+	fp_meta_text t;
+	e = fp_meta_find(m, FP_META_TEXT, "Title");
+	assert_true(fp_meta_text_parts(e, &t));
+	assert_string_equal(t.language, "en");
+	assert_string_equal(t.translated_key, "Titel");
+	assert_int_equal(t.text_size, 5);
+	assert_memory_equal(t.text, "hello", 5);
+	/* Replace keeps one entry; remove takes it away, others stay. */
+	uint32_t one = 1;
+	fp_meta_set(m, FP_META_ORIENTATION, 0, NULL, &one, sizeof one);
+	int n = 0;
+	for (e = fp_meta_next(m, NULL); e != NULL; e = fp_meta_next(m, e))
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(fp_meta_u32(m, FP_META_ORIENTATION, 9), 1);
+	assert_int_equal(fp_meta_remove(m, FP_META_ICC, NULL), 1);
+	assert_null(fp_meta_find(m, FP_META_ICC, NULL));
+	assert_non_null(fp_meta_find(m, FP_META_TEXT, "Title"));
+	/* Full: nothing changes. */
+	static uint8_t big[70000];
+	uint32_t used = m->used;
+	assert_int_equal(fp_meta_add(m, FP_META_XMP, 0, NULL, big, sizeof big),
+			 FP_ENOFIT);
+	assert_int_equal(m->used, used);
+	/* A damaged entry (a length past the area) ends the list there. */
+	fp_meta_entry *last = (fp_meta_entry *)(void *)(m->data + used);
+	assert_int_equal(fp_meta_add(m, FP_META_USER, 0, "x", "y", 1), 0);
+	last->value_size = 0xfffffff0u;
+	n = 0;
+	for (e = fp_meta_next(m, NULL); e != NULL; e = fp_meta_next(m, e))
+		n++;
+	assert_int_equal(n, 2);
+	/* and a later add drops the damaged tail instead of keeping it */
+	assert_int_equal(fp_meta_add(m, FP_META_USER, 0, "z", "w", 1), 0);
+	assert_non_null(fp_meta_find(m, FP_META_USER, "z"));
+	fp_testing_frame_free(f);
+}
+
+/* A filter's output carries its input's metadata: in place, and copied by
+ * the core into the second buffer of an out-of-place filter. */
+static void test_metadata_travels(void **state)
+{
+	(void)state;
+	const char *stages[] = {"passthrough", "rotate"};
+	for (int i = 0; i < 2; i++) {
+		fp_harness *h = fp_harness_new(stages[i]);
+		assert_non_null(h);
+		assert_int_equal(fp_harness_start(h, NULL, 0, NULL), 0);
+		fp_frame *in = fp_testing_frame_new(3, 2, FP_FORMAT_RGB8);
+		uint32_t res[4] = {300, 300, FP_RES_PER_INCH, 0};
+		assert_int_equal(fp_meta_add(in->meta, FP_META_RESOLUTION, 0,
+					     NULL, res, sizeof res),
+				 0);
+		fp_frame out;
+		assert_int_equal(fp_harness_filter(h, in, &out), 0);
+		const fp_meta_entry *e =
+			fp_meta_find(out.meta, FP_META_RESOLUTION, NULL);
+		assert_non_null(e);
+		assert_memory_equal(fp_meta_value(e), res, sizeof res);
+		fp_testing_frame_free(in);
+		fp_harness_free(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frame_helpers),
 		cmocka_unit_test(test_patterns_are_reproducible),
 		cmocka_unit_test(test_linked_stage),
+		cmocka_unit_test(test_metadata_area),
+		cmocka_unit_test(test_metadata_travels),
 		cmocka_unit_test(test_bad_geometry_fails_like_the_host),
 		cmocka_unit_test(test_refuses_a_broken_linked_stage),
 		cmocka_unit_test(test_runs_an_older_minor),

@@ -19,7 +19,9 @@
  * with the same parser and bounds, calls init with a run environment, hands
  * process() a frame whose pixel buffer has the capacity of a pool slot
  * (fp_harness_set_capacity), runs in-place filters in place and gives
- * out-of-place ones a second buffer, and fails an output whose geometry does
+ * out-of-place ones a second buffer, carries the frame's metadata as the core
+ * does, refuses a frame of a format the stage does not declare (FP_EFORMAT,
+ * "NAME takes ... frames, not ..."), and fails an output whose geometry does
  * not fit its buffer (FP_EGEOMETRY), as the stage host would. What it does
  * not: processes, pipes, restarts, workers, or the order of a real run.
  *
@@ -64,6 +66,16 @@ int fp_harness_set(fp_harness *h, const char *name, const char *value);
 /* Bytes each frame buffer holds, like a pool slot (default 64 MiB). */
 void fp_harness_set_capacity(fp_harness *h, size_t bytes);
 
+/* Bytes of each frame buffer's metadata area, like [pipeline]
+ * metadata_size (default 1 MiB). Frames handed to a stage carry a copy of
+ * the input frame's metadata (fp_frame.meta); a source's frames start with
+ * an empty area. */
+void fp_harness_set_metadata_size(fp_harness *h, size_t bytes);
+
+/* Sources: the shrink hint (fp_frame.hint_width, hint_height) the core's
+ * planner would give every frame; 0, 0 (the default) for none. */
+void fp_harness_set_hint(fp_harness *h, uint32_t width, uint32_t height);
+
 /* Call the stage's init with this run's inputs and output folder (both
  * borrowed: keep them valid until fp_harness_free). The environment's label
  * is the stage's name and its instance 0. */
@@ -100,7 +112,9 @@ void fp_harness_free(fp_harness *h);
 /* ---- frames for tests ----------------------------------------------------
  *
  * Frames a test makes, to push into a stage or to compare with what came
- * out. Rows are packed (stride = width * channels); pixels start zeroed and
+ * out. Rows are packed (stride = width * bytes per pixel); pixels start
+ * zeroed, the frame has a metadata area of its own (fp_frame.meta, 64 KiB,
+ * empty) and
  * the frame has its own error buffer, so a stage may fp_frame_fail() it. */
 
 /* A new width x height frame of format. Free with fp_testing_frame_free().
@@ -109,16 +123,18 @@ fp_frame *fp_testing_frame_new(uint32_t width, uint32_t height,
 			       fp_format format);
 void fp_testing_frame_free(fp_frame *frame);
 
-/* Fill from bytes: height rows of width * channels bytes each, packed, in
- * the frame's channel order (R, G, B, A; G, A). */
+/* Fill from bytes: height rows of width * bytes-per-pixel bytes each,
+ * packed, in the frame's channel order (R, G, B, A; G, A); 16-bit samples
+ * as native uint16_t. */
 void fp_testing_frame_fill(fp_frame *frame, const uint8_t *bytes);
 
-/* Every pixel set to pixel[0 .. channels-1]. */
+/* Every pixel set to the fp_format_pixel_bytes() bytes at pixel. */
 void fp_testing_frame_fill_pixel(fp_frame *frame, const uint8_t *pixel);
 
 typedef enum fp_testing_pattern {
 	/* channel c of (x, y) = ((x + y) * 255 / max(1, w + h - 2) + 64 * c)
-	 * mod 256: a diagonal ramp, shifted per channel */
+	 * mod 256: a diagonal ramp, shifted per channel. In 16-bit frames
+	 * every pattern's sample is the 8-bit value times 257. */
 	FP_TESTING_GRADIENT = 1,
 	/* reproducible noise from seed (xorshift32): every byte */
 	FP_TESTING_NOISE = 2,
@@ -134,16 +150,24 @@ void fp_testing_frame_fill_pattern(fp_frame *frame, fp_testing_pattern pattern,
  * stride; the copy's rows are packed). NULL on allocation failure. */
 fp_frame *fp_testing_frame_copy(const fp_frame *frame);
 
-/* Channel c of pixel (x, y), for reading or writing; no bounds check. */
+/* The bytes of pixel (x, y), for reading or writing; no bounds check. */
 static inline uint8_t *fp_testing_pixel(const fp_frame *frame, uint32_t x,
 					uint32_t y)
 {
 	return frame->pixels + (size_t)y * frame->stride +
-	       (size_t)x * fp_format_channels(frame->format);
+	       (size_t)x * fp_format_pixel_bytes(frame->format);
+}
+
+/* Sample c of pixel (x, y) of a 16-bit frame (native uint16_t). */
+static inline uint16_t *fp_testing_pixel16(const fp_frame *frame, uint32_t x,
+					   uint32_t y)
+{
+	return (uint16_t *)(void *)fp_testing_pixel(frame, x, y);
 }
 
 /* Compare a with b, row bytes only (stride padding ignored). Returns the
- * largest absolute difference of any channel (0 when equal), or -1 when
+ * largest absolute difference of any sample (0 when equal; in sample
+ * units: up to 65535 for 16-bit frames), or -1 when
  * width, height or format differ. why (may be NULL) gets one line for a
  * test failure message: "2x2 RGB8 vs 2x2 RGBA8", or the first pixel with
  * the largest difference, "max diff 40 at (3, 1) channel 2: 200 vs 160". */
