@@ -9,7 +9,7 @@
 
 #include "framepipe/error.h"
 #include "framepipe/stage.h"
-#include "task_limits.h" (Frame metadata travels with the frame: a metadata area per pool slot ([pipeline] metadata_size, 1M), its capacity restored by the core before every hand-over, cleared for sources, copied into an out-of-place filter's slot; the stage host and the harness refuse a format the stage did not declare (one line: what it takes, what it got, the convert to put before it); harness frames and comparisons at 16 bits; testsrc makes the 16-bit formats)
+#include "task_limits.h"
 
 static size_t page_round(size_t n, size_t page)
 {
