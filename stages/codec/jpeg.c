@@ -22,6 +22,11 @@ const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS] = {
 		      1000000,
 		      "refuse progressive files with more scans than this "
 		      "(each scan is a pass over the whole image)"),
+	FP_PARAM_SIZE_(struct fp_jpeg_decode_config, max_memory, "1G", 1 << 20,
+		       1099511627776.0,
+		       "libjpeg's working memory beside the frame (a "
+		       "progressive file keeps every coefficient: 2 bytes "
+		       "per sample, 6 per pixel at 4:4:4)"),
 };
 
 const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS] = {
@@ -82,6 +87,14 @@ static void on_error_exit(j_common_ptr cinfo)
 		e->code = -errnum;
 		(void)snprintf(e->msg, sizeof e->msg, "%s: %s", text,
 			       strerror(errnum));
+		longjmp(e->jump, 1);
+	}
+	if (code == JERR_NO_BACKING_STORE && e->max_memory > 0) {
+		e->code = FP_ELIMIT;
+		(void)snprintf(e->msg, sizeof e->msg,
+			       "decoding needs more than jpeg_decode."
+			       "max_memory=%llu bytes (raise it)",
+			       (unsigned long long)e->max_memory);
 		longjmp(e->jump, 1);
 	}
 	e->code = code == JERR_OUT_OF_MEMORY ? -ENOMEM : FP_ECORRUPT;

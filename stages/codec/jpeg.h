@@ -19,6 +19,7 @@ struct fp_jpeg_decode_config {
 	int64_t max_height;
 	int64_t max_pixels;
 	int64_t max_scans;
+	uint64_t max_memory; /* libjpeg's own working memory */
 };
 
 enum fp_jpeg_subsampling { FP_JPEG_420, FP_JPEG_422, FP_JPEG_444 };
@@ -38,7 +39,7 @@ struct fp_jpeg_encode_config {
 };
 
 /* Counts are constants so that a stage's descriptor can name them. */
-#define FP_JPEG_DECODE_PARAMS 4
+#define FP_JPEG_DECODE_PARAMS 5
 #define FP_JPEG_ENCODE_PARAMS 6
 extern const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS];
 extern const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS];
@@ -52,9 +53,10 @@ extern const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS];
 struct fp_jpeg_error {
 	struct jpeg_error_mgr pub;
 	jmp_buf jump;
-	int code;	   /* for the frame: FP_ECORRUPT, -errno, FP_ELIMIT */
-	int64_t max_scans; /* decoding: progressive scans allowed, else 0 */
-	const char *where; /* decoding: where the reader is, for truncation */
+	int code;	     /* for the frame: FP_ECORRUPT, -errno, FP_ELIMIT */
+	int64_t max_scans;   /* decoding: progressive scans allowed, else 0 */
+	uint64_t max_memory; /* decoding: libjpeg's memory limit */
+	const char *where;   /* decoding: where the reader is, for truncation */
 	char msg[JMSG_LENGTH_MAX + 96];
 };
 

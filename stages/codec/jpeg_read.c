@@ -3,14 +3,15 @@
  * The header is read first and the limits (width, height, pixels) and the
  * slot size are checked from it, before libjpeg allocates anything for the
  * image; a progress monitor stops a progressive file at max_scans scans
- * (djpeg -maxscans). Gray files give G8; YCbCr and RGB give RGB8; CMYK and
- * YCCK are decoded to CMYK by libjpeg and turned into RGB8 here as djpeg
- * -pnm does, R = C K / 255 on inverted samples: files with an Adobe APP14
- * marker (Photoshop, ImageMagick, libjpeg itself) store CMYK inverted,
- * files without one are taken as plain CMYK and inverted first. No colour
- * management: an ICC profile is carried, not applied. Pixels are made with
- * libjpeg's defaults, the integer DCT (JDCT_ISLOW) and fancy upsampling:
- * byte for byte what `djpeg -pnm` makes.
+ * (djpeg -maxscans) and libjpeg's memory is held to max_memory (a
+ * progressive file keeps all its coefficients, whatever the slot). Gray files
+ * give G8; YCbCr and RGB give RGB8; CMYK and YCCK are decoded to CMYK by
+ * libjpeg and turned into RGB8 here as djpeg -pnm does, R = C K / 255 on
+ * inverted samples: files with an Adobe APP14 marker (Photoshop, ImageMagick,
+ * libjpeg itself) store CMYK inverted, files without one are taken as plain
+ * CMYK and inverted first. No colour management: an ICC profile is carried, not
+ * applied. Pixels are made with libjpeg's defaults, the integer DCT
+ * (JDCT_ISLOW) and fancy upsampling: byte for byte what `djpeg -pnm` makes.
  *
  * Shrink-on-load: with a hint (out->hint_width/hint_height) the file is
  * decoded at the smallest DCT scale of 1/8, 1/4 and 1/2 whose size stays
@@ -103,6 +104,8 @@ static int open_header(struct reader *r, const char *path, bool meta, char *err,
 				       r->e.msg);
 	jpeg_create_decompress(&r->d);
 	r->created = true;
+	r->e.max_memory = r->cfg->max_memory;
+	r->d.mem->max_memory_to_use = (long)r->cfg->max_memory;
 	fp__jpeg_progress_init(&r->d, &r->progress);
 	jpeg_stdio_src(&r->d, r->file);
 	if (meta) {

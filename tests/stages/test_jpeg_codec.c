@@ -19,8 +19,8 @@
 
 #define TESTORIG DATA_DIR "/libjpeg-turbo/testorig.jpg"
 
-static const struct fp_jpeg_decode_config dec_defaults = {65500, 65500,
-							  100000000, 100};
+static const struct fp_jpeg_decode_config dec_defaults = {
+	65500, 65500, 100000000, 100, 1u << 30};
 static const struct fp_jpeg_encode_config enc_defaults = {
 	75, false, false, FP_JPEG_420, 0, FP_JPEG_STRIP_KEEP};
 
@@ -416,6 +416,24 @@ static void test_limits(void **state)
 	assert_int_equal(decode(TESTORIG, d, NULL), 0);
 	assert_int_equal(d->f.width, 114);
 	frame_free(d);
+
+	/* A progressive file holds every coefficient in libjpeg's memory:
+	 * 227x149 at 4:2:0 needs ~100 KB of it. */
+	struct test_frame *t = pattern_frame(227, 149, FP_FORMAT_RGB8, "p.jpg");
+	struct fp_jpeg_encode_config enc = enc_defaults;
+	enc.progressive = true;
+	assert_int_equal(fp_codec_jpeg.encode(&enc, &t->f), 0);
+	d = frame_new(1 << 20, 0);
+	cfg = dec_defaults;
+	cfg.max_memory = 64 << 10;
+	assert_int_equal(decode(t->path, d, &cfg), FP_ELIMIT);
+	assert_string_equal(d->error, "decoding needs more than "
+				      "jpeg_decode.max_memory=65536 bytes "
+				      "(raise it)");
+	cfg.max_memory = 1 << 20;
+	assert_int_equal(decode(t->path, d, &cfg), 0);
+	frame_free(d);
+	frame_free(t);
 
 	fp_shape shape;
 	char err[256];
