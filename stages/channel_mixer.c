@@ -2,8 +2,9 @@
  * weighted sum of the pixel's R, G and B,
  *   R' = m0 R + m1 G + m2 B,  G' = m3 R + m4 G + m5 B,  B' = m6 R + ...
  * rounded and clamped; alpha kept. `preset = sepia` uses the classic
- * sepia tone matrix instead of `matrix`. In place. RGB8 and RGBA8 only:
- * a gray frame has no colour to mix, and fails naming its format. */
+ * sepia tone matrix instead of `matrix`. In place. RGB and RGBA, 8 or 16
+ * bits: a gray frame has no colour to mix (the formats say so, and the
+ * core refuses it before the run). */
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <math.h>
@@ -32,12 +33,10 @@ static const fp_param params[] = {
 static const double sepia[9] = {0.393, 0.769, 0.189, 0.349, 0.686,
 				0.168, 0.272, 0.534, 0.131};
 
-static int mixer_init(void **state, const void *config, const fp_stage_env *env,
-		      char *err, size_t err_size)
+/* The matrix the parameters give, in m; 0 or FP_EPARAM with err. */
+static int parse_matrix(const mixer_config *c, double m[9], char *err,
+			size_t err_size)
 {
-	(void)env;
-	const mixer_config *c = config;
-	double m[9];
 	size_t n = 9;
 	if (c->preset == 1) {
 		for (size_t i = 0; i < 9; i++)
@@ -53,21 +52,37 @@ static int mixer_init(void **state, const void *config, const fp_stage_env *env,
 			 n);
 		return FP_EPARAM;
 	}
-	mixer_state *s = malloc(sizeof *s);
-	if (s == NULL) {
-		snprintf(err, err_size, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < 9; i++) {
-		if (fabs(m[i]) > 64) {
-			free(s);
+	for (size_t i = 0; i < 9; i++)
+		if (!(fabs(m[i]) <= 64)) {
 			snprintf(err, err_size,
 				 "matrix: coefficient %g is outside -64..64",
 				 m[i]);
 			return FP_EPARAM;
 		}
-		s->m[i] = (int32_t)lround(m[i] * (1 << FIX));
+	return 0;
+}
+
+static int mixer_check(const void *config, char *err, size_t err_size)
+{
+	double m[9];
+	return parse_matrix(config, m, err, err_size);
+}
+
+static int mixer_init(void **state, const void *config, const fp_stage_env *env,
+		      char *err, size_t err_size)
+{
+	(void)env;
+	double m[9];
+	int rc = parse_matrix(config, m, err, err_size);
+	if (rc != 0)
+		return rc;
+	mixer_state *s = malloc(sizeof *s);
+	if (s == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return -ENOMEM;
 	}
+	for (size_t i = 0; i < 9; i++)
+		s->m[i] = (int32_t)lround(m[i] * (1 << FIX));
 	*state = s;
 	return 0;
 }
@@ -78,16 +93,36 @@ static uint8_t mix(const int32_t *row, int32_t r, int32_t g, int32_t b)
 	return v <= 0 ? 0 : v >= 255 << FIX ? 255 : (uint8_t)(v >> FIX);
 }
 
+/* The same at 16 bits: the sums need 64 bits (64 x 4096 x 65535 x 3). */
+static uint16_t mix16(const int32_t *row, int64_t r, int64_t g, int64_t b)
+{
+	int64_t v = row[0] * r + row[1] * g + row[2] * b + (1 << (FIX - 1));
+	return v <= 0 ? 0 : v >= 65535LL << FIX ? 65535 : (uint16_t)(v >> FIX);
+}
+
+#define MIXER_FORMATS                                                     \
+	(FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8) | \
+	 FP_FORMAT_BIT(FP_FORMAT_RGB16) | FP_FORMAT_BIT(FP_FORMAT_RGBA16))
+
 static int mixer_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const mixer_state *s = state;
-	unsigned ch = fp__kit_channels(in,
-				       FP_FORMAT_BIT(FP_FORMAT_RGB8) |
-					       FP_FORMAT_BIT(FP_FORMAT_RGBA8),
-				       "channel_mixer");
+	unsigned ch = fp__kit_channels(in, MIXER_FORMATS, "channel_mixer");
 	if (ch == 0)
 		return FP_EFORMAT;
+	if (fp__kit_is16(in->format)) {
+		for (uint32_t y = 0; y < in->height; y++) {
+			uint16_t *p = fp__kit_row16(in, y);
+			for (uint32_t x = 0; x < in->width; x++, p += ch) {
+				int64_t r = p[0], g = p[1], b = p[2];
+				p[0] = mix16(s->m, r, g, b);
+				p[1] = mix16(s->m + 3, r, g, b);
+				p[2] = mix16(s->m + 6, r, g, b);
+			}
+		}
+		return 0;
+	}
 	for (uint32_t y = 0; y < in->height; y++) {
 		uint8_t *p = in->pixels + (size_t)y * in->stride;
 		for (uint32_t x = 0; x < in->width; x++, p += ch) {
@@ -106,11 +141,11 @@ FP_STAGE_EXPORT = {
 	.summary = "3x3 colour matrix (or the sepia preset); alpha kept "
 		   "(in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats =
-		FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8),
+	.formats = MIXER_FORMATS,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(mixer_config),
+	.check = mixer_check,
 	.init = mixer_init,
 	.process = mixer_process,
 	.fini = fp__kit_free_state,

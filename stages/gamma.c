@@ -1,6 +1,7 @@
 /* gamma — v becomes 255 (v / 255)^(1 / gamma) on colour samples, alpha
  * kept: gamma > 1 lightens the midtones, < 1 darkens them (ImageMagick's
- * -gamma convention). In place, through a lookup table. */
+ * -gamma convention). In place, through a lookup table; 16-bit frames
+ * through a 65536-entry one (65535 (v / 65535)^(1 / gamma)). */
 #include <framepipe/stage.h>
 #include <math.h>
 
@@ -15,6 +16,12 @@ static const fp_param params[] = {
 			"exponent 1/gamma applied to samples in 0..1"),
 };
 
+static double curve(const void *ctx, double v)
+{
+	const gamma_config *c = ctx;
+	return 255.0 * pow(v / 255.0, 1.0 / c->gamma);
+}
+
 static int gamma_init(void **state, const void *config, const fp_stage_env *env,
 		      char *err, size_t err_size)
 {
@@ -23,10 +30,7 @@ static int gamma_init(void **state, const void *config, const fp_stage_env *env,
 	int rc = fp__kit_lut_new(state, "gamma", err, err_size);
 	if (rc != 0)
 		return rc;
-	fp__kit_lut_stage *s = *state;
-	for (unsigned v = 0; v < 256; v++)
-		s->lut[v] = fp__kit_clamp_u8(255.0 *
-					     pow(v / 255.0, 1.0 / c->gamma));
+	fp__kit_lut_fill(*state, curve, c);
 	return 0;
 }
 
@@ -35,7 +39,7 @@ FP_STAGE_EXPORT = {
 	.name = "gamma",
 	.summary = "gamma correction of colour samples, alpha kept (in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(gamma_config),

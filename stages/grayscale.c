@@ -1,11 +1,13 @@
 /* grayscale — colour to luma, in place: RGB8 becomes G8 and RGBA8 becomes
- * GA8 (alpha kept); G8 and GA8 pass unchanged. The output is tightly
- * packed (stride = width * channels).
+ * GA8 (alpha kept), RGB16 G16 and RGBA16 GA16; gray frames pass
+ * unchanged. The output is tightly packed (stride = width * pixel bytes).
  *
  * weights = bt601 (default): Y = 0.298839 R + 0.586811 G + 0.114350 B;
  * bt709: Y = 0.212656 R + 0.715158 G + 0.072186 B, on the stored (gamma
  * encoded) samples, rounded exactly like ImageMagick: bit-identical to
- * `convert IN -grayscale Rec601Luma OUT` (Rec709Luma) for every colour. */
+ * `convert IN -grayscale Rec601Luma OUT` (Rec709Luma) for every colour.
+ * 16-bit samples: the weighted sum of the samples rounded to 16 bits, as
+ * ImageMagick Q16 does it. */
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -22,32 +24,83 @@ static const fp_param params[] = {
 			 "Rec601Luma) or Rec. 709 (HDTV, sRGB primaries)"),
 };
 
+typedef struct grayscale_state {
+	fp__kit_luma_lut lut;
+	const fp__kit_luma *weights;
+} grayscale_state;
+
 static int grayscale_init(void **state, const void *config,
 			  const fp_stage_env *env, char *err, size_t err_size)
 {
 	(void)env;
 	const grayscale_config *c = config;
-	fp__kit_luma_lut *lut = malloc(sizeof *lut);
-	if (lut == NULL) {
+	grayscale_state *s = malloc(sizeof *s);
+	if (s == NULL) {
 		snprintf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
-	fp__kit_luma_init(lut,
-			  c->weights == 0 ? &fp__kit_bt601 : &fp__kit_bt709);
-	*state = lut;
+	s->weights = c->weights == 0 ? &fp__kit_bt601 : &fp__kit_bt709;
+	fp__kit_luma_init(&s->lut, s->weights);
+	*state = s;
 	return 0;
+}
+
+/* What the format becomes: colour to gray, alpha and depth kept. */
+static fp_format gray_of(fp_format f)
+{
+	unsigned ch = fp_format_channels(f);
+	return ch < 3 ? f : fp_format_of(ch - 2, fp_format_sample_bytes(f));
+}
+
+static int grayscale_shape(const void *config, const fp_shape *in,
+			   fp_shape *out, char *err, size_t err_size)
+{
+	(void)config;
+	(void)err;
+	(void)err_size;
+	*out = *in;
+	out->formats = 0;
+	for (unsigned f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+		if (in->formats & FP_FORMAT_BIT(f))
+			out->formats |= FP_FORMAT_BIT(gray_of((fp_format)f));
+	return 0;
+}
+
+static void gray16(const grayscale_state *s, fp_frame *in, unsigned ci)
+{
+	unsigned co = ci - 2;
+	for (uint32_t y = 0; y < in->height; y++) {
+		const uint16_t *src = fp__kit_row16(in, y);
+		uint16_t *dst =
+			(uint16_t *)(void *)(in->pixels +
+					     (size_t)y * in->width * co * 2);
+		for (uint32_t x = 0; x < in->width; x++, src += ci, dst += co) {
+			uint16_t alpha = ci == 4 ? src[3] : 65535;
+			dst[0] = fp__kit_luma16(s->weights, src[0], src[1],
+						src[2]);
+			if (co == 2)
+				dst[1] = alpha;
+		}
+	}
 }
 
 static int grayscale_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
-	const fp__kit_luma_lut *lut = state;
-	unsigned ci = fp__kit_channels(in, FP_FORMATS_8BIT, "grayscale");
+	const grayscale_state *s = state;
+	const fp__kit_luma_lut *lut = &s->lut;
+	unsigned ci = fp__kit_channels(in, FP_FORMATS_ALL, "grayscale");
 	if (ci == 0)
 		return FP_EFORMAT;
 	if (ci < 3)
 		return 0;
 	unsigned co = ci - 2;
+	if (fp__kit_is16(in->format)) {
+		gray16(s, in, ci);
+		in->format = gray_of(in->format);
+		in->stride = in->width * co * 2;
+		return 0;
+	}
 	/* Output pixel x of row y never lies past input pixel x of row y:
 	 * reading forwards and writing behind is safe in place. */
 	for (uint32_t y = 0; y < in->height; y++) {
@@ -68,13 +121,14 @@ static int grayscale_process(void *state, fp_frame *in, fp_frame *out)
 FP_STAGE_EXPORT = {
 	FP_STAGE_HEADER,
 	.name = "grayscale",
-	.summary = "colour to luma (Rec. 601 or 709): RGB8 to G8, RGBA8 to "
-		   "GA8 keeping alpha (in place)",
+	.summary = "colour to luma (Rec. 601 or 709): RGB to G, RGBA to GA "
+		   "keeping alpha and depth (in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(grayscale_config),
+	.shape = grayscale_shape,
 	.init = grayscale_init,
 	.process = grayscale_process,
 	.fini = fp__kit_free_state,

@@ -1,8 +1,15 @@
-/* invert — the negative: every colour sample v becomes 255 - v; alpha is
- * kept. In place. Matches ImageMagick's `convert IN -negate OUT`. */
+/* invert — the negative: every colour sample v becomes 255 - v (65535 - v
+ * at 16 bits); alpha is kept. In place. Matches ImageMagick's `convert IN
+ * -negate OUT` at both depths. */
 #include <framepipe/stage.h>
 
 #include "kit.h"
+
+static double negative(const void *ctx, double v)
+{
+	(void)ctx;
+	return 255.0 - v;
+}
 
 static int invert_init(void **state, const void *config,
 		       const fp_stage_env *env, char *err, size_t err_size)
@@ -12,9 +19,7 @@ static int invert_init(void **state, const void *config,
 	int rc = fp__kit_lut_new(state, "invert", err, err_size);
 	if (rc != 0)
 		return rc;
-	fp__kit_lut_stage *s = *state;
-	for (unsigned v = 0; v < 256; v++)
-		s->lut[v] = (uint8_t)(255 - v);
+	fp__kit_lut_fill(*state, negative, NULL);
 	return 0;
 }
 
@@ -24,7 +29,7 @@ FP_STAGE_EXPORT = {
 	.summary = "negative image: colour v becomes 255 - v, alpha kept "
 		   "(in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.init = invert_init,
 	.process = fp__kit_lut_process,
 	.fini = fp__kit_free_state,

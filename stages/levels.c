@@ -1,7 +1,8 @@
 /* levels — stretch input levels in_black..in_white to out_black..out_white
  * (samples outside the input range are clamped first), with an optional
  * midtone gamma, like ImageMagick's -level / GIMP's Levels. Colour samples
- * only, alpha kept. In place, through a lookup table. */
+ * only, alpha kept. In place, through a lookup table. The levels are in
+ * 8-bit units at every depth: at 16 bits in_black = 10 is 2570. */
 #include <framepipe/stage.h>
 #include <math.h>
 
@@ -29,30 +30,38 @@ static const fp_param params[] = {
 			"midtone gamma, > 1 lightens"),
 };
 
+static int levels_check(const void *config, char *err, size_t err_size)
+{
+	const levels_config *c = config;
+	if (c->in_white <= c->in_black) {
+		snprintf(err, err_size,
+			 "in_white: %lld must be above in_black (%lld)",
+			 (long long)c->in_white, (long long)c->in_black);
+		return FP_EPARAM;
+	}
+	return 0;
+}
+
+static double curve(const void *ctx, double v)
+{
+	const levels_config *c = ctx;
+	double span = (double)(c->in_white - c->in_black);
+	double t = (v - c->in_black) / span;
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	t = pow(t, 1.0 / c->gamma);
+	return c->out_black + t * (double)(c->out_white - c->out_black);
+}
+
 static int levels_init(void **state, const void *config,
 		       const fp_stage_env *env, char *err, size_t err_size)
 {
 	(void)env;
-	const levels_config *c = config;
-	if (c->in_white <= c->in_black) {
-		snprintf(err, err_size,
-			 "in_white (%lld) must be above in_black (%lld)",
-			 (long long)c->in_white, (long long)c->in_black);
-		return FP_EPARAM;
-	}
-	int rc = fp__kit_lut_new(state, "levels", err, err_size);
+	int rc = levels_check(config, err, err_size);
+	if (rc == 0)
+		rc = fp__kit_lut_new(state, "levels", err, err_size);
 	if (rc != 0)
 		return rc;
-	fp__kit_lut_stage *s = *state;
-	double span = (double)(c->in_white - c->in_black);
-	for (int v = 0; v < 256; v++) {
-		double t = (v - c->in_black) / span;
-		t = t < 0 ? 0 : t > 1 ? 1 : t;
-		t = pow(t, 1.0 / c->gamma);
-		s->lut[v] = fp__kit_clamp_u8(
-			c->out_black +
-			t * (double)(c->out_white - c->out_black));
-	}
+	fp__kit_lut_fill(*state, curve, config);
 	return 0;
 }
 
@@ -62,10 +71,11 @@ FP_STAGE_EXPORT = {
 	.summary = "map input black/white points to an output range, with "
 		   "midtone gamma; alpha kept (in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(levels_config),
+	.check = levels_check,
 	.init = levels_init,
 	.process = fp__kit_lut_process,
 	.fini = fp__kit_free_state,

@@ -1,6 +1,6 @@
 /* premultiply — colour samples times alpha: c becomes round(c * a / 255).
- * GA8 and RGBA8; frames without alpha pass unchanged. In place, through a
- * table. The inverse is unpremultiply. */
+ * GA and RGBA (at 16 bits: 65535 for 255); frames without alpha pass unchanged.
+ * In place, through a table. The inverse is unpremultiply. */
 #include <framepipe/stage.h>
 
 #include "kit.h"
@@ -23,9 +23,10 @@ static int premultiply_init(void **state, const void *config,
 FP_STAGE_EXPORT = {
 	FP_STAGE_HEADER,
 	.name = "premultiply",
-	.summary = "multiply colour by alpha (GA8, RGBA8; in place)",
+	.summary =
+		"multiply colour by alpha (GA, RGBA, 8 or 16 bits; in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.init = premultiply_init,
 	.process = fp__kit_alpha_process,
 	.fini = fp__kit_free_state,

@@ -2,7 +2,8 @@
  * becomes 255, below it 0. Gray frames threshold the gray sample; colour
  * frames threshold the Rec. 601 luma and write it to all three colour
  * samples (the frame stays RGB8/RGBA8, now black and white). Alpha kept.
- * In place. */
+ * In place. 16-bit frames the same, with `level` in 8-bit units (a sample
+ * s counts as s / 257: at or above level * 257 becomes 65535). */
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -36,6 +37,8 @@ static int threshold_init(void **state, const void *config,
 	s->table.stage = "threshold";
 	for (int v = 0; v < 256; v++)
 		s->table.lut[v] = v >= c->level ? 255 : 0;
+	for (int64_t v = 0; v < 65536; v++)
+		s->table.lut16[v] = v >= c->level * 257 ? 65535 : 0;
 	fp__kit_luma_init(&s->luma, &fp__kit_bt601);
 	*state = s;
 	return 0;
@@ -44,11 +47,22 @@ static int threshold_init(void **state, const void *config,
 static int threshold_process(void *state, fp_frame *in, fp_frame *out)
 {
 	threshold_state *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "threshold");
+	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, "threshold");
 	if (ch == 0)
 		return FP_EFORMAT;
 	if (ch < 3)
 		return fp__kit_lut_process(&s->table, in, out);
+	if (fp__kit_is16(in->format)) {
+		for (uint32_t y = 0; y < in->height; y++) {
+			uint16_t *p = fp__kit_row16(in, y);
+			for (uint32_t x = 0; x < in->width; x++, p += ch) {
+				uint16_t v = s->table.lut16[fp__kit_luma16(
+					&fp__kit_bt601, p[0], p[1], p[2])];
+				p[0] = p[1] = p[2] = v;
+			}
+		}
+		return 0;
+	}
 	for (uint32_t y = 0; y < in->height; y++) {
 		uint8_t *p = in->pixels + (size_t)y * in->stride;
 		for (uint32_t x = 0; x < in->width; x++, p += ch) {
@@ -66,7 +80,7 @@ FP_STAGE_EXPORT = {
 	.summary = "to black and white at a level (colour by its luma); "
 		   "alpha kept (in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(threshold_config),

@@ -23,8 +23,8 @@ unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage)
 int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		       uint32_t height, fp_format format)
 {
-	uint64_t bytes =
-		(uint64_t)width * fp_format_channels(format) * (uint64_t)height;
+	uint64_t bytes = (uint64_t)width * fp_format_pixel_bytes(format) *
+			 (uint64_t)height;
 	if (width == 0 || height == 0)
 		return fp_frame_fail(out, FP_EPARAM,
 				     "%s would make an empty %ux%u frame",
@@ -40,7 +40,7 @@ int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 	out->width = width;
 	out->height = height;
 	out->format = format;
-	out->stride = width * fp_format_channels(format);
+	out->stride = width * fp_format_pixel_bytes(format);
 	return 0;
 }
 
@@ -64,6 +64,34 @@ void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256])
 	}
 }
 
+void fp__kit_apply_lut16(fp_frame *f, const uint16_t lut[65536])
+{
+	unsigned channels = fp_format_channels(f->format);
+	unsigned colours =
+		fp__kit_has_alpha(f->format) ? channels - 1 : channels;
+	for (uint32_t y = 0; y < f->height; y++) {
+		uint16_t *row = fp__kit_row16(f, y);
+		if (colours == channels) {
+			size_t n = (size_t)f->width * channels;
+			for (size_t i = 0; i < n; i++)
+				row[i] = lut[row[i]];
+			continue;
+		}
+		for (uint32_t x = 0; x < f->width; x++, row += channels)
+			for (unsigned c = 0; c < colours; c++)
+				row[c] = lut[row[c]];
+	}
+}
+
+void fp__kit_lut_fill(fp__kit_lut_stage *s, fp__kit_curve curve,
+		      const void *ctx)
+{
+	for (unsigned v = 0; v < 256; v++)
+		s->lut[v] = fp__kit_clamp_u8(curve(ctx, (double)v));
+	for (unsigned v = 0; v < 65536; v++)
+		s->lut16[v] = fp__kit_clamp_u16(257.0 * curve(ctx, v / 257.0));
+}
+
 int fp__kit_lut_new(void **state, const char *stage, char *err, size_t err_size)
 {
 	fp__kit_lut_stage *s = calloc(1, sizeof *s);
@@ -80,9 +108,12 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const fp__kit_lut_stage *s = state;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, s->stage) == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, s->stage) == 0)
 		return FP_EFORMAT;
-	fp__kit_apply_lut(in, s->lut);
+	if (fp__kit_is16(in->format))
+		fp__kit_apply_lut16(in, s->lut16);
+	else
+		fp__kit_apply_lut(in, s->lut);
 	return 0;
 }
 
@@ -95,19 +126,48 @@ int fp__kit_alpha_new(void **state, const char *stage, char *err,
 		return -ENOMEM;
 	}
 	s->stage = stage;
+	s->divide = false;
 	*state = s;
 	return 0;
+}
+
+/* c * a / 65535 rounded, or c * 65535 / a rounded and capped (0 when a is
+ * 0): the 8-bit tables' formulas at 16 bits. */
+static void alpha_rows16(const fp__kit_alpha_stage *s, fp_frame *f, unsigned ch)
+{
+	for (uint32_t y = 0; y < f->height; y++) {
+		uint16_t *p = fp__kit_row16(f, y);
+		for (uint32_t x = 0; x < f->width; x++, p += ch) {
+			uint32_t a = p[ch - 1];
+			for (unsigned c = 0; c + 1 < ch; c++) {
+				uint32_t v = p[c];
+				if (!s->divide)
+					v = (v * a + 32767u) / 65535u;
+				else if (a == 0)
+					v = 0;
+				else {
+					v = (v * 65535u + a / 2) / a;
+					v = v > 65535u ? 65535u : v;
+				}
+				p[c] = (uint16_t)v;
+			}
+		}
+	}
 }
 
 int fp__kit_alpha_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const fp__kit_alpha_stage *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, s->stage);
+	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, s->stage);
 	if (ch == 0)
 		return FP_EFORMAT;
 	if (!fp__kit_has_alpha(in->format))
 		return 0;
+	if (fp__kit_is16(in->format)) {
+		alpha_rows16(s, in, ch);
+		return 0;
+	}
 	for (uint32_t y = 0; y < in->height; y++) {
 		uint8_t *p = in->pixels + (size_t)y * in->stride;
 		for (uint32_t x = 0; x < in->width; x++, p += ch) {
@@ -217,6 +277,58 @@ void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
 	case FP_FORMAT_RGBA8: memcpy(pixel, rgba, 4); break;
 	default: break; /* 16-bit formats: see the kit's 16-bit helpers */
 	}
+}
+
+int fp__kit_parse_color2(const char *text, fp__kit_color *c, char *err,
+			 size_t err_size)
+{
+	size_t n = text[0] == '#' ? strlen(text + 1) : 0;
+	if (n != 12 && n != 16) {
+		int rc = fp__kit_parse_color(text, c->rgba, err, err_size);
+		if (rc != 0)
+			return rc;
+		for (unsigned i = 0; i < 4; i++)
+			c->rgba16[i] = (uint16_t)(c->rgba[i] * 257u);
+		return 0;
+	}
+	c->rgba16[3] = 65535;
+	for (size_t i = 0; i < n / 4; i++) {
+		unsigned v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = hex_digit(text[1 + 4 * i + j]);
+			if (d < 0) {
+				snprintf(err, err_size,
+					 "colour '%s': '%c' is not a hex "
+					 "digit",
+					 text, text[1 + 4 * i + j]);
+				return FP_EPARAM;
+			}
+			v = v * 16 + (unsigned)d;
+		}
+		c->rgba16[i] = (uint16_t)v;
+	}
+	for (unsigned i = 0; i < 4; i++)
+		c->rgba[i] = (uint8_t)((c->rgba16[i] + 128u) / 257u);
+	return 0;
+}
+
+void fp__kit_color_pixel2(const fp__kit_color *c, fp_format format,
+			  uint8_t *pixel)
+{
+	if (!fp__kit_is16(format)) {
+		fp__kit_color_pixel(c->rgba, format, pixel);
+		return;
+	}
+	const uint16_t *v = c->rgba16;
+	uint16_t px[4];
+	unsigned ch = fp_format_channels(format);
+	if (ch < 3) {
+		px[0] = fp__kit_luma16(&fp__kit_bt601, v[0], v[1], v[2]);
+		px[1] = v[3];
+	} else {
+		memcpy(px, v, sizeof px);
+	}
+	memcpy(pixel, px, ch * sizeof px[0]);
 }
 
 int fp__kit_parse_numbers(const char *text, double *values, size_t max,

@@ -27,7 +27,20 @@ unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage);
 
 static inline bool fp__kit_has_alpha(fp_format format)
 {
-	return format == FP_FORMAT_GA8 || format == FP_FORMAT_RGBA8;
+	return fp_format_has_alpha(format);
+}
+
+/* 16-bit samples: the frame's pixels as uint16_t. The kit and the filters
+ * read 16-bit rows in place, so a 16-bit frame's pixels and stride must be
+ * even (pool slots and the harness's buffers are aligned; a stride the
+ * stage makes itself always is). */
+static inline bool fp__kit_is16(fp_format format)
+{
+	return fp_format_sample_bytes(format) == 2;
+}
+static inline uint16_t *fp__kit_row16(const fp_frame *f, uint32_t y)
+{
+	return (uint16_t *)(void *)(f->pixels + (size_t)y * f->stride);
 }
 
 /* Give out the geometry width x height, format, tightly packed. Fails with
@@ -36,28 +49,44 @@ static inline bool fp__kit_has_alpha(fp_format format)
 int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		       uint32_t height, fp_format format);
 
-/* Apply lut to every colour sample of f in place; alpha samples are kept. */
+/* Apply lut to every colour sample of f (8-bit) in place; alpha samples
+ * are kept. */
 void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256]);
+/* The same for a 16-bit frame and a 65536-entry table. */
+void fp__kit_apply_lut16(fp_frame *f, const uint16_t lut[65536]);
 
 /* State of the stages that are one lookup table over colour samples
  * (invert, gamma, levels...): their init calls fp__kit_lut_new and fills
- * lut; process and fini are these. */
+ * lut and lut16 (fp__kit_lut_fill does both from one curve); process and
+ * fini are these. */
 typedef struct fp__kit_lut_stage {
 	const char *stage;
 	uint8_t lut[256];
+	uint16_t lut16[65536];
 } fp__kit_lut_stage;
 int fp__kit_lut_new(void **state, const char *stage, char *err,
 		    size_t err_size);
 int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
+/* A tone curve in 8-bit units: v and the result are on the 0..255 scale
+ * (real numbers; a 16-bit sample s is v = s / 257). */
+typedef double (*fp__kit_curve)(const void *ctx, double v);
+/* lut[v] = round(curve(v)) and lut16[s] = round(257 curve(s / 257)),
+ * each clamped. */
+void fp__kit_lut_fill(fp__kit_lut_stage *s, fp__kit_curve curve,
+		      const void *ctx);
+
 /* State of premultiply and unpremultiply: a table from (alpha, colour)
- * to the new colour, filled by their init after fp__kit_alpha_new. */
+ * to the new colour for 8 bits, filled by their init after
+ * fp__kit_alpha_new; 16-bit samples are computed (divide: unpremultiply). */
 typedef struct fp__kit_alpha_stage {
 	const char *stage;
+	bool divide;
 	uint8_t table[256][256]; /* [alpha][colour] */
 } fp__kit_alpha_stage;
 int fp__kit_alpha_new(void **state, const char *stage, char *err,
 		      size_t err_size);
-/* Colour samples of GA8/RGBA8 through the table; others pass unchanged. */
+/* Colour samples of frames with alpha through the table (8 bits) or the
+ * exact arithmetic (16 bits); others pass unchanged. */
 int fp__kit_alpha_process(void *state, fp_frame *in, fp_frame *out);
 
 /* An init that makes the parsed config the state, for stages with nothing
@@ -71,6 +100,12 @@ void fp__kit_free_state(void *state);
 static inline uint8_t fp__kit_clamp_u8(double v)
 {
 	return v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)(v + 0.5);
+}
+
+/* Round and clamp to 0..65535. */
+static inline uint16_t fp__kit_clamp_u16(double v)
+{
+	return v <= 0 ? 0 : v >= 65535 ? 65535 : (uint16_t)(v + 0.5);
 }
 
 /* Luma weights: Rec. 601 as ImageMagick writes them (0.298839, 0.586811,
@@ -97,6 +132,14 @@ static inline uint8_t fp__kit_luma_of(const fp__kit_luma_lut *lut, unsigned r,
 	return (uint8_t)((uint32_t)(v + 0.5) / 257);
 }
 
+/* Luma of a 16-bit RGB triple, rounded to 16 bits: ImageMagick Q16's
+ * arithmetic on the samples themselves (weight times sample, summed). */
+static inline uint16_t fp__kit_luma16(const fp__kit_luma *w, unsigned r,
+				      unsigned g, unsigned b)
+{
+	return fp__kit_clamp_u16(w->r * r + w->g * g + w->b * b);
+}
+
 /* ---- parameters given as text ---------------------------------------------
  */
 
@@ -109,6 +152,20 @@ int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
 /* The colour as one pixel of format (gray formats take its Rec. 601 luma). */
 void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
 			 uint8_t *pixel);
+
+/* A colour at both depths. */
+typedef struct fp__kit_color {
+	uint8_t rgba[4];
+	uint16_t rgba16[4];
+} fp__kit_color;
+/* fp__kit_parse_color, and also "#rrrrggggbbbb" and "#rrrrggggbbbbaaaa"
+ * (16 bits a sample; the 8-bit values are those rounded). The 16-bit
+ * values of the 8-bit forms are v * 257. */
+int fp__kit_parse_color2(const char *text, fp__kit_color *c, char *err,
+			 size_t err_size);
+/* The colour as one pixel of any format (up to 8 bytes). */
+void fp__kit_color_pixel2(const fp__kit_color *c, fp_format format,
+			  uint8_t *pixel);
 
 /* Up to max numbers separated by spaces or commas; 0 or FP_EPARAM. */
 int fp__kit_parse_numbers(const char *text, double *values, size_t max,

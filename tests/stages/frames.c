@@ -10,13 +10,15 @@
 
 const fp_format ft_formats[4] = {FP_FORMAT_G8, FP_FORMAT_GA8, FP_FORMAT_RGB8,
 				 FP_FORMAT_RGBA8};
+const fp_format ft_formats16[4] = {FP_FORMAT_G16, FP_FORMAT_GA16,
+				   FP_FORMAT_RGB16, FP_FORMAT_RGBA16};
 
 fp_frame ft_frame(fp_format format, uint32_t width, uint32_t height,
 		  uint32_t pad, const uint8_t *tight)
 {
 	fp_frame f;
 	memset(&f, 0, sizeof f);
-	unsigned ch = fp_format_channels(format);
+	unsigned ch = fp_format_pixel_bytes(format);
 	f.format = format;
 	f.width = width;
 	f.height = height;
@@ -86,6 +88,18 @@ uint8_t ft_at(const fp_frame *f, uint32_t x, uint32_t y, unsigned c)
 			 (size_t)x * fp_format_channels(f->format) + c];
 }
 
+unsigned ft_sample(const fp_frame *f, uint32_t x, uint32_t y, unsigned c)
+{
+	if (fp_format_sample_bytes(f->format) == 1)
+		return ft_at(f, x, y, c);
+	uint16_t v;
+	memcpy(&v,
+	       f->pixels + (size_t)y * f->stride +
+		       ((size_t)x * fp_format_channels(f->format) + c) * 2,
+	       2);
+	return v;
+}
+
 void ft_expect(const fp_frame *f, fp_format format, uint32_t width,
 	       uint32_t height, const uint8_t *tight)
 {
@@ -94,13 +108,21 @@ void ft_expect(const fp_frame *f, fp_format format, uint32_t width,
 			 fp_format_name(f->format), width, height,
 			 fp_format_name(format));
 	unsigned ch = fp_format_channels(format);
-	assert_true(f->stride >= width * ch);
+	bool wide = fp_format_sample_bytes(format) == 2;
+	assert_true(f->stride >= width * fp_format_pixel_bytes(format));
 	for (uint32_t y = 0; y < height; y++)
 		for (uint32_t x = 0; x < width; x++)
 			for (unsigned c = 0; c < ch; c++) {
-				uint8_t got = ft_at(f, x, y, c);
-				uint8_t want =
-					tight[((size_t)y * width + x) * ch + c];
+				unsigned got = ft_sample(f, x, y, c);
+				size_t i = ((size_t)y * width + x) * ch + c;
+				unsigned want;
+				if (wide) {
+					uint16_t w;
+					memcpy(&w, tight + 2 * i, 2);
+					want = w;
+				} else {
+					want = tight[i];
+				}
 				if (got != want)
 					fail_msg("%s pixel (%u,%u) sample %u: "
 						 "got %u, expected %u",

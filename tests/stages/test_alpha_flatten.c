@@ -76,6 +76,33 @@ static void test_colours_parsed(void **state)
 	}
 }
 
+/* 16 bits: (c a + bg (65535 - a)) / 65535 rounded; a 16-bit colour. */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	static const uint16_t src[] = {40000, 20000, 0, 32768, 1, 2, 3, 65535};
+	/* on white: 40000 * 32768 / 65535 + 65535 * 32767 / 65535 */
+	static const uint16_t want[] = {52767, 42767, 32767, 1, 2, 3};
+	fp_frame f = ft_frame(FP_FORMAT_RGBA16, 2, 1, 2, (const uint8_t *)src),
+		 out;
+	fp_harness *h = ft_harness("alpha_flatten", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGB16, 2, 1, (const uint8_t *)want);
+	assert_int_equal(out.stride, 12);
+	fp_harness_free(h);
+	ft_free(&f);
+	/* gray on #123456789abc: its 16-bit luma, 0.298839 * 0x1234 +
+	 * 0.586811 * 0x5678 + 0.114350 * 0x9abc = 18911.8 */
+	static const uint16_t ga[] = {100, 0, 50000, 65535};
+	static const uint16_t ga_want[] = {18912, 50000};
+	f = ft_frame(FP_FORMAT_GA16, 2, 1, 0, (const uint8_t *)ga);
+	h = ft_harness("alpha_flatten", "background", "#123456789abc", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G16, 2, 1, (const uint8_t *)ga_want);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_ga_on_colour),
 		cmocka_unit_test(test_opaque_formats_unchanged),
 		cmocka_unit_test(test_colours_parsed),
+		cmocka_unit_test(test_16_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,38 @@ static void test_bad_matrix_refused(void **state)
 	}
 }
 
+/* 16 bits, with coefficients exact in the fixed point: R' = r/2 + g/4 +
+ * b/4, G' = g, B' = 3r/4 + b/2; rounding half up and clamping. */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	static const uint16_t src[] = {1000, 2001, 60000, 9,	 3,	0,
+				       0,    10,   65535, 65535, 65535, 11};
+	static const uint16_t want[] = {16000, 2001, 30750, 9,	   2,	  0,
+					2,     10,   65535, 65535, 65535, 11};
+	fp_frame f = ft_frame(FP_FORMAT_RGBA16, 3, 1, 2, (const uint8_t *)src),
+		 out;
+	fp_harness *h = ft_harness("channel_mixer", "matrix",
+				   "0.5 0.25 0.25  0 1 0  0.75 0 0.5", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGBA16, 3, 1, (const uint8_t *)want);
+	ft_free(&f);
+	static const uint16_t rgb[] = {1000, 2001, 60000};
+	static const uint16_t rgb_want[] = {16000, 2001, 30750};
+	f = ft_frame(FP_FORMAT_RGB16, 1, 1, 2, (const uint8_t *)rgb);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGB16, 1, 1, (const uint8_t *)rgb_want);
+	fp_harness_free(h);
+	ft_free(&f);
+	/* gray has no colour: not in the formats */
+	h = ft_harness("channel_mixer", NULL);
+	uint32_t formats = fp_harness_descriptor(h)->formats;
+	assert_false(formats & FP_FORMAT_BIT(FP_FORMAT_G16));
+	assert_false(formats & FP_FORMAT_BIT(FP_FORMAT_GA16));
+	assert_true(formats & FP_FORMAT_BIT(FP_FORMAT_RGBA16));
+	fp_harness_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_sepia_and_clamping),
 		cmocka_unit_test(test_gray_fails_naming_format),
 		cmocka_unit_test(test_bad_matrix_refused),
+		cmocka_unit_test(test_16_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

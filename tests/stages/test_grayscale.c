@@ -75,6 +75,75 @@ static void test_bad_choice_refused(void **state)
 	fp_harness_free(h);
 }
 
+/* 16 bits: ImageMagick 6.9 Q16's `-grayscale Rec601Luma` (Rec709Luma) of
+ * these 16-bit colours (convert -depth 16 rgb: ... gray:). */
+static const uint16_t rgb16[] = {65535, 0, 0,	  0,	 65535, 0,
+				 0,	0, 65535, 25703, 38627, 51528,
+				 1,	2, 3,	  40000, 12345, 54321};
+static const uint16_t bt601_16[] = {19584, 38457, 7494, 36240, 2, 25409};
+static const uint16_t bt709_16[] = {13936, 46868, 4731, 36810, 2, 21256};
+
+static void test_16_bits(void **state)
+{
+	(void)state;
+	fp_frame f = ft_frame(FP_FORMAT_RGB16, 3, 2, 4, (const uint8_t *)rgb16),
+		 out;
+	fp_harness *h = ft_harness("grayscale", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G16, 3, 2, (const uint8_t *)bt601_16);
+	assert_int_equal(out.stride, 6);
+	fp_harness_free(h);
+	h = ft_harness("grayscale", "weights", "bt709", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G16, 3, 2, (const uint8_t *)bt709_16);
+	fp_harness_free(h);
+	ft_free(&f);
+	uint16_t rgba[24], want[12];
+	for (unsigned p = 0; p < 6; p++) {
+		memcpy(rgba + 4 * p, rgb16 + 3 * p, 6);
+		rgba[4 * p + 3] = (uint16_t)(p * 12345);
+		want[2 * p] = bt601_16[p];
+		want[2 * p + 1] = (uint16_t)(p * 12345);
+	}
+	f = ft_frame(FP_FORMAT_RGBA16, 2, 3, 2, (const uint8_t *)rgba);
+	h = ft_harness("grayscale", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_GA16, 2, 3, (const uint8_t *)want);
+	ft_free(&f);
+	static const uint16_t g[] = {1, 2, 3, 40000, 5, 6, 7, 65535};
+	for (size_t k = 0; k < 2; k++) {
+		uint32_t w = k == 0 ? 4 : 2;
+		f = ft_frame(ft_formats16[k], w, 2, 2, (const uint8_t *)g);
+		assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+		ft_expect(&out, ft_formats16[k], w, 2, (const uint8_t *)g);
+		ft_free(&f);
+	}
+	fp_harness_free(h);
+}
+
+/* The shape: colour formats become gray, gray ones stay, depth kept. */
+static void test_shape(void **state)
+{
+	(void)state;
+	fp_harness *h = ft_harness("grayscale", NULL);
+	const fp_stage_descriptor *d = fp_harness_descriptor(h);
+	assert_non_null(d->shape);
+	fp_shape in = {640, 480,
+		       FP_FORMAT_BIT(FP_FORMAT_RGB8) |
+			       FP_FORMAT_BIT(FP_FORMAT_RGBA16) |
+			       FP_FORMAT_BIT(FP_FORMAT_G16),
+		       0},
+		 out;
+	char err[128];
+	assert_int_equal(d->shape(NULL, &in, &out, err, sizeof err), 0);
+	assert_int_equal(out.width, 640);
+	assert_int_equal(out.height, 480);
+	assert_int_equal(out.formats, FP_FORMAT_BIT(FP_FORMAT_G8) |
+					      FP_FORMAT_BIT(FP_FORMAT_GA16) |
+					      FP_FORMAT_BIT(FP_FORMAT_G16));
+	fp_harness_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +151,8 @@ int main(void)
 		cmocka_unit_test(test_rgba_keeps_alpha),
 		cmocka_unit_test(test_gray_unchanged),
 		cmocka_unit_test(test_bad_choice_refused),
+		cmocka_unit_test(test_16_bits),
+		cmocka_unit_test(test_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "frames.h"
+#include "lut_check.h"
 
 static void test_every_format(void **state)
 {
@@ -70,12 +70,25 @@ static void test_unknown_format_fails(void **state)
 	ft_free(&f);
 }
 
+/* 65535 - v on colour samples of every 16-bit format. */
+static void test_every_format_16(void **state)
+{
+	(void)state;
+	static uint16_t want[65536];
+	for (unsigned v = 0; v < 65536; v++)
+		want[v] = (uint16_t)(65535 - v);
+	fp_harness *h = ft_harness("invert", NULL);
+	lut_check16(h, want);
+	fp_harness_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_format),
 		cmocka_unit_test(test_twice_is_identity),
 		cmocka_unit_test(test_unknown_format_fails),
+		cmocka_unit_test(test_every_format_16),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

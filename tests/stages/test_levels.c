@@ -27,6 +27,25 @@ static void test_stretch(void **state)
 	fp_harness_free(h);
 }
 
+/* The levels are 8-bit units: 50..201 is 12850..51657 at 16 bits, which
+ * stretch to 0..65535 in 38807 steps (an odd span: no exact halves, whose
+ * rounding would depend on the last bit of a double). */
+static void test_stretch_16(void **state)
+{
+	(void)state;
+	static uint16_t want[65536];
+	for (int64_t v = 0; v < 65536; v++) {
+		int64_t t = v < 12850 ? 0 : v > 51657 ? 38807 : v - 12850;
+		want[v] = (uint16_t)((t * 65535 * 2 + 38807) / 77614);
+	}
+	assert_int_equal(want[12851], 2);     /* 1.69: a level 8 bits lack */
+	assert_int_equal(want[32254], 32768); /* 32768.34 */
+	fp_harness *h =
+		ft_harness("levels", "in_black", "50", "in_white", "201", NULL);
+	lut_check16(h, want);
+	fp_harness_free(h);
+}
+
 static void test_reversed_output_inverts(void **state)
 {
 	(void)state;
@@ -55,6 +74,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stretch),
 		cmocka_unit_test(test_reversed_output_inverts),
+		cmocka_unit_test(test_stretch_16),
 		cmocka_unit_test(test_empty_input_range_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,12 +85,46 @@ static void test_round_trip(void **state)
 	ft_free(&f);
 }
 
+/* 16 bits: c a / 65535 and c 65535 / a, rounded (no 8-bit table). */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	static const uint16_t src[] = {65535, 40000, 1,	  32768, 12345, 0,
+				       65535, 0,     300, 301,	 2,	65535};
+	/* 65535 * 32768 / 65535 = 32768; 40000 * 32768 / 65535 = 20000.3;
+	 * 1 * 32768 / 65535 = 0.50001 */
+	static const uint16_t pre[] = {32768, 20000, 1,	  32768, 0, 0,
+				       0,     0,     300, 301,	 2, 65535};
+	fp_frame f = ft_frame(FP_FORMAT_RGBA16, 3, 1, 2, (const uint8_t *)src),
+		 out;
+	fp_harness *h = ft_harness("premultiply", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGBA16, 3, 1, (const uint8_t *)pre);
+	fp_harness_free(h);
+	ft_free(&f);
+	/* 20000 * 65535 / 32768 = 39999.4; 40000 at alpha 30000 caps */
+	static const uint16_t ga[] = {20000, 32768, 40000, 30000, 5, 0};
+	static const uint16_t un[] = {39999, 32768, 65535, 30000, 0, 0};
+	f = ft_frame(FP_FORMAT_GA16, 3, 1, 2, (const uint8_t *)ga);
+	h = ft_harness("unpremultiply", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_GA16, 3, 1, (const uint8_t *)un);
+	ft_free(&f);
+	static const uint16_t rgb[] = {7, 8, 9};
+	f = ft_frame(FP_FORMAT_RGB16, 1, 1, 0, (const uint8_t *)rgb);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGB16, 1, 1, (const uint8_t *)rgb);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_premultiply),
 		cmocka_unit_test(test_unpremultiply),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_16_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
