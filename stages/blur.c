@@ -4,7 +4,8 @@
  * premultiplied by alpha. In place: the ring keeps the input rows each
  * output row still needs; it grows to the largest frame once, never per
  * frame. Close to `convert IN -blur 0xSIGMA OUT` (figures in
- * tests/integration/test_filters_vs_imagemagick.sh). */
+ * tests/integration/test_filters_vs_imagemagick.sh). Any format: 16-bit
+ * frames keep their 16 bits through the float passes. */
 #include <framepipe/stage.h>
 #include <errno.h>
 
@@ -24,7 +25,7 @@ static int blur_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	fp__kit_resample_stage *s = state;
 	const blur_config *c = s->config;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, "blur") == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "blur") == 0)
 		return FP_EFORMAT;
 	s->r.mode = FP_KIT_PLAIN;
 	if (fp__kit_blur_frame(&s->r, in, c->sigma) != 0)
@@ -37,7 +38,7 @@ FP_STAGE_EXPORT = {
 	.name = "blur",
 	.summary = "Gaussian blur (separable, edges clamped; in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(blur_config),

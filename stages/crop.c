@@ -5,8 +5,8 @@
  * with a gravity, placed by the gravity and then moved by x, y (like
  * ImageMagick's -gravity G -crop WxH+X+Y). width or height 0 means "to
  * the frame's edge". A rectangle that does not lie inside the frame fails
- * that frame, naming both. Matches `convert IN -crop WxH+X+Y +repage
- * OUT`. */
+ * that frame, naming both. Any format. Matches `convert IN -crop
+ * WxH+X+Y +repage OUT` at 8 and 16 bits. */
 #include <framepipe/stage.h>
 #include <string.h>
 
@@ -34,13 +34,46 @@ static const fp_param params[] = {
 			 "the rectangle sits before x, y move it"),
 };
 
+/* Without a gravity x and y count from the top-left corner: below 0 no
+ * frame can hold the rectangle. */
+static int crop_check(const void *config, char *err, size_t err_size)
+{
+	const crop_config *c = config;
+	if (c->gravity == 0 && (c->x < 0 || c->y < 0)) {
+		snprintf(err, err_size,
+			 "%s: %lld is outside every frame (without a gravity "
+			 "x and y count from the top-left corner; give "
+			 "gravity = southeast to count from the other one)",
+			 c->x < 0 ? "x" : "y",
+			 (long long)(c->x < 0 ? c->x : c->y));
+		return FP_EPARAM;
+	}
+	return 0;
+}
+
+/* The largest frame it makes: width x height when given, else at most
+ * the frame's side. */
+static int crop_shape(const void *config, const fp_shape *in, fp_shape *out,
+		      char *err, size_t err_size)
+{
+	(void)err;
+	(void)err_size;
+	const crop_config *c = config;
+	*out = *in;
+	if (c->width)
+		out->width = (uint32_t)c->width;
+	if (c->height)
+		out->height = (uint32_t)c->height;
+	return 0;
+}
+
 static int crop_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const crop_config *c = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "crop");
-	if (ch == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "crop") == 0)
 		return FP_EFORMAT;
+	unsigned ch = fp_format_pixel_bytes(in->format); /* bytes */
 	int64_t w = c->width, h = c->height, x = c->x, y = c->y;
 	if (c->gravity > 0) {
 		int64_t gx, gy;
@@ -79,10 +112,12 @@ FP_STAGE_EXPORT = {
 	.name = "crop",
 	.summary = "keep a rectangle (position or gravity + size; in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(crop_config),
+	.check = crop_check,
+	.shape = crop_shape,
 	.init = fp__kit_config_state,
 	.process = crop_process,
 };

@@ -1,5 +1,6 @@
 /* flip — mirror in place: direction = horizontal (left-right, like
- * ImageMagick's -flop) or vertical (top-bottom, like -flip). */
+ * ImageMagick's -flop) or vertical (top-bottom, like -flip). Any format:
+ * pixels move as units of their bytes. */
 #include <framepipe/stage.h>
 #include <string.h>
 
@@ -25,13 +26,14 @@ static void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 	}
 }
 
-static void mirror_rows(fp_frame *f, unsigned ch)
+static inline __attribute__((always_inline)) void mirror_rows_of(fp_frame *f,
+								 unsigned ch)
 {
 	for (uint32_t y = 0; y < f->height; y++) {
 		uint8_t *l = f->pixels + (size_t)y * f->stride;
 		uint8_t *r = l + ((size_t)f->width - 1) * ch;
 		for (; l < r; l += ch, r -= ch) {
-			uint8_t t[4];
+			uint8_t t[8];
 			memcpy(t, l, ch);
 			memcpy(l, r, ch);
 			memcpy(r, t, ch);
@@ -39,13 +41,26 @@ static void mirror_rows(fp_frame *f, unsigned ch)
 	}
 }
 
+/* ch: bytes per pixel, 1 to 8; a constant in each copy of the loop. */
+static void mirror_rows(fp_frame *f, unsigned ch)
+{
+	switch (ch) {
+	case 1: mirror_rows_of(f, 1); break;
+	case 2: mirror_rows_of(f, 2); break;
+	case 3: mirror_rows_of(f, 3); break;
+	case 4: mirror_rows_of(f, 4); break;
+	case 6: mirror_rows_of(f, 6); break;
+	default: mirror_rows_of(f, 8); break;
+	}
+}
+
 static int flip_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const flip_config *c = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "flip");
-	if (ch == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "flip") == 0)
 		return FP_EFORMAT;
+	unsigned ch = fp_format_pixel_bytes(in->format);
 	if (c->direction == 0) {
 		mirror_rows(in, ch);
 		return 0;
@@ -64,7 +79,7 @@ FP_STAGE_EXPORT = {
 	.name = "flip",
 	.summary = "mirror left-right or top-bottom (in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(flip_config),

@@ -3,7 +3,9 @@
  * COLOUR -gravity center -extent WxH`. Writes a second, granted slot,
  * tightly packed. 0 keeps that dimension; a size smaller than the frame
  * fails that frame (crop first). Gray frames take the colour's Rec. 601
- * luma; formats without alpha ignore the colour's alpha. */
+ * luma; formats without alpha ignore the colour's alpha. Any format; at
+ * 16 bits the colour is v * 257, or given with 16 bits a sample
+ * (#rrrrggggbbbb[aaaa]). */
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@ typedef struct pad_config {
 
 typedef struct pad_state {
 	const pad_config *config;
-	uint8_t rgba[4];
+	fp__kit_color color;
 } pad_state;
 
 static const fp_param params[] = {
@@ -34,6 +36,35 @@ static const fp_param params[] = {
 			 "colour of the border: #rrggbb, #rrggbbaa or a name"),
 };
 
+static int pad_check(const void *config, char *err, size_t err_size)
+{
+	const pad_config *c = config;
+	fp__kit_color color;
+	int rc = fp__kit_parse_color2(c->color, &color, err, err_size);
+	if (rc != 0) {
+		char why[256];
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, err_size, "color: %s", why);
+	}
+	return rc;
+}
+
+/* The largest frame it makes: width x height (a larger frame fails),
+ * or the frame's side where 0. */
+static int pad_shape(const void *config, const fp_shape *in, fp_shape *out,
+		     char *err, size_t err_size)
+{
+	(void)err;
+	(void)err_size;
+	const pad_config *c = config;
+	*out = *in;
+	if (c->width)
+		out->width = (uint32_t)c->width;
+	if (c->height)
+		out->height = (uint32_t)c->height;
+	return 0;
+}
+
 static int pad_init(void **state, const void *config, const fp_stage_env *env,
 		    char *err, size_t err_size)
 {
@@ -44,7 +75,10 @@ static int pad_init(void **state, const void *config, const fp_stage_env *env,
 		return -ENOMEM;
 	}
 	s->config = config;
-	int rc = fp__kit_parse_color(s->config->color, s->rgba, err, err_size);
+	int rc = pad_check(config, err, err_size);
+	if (rc == 0)
+		rc = fp__kit_parse_color2(s->config->color, &s->color, err,
+					  err_size);
 	if (rc != 0) {
 		free(s);
 		return rc;
@@ -57,9 +91,9 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const pad_state *s = state;
 	const pad_config *c = s->config;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_8BIT, "pad");
-	if (ch == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "pad") == 0)
 		return FP_EFORMAT;
+	unsigned ch = fp_format_pixel_bytes(in->format); /* bytes */
 	uint32_t w = c->width ? (uint32_t)c->width : in->width;
 	uint32_t h = c->height ? (uint32_t)c->height : in->height;
 	if (w < in->width || h < in->height)
@@ -70,8 +104,8 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 	int rc = fp__kit_set_output(out, "pad", w, h, in->format);
 	if (rc != 0)
 		return rc;
-	uint8_t px[4];
-	fp__kit_color_pixel(s->rgba, in->format, px);
+	uint8_t px[8];
+	fp__kit_color_pixel2(&s->color, in->format, px);
 	for (uint32_t y = 0; y < h; y++) {
 		uint8_t *row = out->pixels + (size_t)y * out->stride;
 		for (uint32_t x = 0; x < w; x++)
@@ -94,10 +128,12 @@ FP_STAGE_EXPORT = {
 		   "gravity",
 	.kind = FP_STAGE_FILTER,
 	.flags = FP_STAGE_OUT_OF_PLACE,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(pad_config),
+	.check = pad_check,
+	.shape = pad_shape,
 	.init = pad_init,
 	.process = pad_process,
 	.fini = fp__kit_free_state,

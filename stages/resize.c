@@ -13,7 +13,8 @@
  * sampling); edges are clamped. Colour is premultiplied by alpha while
  * filtering, so transparent pixels do not bleed their colour. Close to
  * `convert IN -filter Triangle|Lanczos -resize WxH! OUT` (see
- * tests/integration/test_filters_vs_imagemagick.sh for the figures). */
+ * tests/integration/test_filters_vs_imagemagick.sh for the figures).
+ * Any format: 16-bit frames keep their 16 bits through the float passes. */
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <math.h>
@@ -46,20 +47,29 @@ static const fp_param params[] = {
 			 "resampling kernel (bicubic is Catmull-Rom)"),
 };
 
-static int resize_init(void **state, const void *config,
-		       const fp_stage_env *env, char *err, size_t err_size)
+static int resize_check(const void *config, char *err, size_t err_size)
 {
 	const resize_config *c = config;
 	if (c->scale > 0 && (c->width || c->height)) {
 		snprintf(err, err_size,
-			 "give either scale or width/height, not both");
+			 "scale: give either scale or width/height, not both");
 		return FP_EPARAM;
 	}
 	if (c->scale == 0 && c->width == 0 && c->height == 0) {
 		snprintf(err, err_size,
-			 "needs a size: width, height (or both), or scale");
+			 "width: needs a size: width, height (or both), or "
+			 "scale");
 		return FP_EPARAM;
 	}
+	return 0;
+}
+
+static int resize_init(void **state, const void *config,
+		       const fp_stage_env *env, char *err, size_t err_size)
+{
+	int rc = resize_check(config, err, err_size);
+	if (rc != 0)
+		return rc;
 	return fp__kit_resample_stage_init(state, config, env, err, err_size);
 }
 
@@ -117,10 +127,33 @@ static void plan(const resize_config *c, uint32_t in_w, uint32_t in_h,
 			    .kernel = (fp__kit_kernel)c->kernel};
 }
 
+/* The output of the largest frame when its size is known; else what the
+ * parameters alone say (width x height with both given: fit inside makes
+ * at most that), 0 for a side that depends on the frame. */
+static int resize_shape(const void *config, const fp_shape *in, fp_shape *out,
+			char *err, size_t err_size)
+{
+	(void)err;
+	(void)err_size;
+	const resize_config *c = config;
+	*out = *in;
+	if (in->width && in->height) {
+		fp__kit_map mx, my;
+		plan(c, in->width, in->height, &mx, &my);
+		out->width = mx.out_len;
+		out->height = my.out_len;
+		return 0;
+	}
+	bool both = c->scale == 0 && c->width && c->height;
+	out->width = both ? (uint32_t)c->width : 0;
+	out->height = both ? (uint32_t)c->height : 0;
+	return 0;
+}
+
 static int resize_process(void *state, fp_frame *in, fp_frame *out)
 {
 	fp__kit_resample_stage *s = state;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, "resize") == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "resize") == 0)
 		return FP_EFORMAT;
 	fp__kit_map mx, my;
 	plan((const resize_config *)s->config, in->width, in->height, &mx, &my);
@@ -140,10 +173,12 @@ FP_STAGE_EXPORT = {
 		   "(lanczos3, bicubic, bilinear, box, nearest)",
 	.kind = FP_STAGE_FILTER,
 	.flags = FP_STAGE_OUT_OF_PLACE,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(resize_config),
+	.check = resize_check,
+	.shape = resize_shape,
 	.init = resize_init,
 	.process = resize_process,
 	.fini = fp__kit_resample_stage_fini,

@@ -1,6 +1,7 @@
 /* rotate — lossless quarter turns clockwise: degrees = 90, 180 or 270.
  * Writes a second, granted slot (90 and 270 swap width and height); the
- * output is tightly packed. Matches `convert IN -rotate DEGREES OUT`. */
+ * output is tightly packed. Any format. Matches `convert IN -rotate
+ * DEGREES OUT` at 8 and 16 bits. */
 #include <framepipe/stage.h>
 
 #include "kit.h"
@@ -17,7 +18,7 @@ static const fp_param params[] = {
 static int rotate_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const rotate_config *c = state;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, "rotate") == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "rotate") == 0)
 		return FP_EFORMAT;
 	fp__kit_turn turn = (fp__kit_turn)(FP_KIT_ROTATE_90 + c->degrees);
 	bool swap = turn != FP_KIT_ROTATE_180;
@@ -30,16 +31,32 @@ static int rotate_process(void *state, fp_frame *in, fp_frame *out)
 	return 0;
 }
 
+/* 90 and 270 swap the sides; the formats stay. */
+static int rotate_shape(const void *config, const fp_shape *in, fp_shape *out,
+			char *err, size_t err_size)
+{
+	(void)err;
+	(void)err_size;
+	const rotate_config *c = config;
+	*out = *in;
+	if (c->degrees != 1) {
+		out->width = in->height;
+		out->height = in->width;
+	}
+	return 0;
+}
+
 FP_STAGE_EXPORT = {
 	FP_STAGE_HEADER,
 	.name = "rotate",
 	.summary = "lossless clockwise turn by 90, 180 or 270 degrees",
 	.kind = FP_STAGE_FILTER,
 	.flags = FP_STAGE_OUT_OF_PLACE,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(rotate_config),
+	.shape = rotate_shape,
 	.init = fp__kit_config_state,
 	.process = rotate_process,
 };

@@ -3,7 +3,8 @@
  * are), with a Gaussian blur of `sigma`. Colour only (premultiplied);
  * alpha kept. In place, like blur. Close to `convert IN -unsharp
  * 0xSIGMA+AMOUNT+0 OUT` (figures in
- * tests/integration/test_filters_vs_imagemagick.sh). */
+ * tests/integration/test_filters_vs_imagemagick.sh). 16-bit frames too,
+ * with `threshold` in 8-bit units (x 257). */
 #include <framepipe/stage.h>
 #include <errno.h>
 
@@ -29,7 +30,7 @@ static int sharpen_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	fp__kit_resample_stage *s = state;
 	const sharpen_config *c = s->config;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, "sharpen") == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "sharpen") == 0)
 		return FP_EFORMAT;
 	s->r.mode = FP_KIT_UNSHARP;
 	s->r.amount = (float)c->amount;
@@ -44,7 +45,7 @@ FP_STAGE_EXPORT = {
 	.name = "sharpen",
 	.summary = "unsharp mask (sigma, amount, threshold; in place)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(sharpen_config),

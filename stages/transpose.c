@@ -1,7 +1,7 @@
 /* transpose — mirror on the top-left to bottom-right diagonal: output
  * pixel (x, y) is input pixel (y, x), so width and height swap. Writes a
- * second, granted slot, tightly packed. Matches `convert IN -transpose
- * OUT`. */
+ * second, granted slot, tightly packed. Any format. Matches `convert IN
+ * -transpose OUT` at 8 and 16 bits. */
 #include <framepipe/stage.h>
 
 #include "kit.h"
@@ -9,7 +9,7 @@
 static int transpose_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)state;
-	if (fp__kit_channels(in, FP_FORMATS_8BIT, "transpose") == 0)
+	if (fp__kit_channels(in, FP_FORMATS_ALL, "transpose") == 0)
 		return FP_EFORMAT;
 	int rc = fp__kit_set_output(out, "transpose", in->height, in->width,
 				    in->format);
@@ -19,12 +19,25 @@ static int transpose_process(void *state, fp_frame *in, fp_frame *out)
 	return 0;
 }
 
+static int transpose_shape(const void *config, const fp_shape *in,
+			   fp_shape *out, char *err, size_t err_size)
+{
+	(void)config;
+	(void)err;
+	(void)err_size;
+	*out = *in;
+	out->width = in->height;
+	out->height = in->width;
+	return 0;
+}
+
 FP_STAGE_EXPORT = {
 	FP_STAGE_HEADER,
 	.name = "transpose",
 	.summary = "swap rows and columns (mirror on the main diagonal)",
 	.kind = FP_STAGE_FILTER,
 	.flags = FP_STAGE_OUT_OF_PLACE,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
+	.shape = transpose_shape,
 	.process = transpose_process,
 };

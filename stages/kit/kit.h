@@ -277,19 +277,21 @@ void fp__kit_resample_stage_fini(void *state);
 
 /* A ring of the last 2*radius+1 input rows, each padded by radius pixels
  * on both sides with copies of the edge pixel, so that a filter that
- * writes its output in place still reads the original rows. */
+ * writes its output in place still reads the original rows. Pixels are
+ * units of `pixel_bytes` (fp_format_pixel_bytes: channels at 8 bits, twice
+ * that at 16, where a row is read as uint16_t; the rows are aligned). */
 typedef struct fp__kit_window {
 	uint8_t *rows;
 	size_t cap;
-	size_t row_bytes; /* (width + 2 radius) * channels */
-	unsigned radius, channels, size;
-	int64_t loaded; /* rows 0..loaded-1 have been read */
+	size_t row_bytes;		 /* (width + 2 radius) * pixel_bytes */
+	unsigned radius, channels, size; /* channels: pixel_bytes */
+	int64_t loaded;			 /* rows 0..loaded-1 have been read */
 	const fp_frame *frame;
 } fp__kit_window;
 
 /* Prepare to walk frame f; -ENOMEM on failure. */
 int fp__kit_window_begin(fp__kit_window *w, const fp_frame *f, unsigned radius,
-			 unsigned channels);
+			 unsigned pixel_bytes);
 /* rows[0..2 radius] = padded rows y-radius..y+radius (clamped); each
  * points at pixel -radius of its row. Call for y = 0, 1, 2, ... in order,
  * and write output row y only after this call. */

@@ -13,6 +13,8 @@
  * ring (a long, vectorisable loop) and one horizontal pass over that row.
  * Rows are read in order and output row y is written only after every
  * input row it needs was read, so a same-size pass (blur) works in place.
+ * 16-bit frames take the same float path: only the conversions at both
+ * ends differ (the samples' scale is 65535 instead of 255).
  */
 #include "kit.h"
 
@@ -142,9 +144,32 @@ void fp__kit_resampler_release(fp__kit_resampler *r)
 	r->ring_cap = r->column_cap = r->out_cap = 0;
 }
 
+/* load_row for 16-bit samples: alpha/65535. */
+static void load_row16(const fp_frame *in, uint32_t y, unsigned ch, float *dst)
+{
+	const uint16_t *src = fp__kit_row16(in, y);
+	size_t n = (size_t)in->width * ch;
+	if (!fp__kit_has_alpha(in->format)) {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+		return;
+	}
+	for (size_t i = 0; i < n; i += ch) {
+		float a = src[i + ch - 1];
+		float f = a * (1.0f / 65535.0f);
+		for (unsigned c = 0; c + 1 < ch; c++)
+			dst[i + c] = src[i + c] * f;
+		dst[i + ch - 1] = a;
+	}
+}
+
 /* Input row y as floats, colour premultiplied by alpha/255. */
 static void load_row(const fp_frame *in, uint32_t y, unsigned ch, float *dst)
 {
+	if (fp__kit_is16(in->format)) {
+		load_row16(in, y, ch, dst);
+		return;
+	}
 	const uint8_t *src = in->pixels + (size_t)y * in->stride;
 	size_t n = (size_t)in->width * ch;
 	if (!fp__kit_has_alpha(in->format)) {
@@ -194,6 +219,47 @@ static uint8_t to_u8(float v)
 	return v <= 0.0f ? 0 : v >= 255.0f ? 255 : (uint8_t)(v + 0.5f);
 }
 
+static uint16_t to_u16(float v)
+{
+	return v <= 0.0f ? 0 : v >= 65535.0f ? 65535 : (uint16_t)(v + 0.5f);
+}
+
+/* The unsharp mask on vals, from orig; level is in the samples' scale. */
+static void unsharp(const fp__kit_resampler *r, float *vals, const float *orig,
+		    size_t n, unsigned ch, bool alpha, float level)
+{
+	for (size_t i = 0; i < n; i++) {
+		float d = orig[i] - vals[i];
+		vals[i] = fabsf(d) >= level ? orig[i] + r->amount * d : orig[i];
+	}
+	if (alpha) /* the mask sharpens colour, never alpha */
+		for (size_t i = ch - 1; i < n; i += ch)
+			vals[i] = orig[i];
+}
+
+/* store_row for 16-bit samples. */
+static void store_row16(const fp__kit_resampler *r, float *vals,
+			const float *orig, uint16_t *dst, uint32_t w,
+			unsigned ch, bool alpha)
+{
+	size_t n = (size_t)w * ch;
+	if (orig != NULL) /* the threshold is in 8-bit units */
+		unsharp(r, vals, orig, n, ch, alpha, r->level * 257.0f);
+	if (!alpha) {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = to_u16(vals[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i += ch) {
+		float a = vals[i + ch - 1];
+		uint16_t a16 = to_u16(a);
+		float f = a16 == 0 ? 0.0f : 65535.0f / a;
+		for (unsigned c = 0; c + 1 < ch; c++)
+			dst[i + c] = to_u16(vals[i + c] * f);
+		dst[i + ch - 1] = a16;
+	}
+}
+
 /* One output row: vals (premultiplied) to bytes; orig is the same row of
  * the input (premultiplied) for the unsharp mask, else NULL. */
 static void store_row(const fp__kit_resampler *r, float *vals,
@@ -201,16 +267,8 @@ static void store_row(const fp__kit_resampler *r, float *vals,
 		      bool alpha)
 {
 	size_t n = (size_t)w * ch;
-	if (orig != NULL) {
-		for (size_t i = 0; i < n; i++) {
-			float d = orig[i] - vals[i];
-			vals[i] = fabsf(d) >= r->level ? orig[i] + r->amount * d
-						       : orig[i];
-		}
-		if (alpha) /* the mask sharpens colour, never alpha */
-			for (size_t i = ch - 1; i < n; i += ch)
-				vals[i] = orig[i];
-	}
+	if (orig != NULL)
+		unsharp(r, vals, orig, n, ch, alpha, r->level);
 	if (!alpha) {
 		for (size_t i = 0; i < n; i++)
 			dst[i] = to_u8(vals[i]);
@@ -279,9 +337,13 @@ int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 			r->mode == FP_KIT_UNSHARP
 				? r->ring + (size_t)(y % r->ring_rows) * rf
 				: NULL;
-		store_row(r, r->out_row, orig,
-			  out->pixels + (size_t)y * out->stride, out->width, ch,
-			  alpha);
+		if (fp__kit_is16(out->format))
+			store_row16(r, r->out_row, orig, fp__kit_row16(out, y),
+				    out->width, ch, alpha);
+		else
+			store_row(r, r->out_row, orig,
+				  out->pixels + (size_t)y * out->stride,
+				  out->width, ch, alpha);
 	}
 	return 0;
 }

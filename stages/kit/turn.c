@@ -1,4 +1,6 @@
-/* kit/turn.c — lossless quarter turns and transposition, tiled. */
+/* kit/turn.c — lossless quarter turns and transposition, tiled. Pixels
+ * are moved as whole units of 1 to 8 bytes, so every depth is the same
+ * code with a different constant size. */
 #include "kit.h"
 
 #include <string.h>
@@ -39,8 +41,14 @@ static void copy_all(const uint8_t *base, ptrdiff_t dx, ptrdiff_t dy,
 			case 3:
 				copy_tile(base, dx, dy, out, tx, ty, x1, y1, 3);
 				break;
-			default:
+			case 4:
 				copy_tile(base, dx, dy, out, tx, ty, x1, y1, 4);
+				break;
+			case 6:
+				copy_tile(base, dx, dy, out, tx, ty, x1, y1, 6);
+				break;
+			default:
+				copy_tile(base, dx, dy, out, tx, ty, x1, y1, 8);
 				break;
 			}
 		}
@@ -48,7 +56,7 @@ static void copy_all(const uint8_t *base, ptrdiff_t dx, ptrdiff_t dy,
 
 void fp__kit_turn_frame(const fp_frame *in, fp_frame *out, fp__kit_turn turn)
 {
-	ptrdiff_t ch = fp_format_channels(in->format);
+	ptrdiff_t ch = fp_format_pixel_bytes(in->format); /* bytes */
 	ptrdiff_t stride = in->stride;
 	ptrdiff_t last_row = ((ptrdiff_t)in->height - 1) * stride;
 	ptrdiff_t last_col = ((ptrdiff_t)in->width - 1) * ch;

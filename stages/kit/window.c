@@ -8,12 +8,12 @@
 #include <string.h>
 
 int fp__kit_window_begin(fp__kit_window *w, const fp_frame *f, unsigned radius,
-			 unsigned channels)
+			 unsigned pixel_bytes)
 {
 	w->radius = radius;
-	w->channels = channels;
+	w->channels = pixel_bytes;
 	w->size = 2 * radius + 1;
-	w->row_bytes = ((size_t)f->width + 2 * radius) * channels;
+	w->row_bytes = ((size_t)f->width + 2 * radius) * pixel_bytes;
 	w->loaded = 0;
 	w->frame = f;
 	return fp__kit_grow(&w->rows, &w->cap, w->row_bytes * w->size, 1);

@@ -75,6 +75,39 @@ static void test_bad_kernels_refused(void **state)
 	}
 }
 
+/* The by-hand sharpen at 16 bits (values x 257 + 1, so the result is
+ * x 257 + 1 too: 5 - 4 = 1), and a 5x5 box of 25 unequal values whose
+ * mean 1/4096 weights would miss; bias in 8-bit units. */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	static const uint16_t src[] = {2571,  5141,  7711,  10281, 12851,
+				       15421, 17991, 20561, 23131};
+	static const uint16_t want[] = {0,     0,     2571,  7711, 12851,
+					17991, 23131, 28271, 33411};
+	fp_frame f = ft_frame(FP_FORMAT_G16, 3, 3, 2, (const uint8_t *)src),
+		 out;
+	fp_harness *h =
+		ft_harness("convolve", "kernel", "0 -1 0 -1 5 -1 0 -1 0", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	/* (1,0): 5 x 5141 - 5141 - 15421 - 2571 - 7711 = -5141 -> 0 */
+	ft_expect(&out, FP_FORMAT_G16, 3, 3, (const uint8_t *)want);
+	fp_harness_free(h);
+	ft_free(&f);
+	/* a 1x1 frame: the 5x5 box sees the pixel 25 times, plus bias 1
+	 * (257): 60000 + 257 */
+	static const uint16_t one[] = {60000, 1, 2, 7};
+	static const uint16_t one_want[] = {60257, 258, 259, 7};
+	f = ft_frame(FP_FORMAT_RGBA16, 1, 1, 0, (const uint8_t *)one);
+	h = ft_harness("convolve", "kernel",
+		       "1 1 1 1 1  1 1 1 1 1  1 1 1 1 1  1 1 1 1 1  1 1 1 1 1",
+		       "bias", "1", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_RGBA16, 1, 1, (const uint8_t *)one_want);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_sharpen_kernel_by_hand),
 		cmocka_unit_test(test_box_bias_alpha),
 		cmocka_unit_test(test_bad_kernels_refused),
+		cmocka_unit_test(test_16_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

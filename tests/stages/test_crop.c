@@ -43,16 +43,19 @@ static void test_outside_fails_naming_frame(void **state)
 {
 	(void)state;
 	fp_frame f = ft_frame(FP_FORMAT_RGB8, 451, 300, 0, NULL), out;
-	static const char *cases[][4] = {
-		{"400", "0", "100", "100"}, /* past the right edge */
-		{"0", "250", "10", "51"},   /* past the bottom */
-		{"-1", "0", "10", "10"},    /* left of the frame */
-		{"451", "0", "0", "0"},	    /* nothing left */
+	/* (x = -1 without a gravity is refused before the run: see
+	 * test_checks) */
+	static const char *cases[][5] = {
+		{"400", "0", "100", "100", "none"},   /* past the right edge */
+		{"0", "250", "10", "51", "none"},     /* past the bottom */
+		{"-1", "0", "10", "10", "northwest"}, /* left of the frame */
+		{"451", "0", "0", "0", "none"},	      /* nothing left */
 	};
 	for (size_t i = 0; i < 4; i++) {
-		fp_harness *h = ft_harness("crop", "x", cases[i][0], "y",
-					   cases[i][1], "width", cases[i][2],
-					   "height", cases[i][3], NULL);
+		fp_harness *h =
+			ft_harness("crop", "x", cases[i][0], "y", cases[i][1],
+				   "width", cases[i][2], "height", cases[i][3],
+				   "gravity", cases[i][4], NULL);
 		assert_int_equal(fp_harness_filter(h, &f, &out), FP_EPARAM);
 		assert_non_null(strstr(fp_harness_error(h), "451x300"));
 		fp_harness_free(h);

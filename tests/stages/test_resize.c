@@ -237,6 +237,86 @@ static void test_refusals(void **state)
 	ft_free(&f);
 }
 
+/* 16 bits: a constant stays constant (values 8 bits cannot hold), and the
+ * ramp test with v = 1000 x + 7: halving gives 2000 x + 507. */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < 5; k++) {
+		uint16_t src[13 * 11 * 4];
+		for (size_t i = 0; i < 13 * 11 * 4; i++)
+			src[i] = (uint16_t)(12345 + 10001 * (i % 4));
+		fp_frame f = ft_frame(FP_FORMAT_RGBA16, 13, 11, 4,
+				      (const uint8_t *)src),
+			 out;
+		fp_harness *h = ft_harness("resize", "kernel", kernels[k],
+					   "width", "40", "height", "7", NULL);
+		assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+		assert_int_equal(out.format, FP_FORMAT_RGBA16);
+		assert_int_equal(out.stride, 40 * 8);
+		for (uint32_t y = 0; y < 7; y++)
+			for (uint32_t x = 0; x < 40; x++)
+				for (unsigned c = 0; c < 4; c++)
+					assert_int_equal(
+						ft_sample(&out, x, y, c),
+						12345 + 10001 * c);
+		fp_harness_free(h);
+		ft_free(&f);
+	}
+	uint16_t ramp[64 * 4];
+	for (uint32_t i = 0; i < 64 * 4; i++)
+		ramp[i] = (uint16_t)(1000 * (i % 64) + 7);
+	fp_frame f = ft_frame(FP_FORMAT_G16, 64, 4, 2, (const uint8_t *)ramp),
+		 out;
+	for (size_t k = 1; k < 5; k++) {
+		fp_harness *h = ft_harness("resize", "kernel", kernels[k],
+					   "scale", "0.5", NULL);
+		assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+		assert_int_equal(out.width, 32);
+		for (uint32_t x = 3; x < 29; x++)
+			if (ft_sample(&out, x, 1, 0) != 2000 * x + 507)
+				fail_msg("%s: x=%u got %u, expected %u",
+					 kernels[k], x,
+					 ft_sample(&out, x, 1, 0),
+					 2000 * x + 507);
+		fp_harness_free(h);
+	}
+	ft_free(&f);
+}
+
+/* Nothing goes through 8 bits: a 16-bit gradient of 4000 levels through
+ * resize and then blur keeps far more than 256 distinct levels (an 8-bit
+ * detour anywhere would leave at most 256). */
+static void test_16_bit_gradient_keeps_levels(void **state)
+{
+	(void)state;
+	enum { W = 4000 };
+	static uint16_t ramp[W * 2];
+	for (uint32_t i = 0; i < W * 2; i++)
+		ramp[i] = (uint16_t)((i % W) * 65535u / (W - 1));
+	fp_frame f = ft_frame(FP_FORMAT_G16, W, 2, 0, (const uint8_t *)ramp),
+		 mid, out;
+	fp_harness *rs =
+		ft_harness("resize", "width", "1500", "height", "2", NULL);
+	fp_harness *bl = ft_harness("blur", "sigma", "1.5", NULL);
+	assert_int_equal(fp_harness_filter(rs, &f, &mid), 0);
+	assert_int_equal(fp_harness_filter(bl, &mid, &out), 0);
+	assert_int_equal(out.format, FP_FORMAT_G16);
+	static bool seen[65536];
+	memset(seen, 0, sizeof seen);
+	unsigned distinct = 0;
+	for (uint32_t x = 0; x < out.width; x++) {
+		unsigned v = ft_sample(&out, x, 1, 0);
+		distinct += !seen[v];
+		seen[v] = true;
+	}
+	if (distinct <= 1400)
+		fail_msg("only %u distinct levels out of 1500", distinct);
+	fp_harness_free(rs);
+	fp_harness_free(bl);
+	ft_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +328,8 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_cover_crops_centre),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_16_bits),
+		cmocka_unit_test(test_16_bit_gradient_keeps_levels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
