@@ -62,5 +62,6 @@ typedef struct fp_codec {
 /* The codecs, in the order decode tries their sniff functions. */
 extern const fp_codec fp_codec_png;
 extern const fp_codec fp_codec_jpeg; /* codec/jpeg.c */
+extern const fp_codec fp_codec_webp; /* codec/webp.c */
 
 #endif

@@ -1,0 +1,151 @@
+/* stage — the descriptors of a codec's own stages (webp_decode,
+ * webp_encode, ...), thin wrappers over its fp_codec.
+ *
+ * A descriptor is a constant: it cannot read the table pointers out of the
+ * fp_codec object, so it is written in the codec's own file, after its
+ * tables, and compiled in only for that stage's module:
+ *
+ *   #ifdef FP_CODEC_STAGE_DECODE       (CMake: fp_add_codec_stages)
+ *   FP_CODEC_DECODE_STAGE(fp_codec_webp, "webp_decode", "summary",
+ *                         webp_decode_params, struct webp_decode_config,
+ *                         webp_probe, description);
+ *   #endif
+ *
+ * The decoder stage makes one frame per input file (FP_EEND after the
+ * last), sizes slots from probe(), and gives the codec's formats as its
+ * shape; the encoder stage writes every frame it gets.
+ */
+#ifndef FP_CODEC_STAGE_H
+#define FP_CODEC_STAGE_H
+
+#include "codec.h"
+#include "files.h"
+
+static inline int fp__codec_stage_init(void **state, const void *config,
+				       const fp_stage_env *env, char *err,
+				       size_t err_size)
+{
+	(void)env;
+	(void)err;
+	(void)err_size;
+	*state = (void *)config;
+	return 0;
+}
+
+static inline int fp__codec_stage_decode(const fp_codec *codec, void *state,
+					 fp_frame *out)
+{
+	if (out->input_path == NULL)
+		return FP_EEND;
+	return codec->decode(state, out);
+}
+
+/* Bytes of the largest frame probe() says path gives. */
+static inline int fp__codec_stage_bound(const fp_codec *codec,
+					const void *config, const char *path,
+					uint64_t *bytes, char *err,
+					size_t err_size)
+{
+	fp_shape shape = {0};
+	unsigned widest = 0;
+
+	if (path == NULL)
+		return fp__codec_error(err, err_size, FP_ECONFIG,
+				       "%s decoding needs input files",
+				       codec->name);
+	int ret = codec->probe(config, path, &shape, err, err_size);
+	if (ret < 0)
+		return ret;
+	for (unsigned f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+		if ((shape.formats & FP_FORMAT_BIT(f)) != 0 &&
+		    fp_format_pixel_bytes((fp_format)f) > widest)
+			widest = fp_format_pixel_bytes((fp_format)f);
+	*bytes = (uint64_t)shape.width * shape.height * widest;
+	return 0;
+}
+
+static inline int fp__codec_stage_shape(const fp_codec *codec,
+					const fp_shape *in, fp_shape *out)
+{
+	(void)in;
+	out->width = 0;
+	out->height = 0;
+	out->formats = codec->decoder.formats;
+	out->reserved = 0;
+	return 0;
+}
+
+static inline int64_t fp__codec_stage_count(const void *config,
+					    size_t input_count)
+{
+	(void)config;
+	return (int64_t)input_count;
+}
+
+#define FP_CODEC_DECODE_STAGE(codec_, name_, summary_, params_, config_,     \
+			      probe_, description_)                          \
+	static int codec_stage_process(void *state, fp_frame *in,            \
+				       fp_frame *out)                        \
+	{                                                                    \
+		(void)in;                                                    \
+		return fp__codec_stage_decode(&codec_, state, out);          \
+	}                                                                    \
+	static int codec_stage_bound(const void *config, const char *path,   \
+				     uint64_t *bytes, char *err,             \
+				     size_t err_size)                        \
+	{                                                                    \
+		return fp__codec_stage_bound(&codec_, config, path, bytes,   \
+					     err, err_size);                 \
+	}                                                                    \
+	static int codec_stage_shape(const void *config, const fp_shape *in, \
+				     fp_shape *out, char *err,               \
+				     size_t err_size)                        \
+	{                                                                    \
+		(void)config;                                                \
+		(void)err;                                                   \
+		(void)err_size;                                              \
+		return fp__codec_stage_shape(&codec_, in, out);              \
+	}                                                                    \
+	FP_STAGE_EXPORT = {                                                  \
+		FP_STAGE_HEADER,                                             \
+		.name = name_,                                               \
+		.summary = summary_,                                         \
+		.kind = FP_STAGE_SOURCE,                                     \
+		.flags = FP_STAGE_READS_INPUTS,                              \
+		.params = params_,                                           \
+		.param_count = FP_COUNT_OF(params_),                         \
+		.config_size = sizeof(config_),                              \
+		.init = fp__codec_stage_init,                                \
+		.process = codec_stage_process,                              \
+		.frame_bound = codec_stage_bound,                            \
+		.frame_count = fp__codec_stage_count,                        \
+		.description = description_,                                 \
+		.shape = codec_stage_shape,                                  \
+		.probe = probe_,                                             \
+	}
+
+#define FP_CODEC_ENCODE_STAGE(codec_, name_, summary_, params_, config_, \
+			      formats_, check_, description_)            \
+	static int codec_stage_process(void *state, fp_frame *in,        \
+				       fp_frame *out)                    \
+	{                                                                \
+		(void)out;                                               \
+		return codec_.encode(state, in);                         \
+	}                                                                \
+	FP_STAGE_EXPORT = {                                              \
+		FP_STAGE_HEADER,                                         \
+		.name = name_,                                           \
+		.summary = summary_,                                     \
+		.kind = FP_STAGE_SINK,                                   \
+		.flags = FP_STAGE_WRITES_OUTPUTS,                        \
+		.formats = formats_,                                     \
+		.params = params_,                                       \
+		.param_count = FP_COUNT_OF(params_),                     \
+		.config_size = sizeof(config_),                          \
+		.init = fp__codec_stage_init,                            \
+		.process = codec_stage_process,                          \
+		.description = description_,                             \
+		.check = check_,                                         \
+	}
+
+#endif
