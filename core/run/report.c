@@ -63,7 +63,7 @@ static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
 void fp__report_progress(fp_supervisor *sup)
 {
 	fp_progress_counts c = {
-		.done = sup->ok,
+		.done = sup->broker.ok,
 		.failed = sup->failure_count,
 		.total = sup->expected >= 0
 				 ? sup->expected - (int64_t)sup->plan.skipped
@@ -93,19 +93,19 @@ void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
  * millions of them). */
 static void report_not_started(fp_supervisor *sup)
 {
-	if (sup->expected < 0 || sup->next_sequence >= (uint64_t)sup->expected)
+	uint64_t next = sup->broker.next_sequence;
+	if (sup->expected < 0 || next >= (uint64_t)sup->expected)
 		return;
-	for (uint64_t i = sup->next_sequence; i < (uint64_t)sup->expected; i++)
+	for (uint64_t i = next; i < (uint64_t)sup->expected; i++)
 		sup->not_started +=
 			sup->plan.skip == NULL || !sup->plan.skip[i];
 	if (sup->not_started == 0)
 		return;
 	char buf[32];
-	put_escaped(stderr,
-		    fp__report_input_name(sup, (uint32_t)sup->next_sequence,
-					  buf, sizeof buf));
+	put_escaped(stderr, fp__report_input_name(sup, (uint32_t)next, buf,
+						  sizeof buf));
 	fprintf(stderr, ": not started: %s",
-		sup->interrupted ? "interrupted" : "the run stopped");
+		sup->broker.interrupted ? "interrupted" : "the run stopped");
 	if (sup->not_started > 1)
 		fprintf(stderr, " (and the %" PRIu64 " inputs after it)",
 			sup->not_started - 1);
@@ -118,13 +118,13 @@ static void print_stage_table(const fp_supervisor *sup)
 {
 	size_t slowest = 0;
 	double slowest_share = -1;
-	for (size_t k = 0; k < sup->stage_count; k++) {
-		const fp_stage_run *st = &sup->stages[k];
-		double share =
-			sup->wall_s > 0
-				? (double)st->busy_us / 1e6 /
-					  (sup->wall_s * st->spec->workers)
-				: 0.0;
+	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
+		const fp_broker_stage *st = &sup->broker.stages[k];
+		const fp_stage_spec *spec = &sup->pipeline->stages[k];
+		double share = sup->wall_s > 0
+				       ? (double)st->busy_us / 1e6 /
+						 (sup->wall_s * spec->workers)
+				       : 0.0;
 		if (share > slowest_share) {
 			slowest_share = share;
 			slowest = k;
@@ -132,25 +132,26 @@ static void print_stage_table(const fp_supervisor *sup)
 	}
 	fprintf(stderr, "  %-16s %-14s %5s %9s %9s %9s %6s\n", "stage", "type",
 		"inst", "frames", "mean ms", "p95 ms", "busy");
-	for (size_t k = 0; k < sup->stage_count; k++) {
-		const fp_stage_run *st = &sup->stages[k];
+	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
+		const fp_broker_stage *st = &sup->broker.stages[k];
+		const fp_stage_spec *spec = &sup->pipeline->stages[k];
 		double busy = (double)st->busy_us / 1e6;
 		double share =
 			sup->wall_s > 0
-				? 100.0 * busy /
-					  (sup->wall_s * st->spec->workers)
+				? 100.0 * busy / (sup->wall_s * spec->workers)
 				: 0.0;
 		fprintf(stderr,
 			"  %-16s %-14s %5u %9" PRIu64
 			" %9.3f %9.3f %5.0f%%%s\n",
-			st->spec->label, st->spec->plugin.desc->name,
-			st->spec->workers, st->frames,
+			spec->label, spec->plugin.desc->name, spec->workers,
+			st->frames,
 			st->frames ? busy * 1e3 / (double)st->frames : 0.0,
 			(double)fp__histogram_quantile(&st->us_per_frame,
 						       0.95) /
 				1e3,
 			share,
-			k == slowest && sup->stage_count > 1 && st->frames
+			k == slowest && sup->pipeline->stage_count > 1 &&
+					st->frames
 				? "  <- busiest"
 				: "");
 	}
@@ -184,15 +185,15 @@ static void print_summary(const fp_supervisor *sup)
 	fprintf(stderr,
 		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
 		" failed",
-		sup->ok + failed + sup->not_started + sup->plan.skipped,
-		sup->ok, failed);
+		sup->broker.ok + failed + sup->not_started + sup->plan.skipped,
+		sup->broker.ok, failed);
 	if (sup->not_started > 0)
 		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
 	if (sup->plan.skipped > 0)
 		fprintf(stderr, ", %" PRIu64 " skipped (already done)",
 			sup->plan.skipped);
 	fprintf(stderr, " in %.2f s (%.1f frames/s)", sup->wall_s,
-		sup->wall_s > 0 ? (double)sup->ok / sup->wall_s : 0.0);
+		sup->wall_s > 0 ? (double)sup->broker.ok / sup->wall_s : 0.0);
 	if (sup->options->output_dir != NULL)
 		fprintf(stderr, "; output in %s/", sup->options->output_dir);
 	fputc('\n', stderr);
@@ -203,20 +204,20 @@ static void print_summary(const fp_supervisor *sup)
 static void json_stages(FILE *f, const fp_supervisor *sup)
 {
 	fputs("\"stages\":[", f);
-	for (size_t k = 0; k < sup->stage_count; k++) {
-		const fp_stage_run *st = &sup->stages[k];
+	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
+		const fp_broker_stage *st = &sup->broker.stages[k];
+		const fp_stage_spec *spec = &sup->pipeline->stages[k];
 		fprintf(f, "%s{\"name\":", k ? "," : "");
-		fp__json_write_string(f, st->spec->label);
+		fp__json_write_string(f, spec->label);
 		fputs(",\"stage\":", f);
-		fp__json_write_string(f, st->spec->plugin.desc->name);
+		fp__json_write_string(f, spec->plugin.desc->name);
 		fprintf(f,
 			",\"workers\":%u,\"frames\":%" PRIu64
 			",\"busy_s\":%.6f,\"pids\":[",
-			st->spec->workers, st->frames,
-			(double)st->busy_us / 1e6);
-		for (unsigned i = 0; i < st->spec->workers; i++)
+			spec->workers, st->frames, (double)st->busy_us / 1e6);
+		for (unsigned i = 0; i < spec->workers; i++)
 			fprintf(f, "%s%d", i ? "," : "",
-				(int)st->instances[i].pid);
+				(int)sup->procs[st->instances[i].id].pid);
 		fputs("]}", f);
 	}
 	fputs("]", f);
@@ -230,9 +231,9 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	fprintf(f,
 		"{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
 		",\"failed\":%zu",
-		sup->ok + sup->failure_count + sup->not_started +
+		sup->broker.ok + sup->failure_count + sup->not_started +
 			sup->plan.skipped,
-		sup->ok, sup->failure_count);
+		sup->broker.ok, sup->failure_count);
 	if (sup->not_started > 0)
 		fprintf(f, ",\"not_started\":%" PRIu64, sup->not_started);
 	if (sup->plan.skipped > 0)
@@ -260,35 +261,23 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
-/* Every slot is back in the ledger, and every frame the source was asked
- * for was written, failed, or was past the end of its stream. Anything
- * else is a framework bug and must not pass for success. */
-static bool is_balanced(const fp_supervisor *sup)
-{
-	uint64_t issued = sup->next_sequence;
-	for (uint64_t i = 0; sup->plan.skip != NULL && i < sup->next_sequence;
-	     i++)
-		issued -= sup->plan.skip[i];
-	return sup->ledger.free_count == sup->pool.slot_count &&
-	       sup->ok + sup->failure_count + sup->ends == issued;
-}
-
 int fp__report_finish(fp_supervisor *sup)
 {
+	fp_broker *b = &sup->broker;
 	if (sup->progress.mode == FP_PROGRESS_LINES)
 		fp__report_progress(sup);
 	fp__progress_clear(&sup->progress);
 	report_not_started(sup);
-	if (sup->runtime_error == 0 && !is_balanced(sup)) {
-		sup->runtime_error = FP_EPROTOCOL;
-		snprintf(sup->runtime_message, sizeof sup->runtime_message,
-			 "internal error: %u of %u pool slots not returned, or "
-			 "frames unaccounted for",
-			 sup->pool.slot_count - sup->ledger.free_count,
-			 sup->pool.slot_count);
-	}
-	if (sup->runtime_error != 0)
-		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
+	/* Anything unaccounted for is a framework bug and must not pass for
+	 * success. */
+	if (!fp__broker_is_balanced(b))
+		fp__broker_fail_run(b, FP_EPROTOCOL,
+				    "internal error: %u of %u pool slots not "
+				    "returned, or frames unaccounted for",
+				    b->conf.slot_count - b->ledger.free_count,
+				    b->conf.slot_count);
+	if (b->runtime_error != 0)
+		fprintf(stderr, "framepipe: %s\n", b->runtime_message);
 	if (!sup->options->quiet)
 		print_summary(sup);
 	if (sup->options->stats_json != NULL) {
@@ -298,7 +287,7 @@ int fp__report_finish(fp_supervisor *sup)
 				"framepipe: %s: cannot write stats: %s\n",
 				sup->options->stats_json, strerror(-rc));
 	}
-	if (sup->runtime_error != 0 || sup->interrupted)
+	if (b->runtime_error != 0 || b->interrupted)
 		return FP_EXIT_RUNTIME;
 	return sup->failure_count > 0 ? FP_EXIT_FAILED : FP_EXIT_OK;
 }

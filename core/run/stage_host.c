@@ -5,6 +5,8 @@
  * calls the plugin's init, says HELLO, then turns FRAME records into
  * process() calls and answers each with DONE, FAIL or END.
  */
+#include "stage_host.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -16,8 +18,8 @@
 
 #include "framepipe/framepipe.h"
 #include "frame_check.h"
+#include "channel.h"
 #include "naming.h"
-#include "supervisor_state.h"
 
 #define HOST_FD	       3
 /* Answers are gathered and written together at the end of a read batch,
@@ -27,8 +29,9 @@
 #define FLUSH_AFTER_NS 50000
 
 typedef struct host {
-	fp_supervisor *sup; /* the parent's state, as inherited: read only */
-	fp_instance *inst;
+	const fp_host_args *args;
+	const fp_pool *pool;
+	const fp_run_options *options;
 	const fp_stage_spec *spec;
 	const fp_stage_descriptor *desc;
 	void *state;
@@ -40,20 +43,21 @@ typedef struct host {
 	char output_path[PATH_MAX];
 } host;
 
-static void isolate(fp_supervisor *sup, fp_instance *inst, int fd)
+static void isolate(const fp_host_args *a)
 {
+	int fd = a->fd;
 	/* Die with the supervisor, and do not outlive it if it is already
 	 * gone (the death signal is only armed from here on). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != sup->pid)
+	if (getppid() != a->supervisor)
 		_exit(FP_EXIT_RUNTIME);
 	char name[16];
-	snprintf(name, sizeof name, "fp:%s",
-		 inst->sup->stages[inst->stage].spec->label);
+	snprintf(name, sizeof name, "fp:%s", a->spec->label);
 	prctl(PR_SET_NAME, name);
-	/* Ctrl-C reaches the whole process group: the supervisor decides
-	 * how the run ends, so instances ignore it. */
+	/* The supervisor decides how the run ends: an instance ignores the
+	 * interrupts a terminal or a kill of the old group would send. */
 	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	/* Over a file-size limit, writes fail with EFBIG and the frame fails,
 	 * rather than the instance dying of SIGXFSZ. */
@@ -76,9 +80,9 @@ static void isolate(fp_supervisor *sup, fp_instance *inst, int fd)
 
 static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
 {
-	fp_pool *pool = &h->sup->pool;
+	const fp_pool *pool = h->pool;
 	fp_slot_header *hd = fp__pool_header(pool, slot);
-	const fp_run_options *o = h->sup->options;
+	const fp_run_options *o = h->options;
 	memset(f, 0, sizeof *f);
 	f->width = hd->width;
 	f->height = hd->height;
@@ -98,7 +102,7 @@ static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
 
 static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
 {
-	fp_slot_header *hd = fp__pool_header(&h->sup->pool, slot);
+	fp_slot_header *hd = fp__pool_header(h->pool, slot);
 	hd->width = f->width;
 	hd->height = f->height;
 	hd->stride = f->stride;
@@ -108,7 +112,7 @@ static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
 /* The input's path below its input root, for {dir} and {name}. */
 static const char *rel_path(const host *h, uint32_t input_index)
 {
-	const fp_run_options *o = h->sup->options;
+	const fp_run_options *o = h->options;
 	if (input_index >= o->input_count)
 		return NULL;
 	return o->inputs[input_index] +
@@ -118,7 +122,7 @@ static const char *rel_path(const host *h, uint32_t input_index)
 /* The input's {index}: its place in the full list of a sharded run. */
 static uint32_t name_index(const host *h, uint32_t input_index)
 {
-	const fp_run_options *o = h->sup->options;
+	const fp_run_options *o = h->options;
 	return o->input_index != NULL && input_index < o->input_count
 		       ? o->input_index[input_index]
 		       : input_index;
@@ -150,9 +154,9 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 		break;
 	case FP_STAGE_SINK:
 		pin = &in;
-		if (h->sup->options->output_dir != NULL &&
-		    fp__output_path(h->sup->options->output_dir,
-				    h->sup->pipeline->output_template,
+		if (h->options->output_dir != NULL &&
+		    fp__output_path(h->options->output_dir,
+				    h->args->pipeline->output_template,
 				    rel_path(h, in.input_index),
 				    name_index(h, in.input_index),
 				    h->output_path, sizeof h->output_path) == 0)
@@ -172,7 +176,6 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 		break;
 	}
 	uint64_t t0 = uv_hrtime();
-	fp__pool_header(&h->sup->pool, slot)->started_ns = t0;
 	int rc = h->desc->process(h->state, pin, pout);
 	*ns = uv_hrtime() - t0;
 	if (rc == 0 && pout != NULL)
@@ -188,7 +191,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 		   uint32_t input_slot, uint32_t arg)
 {
-	fp_slot_header *hd = fp__pool_header(&h->sup->pool, input_slot);
+	fp_slot_header *hd = fp__pool_header(h->pool, input_slot);
 	hd->answer_slot = slot == input_slot ? slot2 : slot;
 	hd->answer = type;
 	fp__channel_send(&h->ch, type, slot, slot2, arg);
@@ -228,8 +231,8 @@ static void stop(host *h)
 static void on_msg(fp_channel *ch, const fp_msg *m)
 {
 	host *h = ch->data;
-	if (m->type == FP_MSG_FRAME && m->slot < h->sup->pool.slot_count &&
-	    (m->slot2 == FP_SLOT_NONE || m->slot2 < h->sup->pool.slot_count))
+	if (m->type == FP_MSG_FRAME && m->slot < h->pool->slot_count &&
+	    (m->slot2 == FP_SLOT_NONE || m->slot2 < h->pool->slot_count))
 		on_frame(h, m);
 	else if (m->type == FP_MSG_STOP)
 		stop(h);
@@ -253,11 +256,11 @@ static void on_check(uv_check_t *handle)
 
 static int init_stage(host *h)
 {
-	const fp_run_options *o = h->sup->options;
+	const fp_run_options *o = h->options;
 	fp_stage_env env = {
 		.struct_size = sizeof env,
 		.label = h->spec->label,
-		.instance = h->inst->index,
+		.instance = h->args->index,
 		.input_count = o->input_count,
 		.inputs = o->inputs,
 		.output_dir = o->output_dir,
@@ -269,17 +272,16 @@ static int init_stage(host *h)
 			       sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "framepipe: stage %s#%u: cannot start: %s\n",
-			h->spec->label, h->inst->index,
+			h->spec->label, h->args->index,
 			err[0] ? err : fp_strerror(rc));
 	return rc;
 }
 
-_Noreturn void fp__stage_host_main(fp_supervisor *sup, fp_instance *inst,
-				   int fd)
+_Noreturn void fp__stage_host_main(const fp_host_args *args)
 {
-	isolate(sup, inst, fd);
-	host h = {.sup = sup, .inst = inst};
-	h.spec = sup->stages[inst->stage].spec;
+	isolate(args);
+	host h = {.args = args, .pool = args->pool, .options = args->options};
+	h.spec = args->spec;
 	h.desc = h.spec->plugin.desc;
 	if (init_stage(&h) != 0)
 		_exit(FP_EXIT_RUNTIME);

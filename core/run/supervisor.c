@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "framepipe/framepipe.h"
 #include "supervisor_state.h"
 #include "task_limits.h"
 
@@ -61,6 +62,26 @@ static uint32_t auto_slot_count(const fp_supervisor *sup, uint64_t slot_size)
 	return (uint32_t)(want < FP_MAX_SLOTS ? want : FP_MAX_SLOTS);
 }
 
+static int setup_broker(fp_supervisor *sup, uint32_t slots)
+{
+	const fp_pipeline *p = sup->pipeline;
+	fp_broker_config conf = {
+		.stages = sup->stage_conf,
+		.stage_count = p->stage_count,
+		.slot_count = slots,
+		.slot_bytes = sup->pool.slot_bytes,
+		.depth = p->depth,
+		.reserve = sup->reserve,
+		.is_ordered = p->stages[p->stage_count - 1].plugin.desc->flags &
+			      FP_STAGE_ORDERED,
+		.expected = sup->expected,
+		.skip = sup->plan.skip,
+		.ops = &fp__process_ops,
+		.ctx = sup,
+	};
+	return fp__broker_init(&sup->broker, &conf);
+}
+
 static int setup_pool(fp_supervisor *sup)
 {
 	const fp_pipeline *p = sup->pipeline;
@@ -81,21 +102,10 @@ static int setup_pool(fp_supervisor *sup)
 				 sizeof sup->runtime_message);
 	if (rc != 0)
 		return rc;
-	rc = fp__ledger_init(&sup->ledger, slots);
-	sup->slot_input = calloc(slots, sizeof *sup->slot_input);
-	sup->slot_is_grant = calloc(slots, sizeof *sup->slot_is_grant);
-	sup->slot_attempts = calloc(slots, sizeof *sup->slot_attempts);
-	for (size_t k = 0; k < sup->stage_count; k++)
-		sup->stages[k].queue = calloc(slots, sizeof(uint32_t));
-	for (size_t k = 0; k < sup->stage_count && rc == 0; k++)
-		if (sup->stages[k].queue == NULL)
-			rc = -ENOMEM;
-	if (rc == 0 && (sup->slot_input == NULL || sup->slot_is_grant == NULL ||
-			sup->slot_attempts == NULL))
-		rc = -ENOMEM;
+	rc = setup_broker(sup, slots);
 	if (rc != 0)
 		snprintf(sup->runtime_message, sizeof sup->runtime_message,
-			 "out of memory setting up %u slots", slots);
+			 "cannot set up %u slots: %s", slots, fp_strerror(rc));
 	return rc;
 }
 
@@ -105,69 +115,28 @@ static int setup_stages(fp_supervisor *sup)
 	size_t total = 0;
 	for (size_t k = 0; k < p->stage_count; k++)
 		total += p->stages[k].workers;
-	sup->stages = calloc(p->stage_count, sizeof *sup->stages);
-	sup->instances = calloc(total, sizeof *sup->instances);
-	if (sup->stages == NULL || sup->instances == NULL)
+	sup->stage_conf = calloc(p->stage_count, sizeof *sup->stage_conf);
+	sup->procs = calloc(total, sizeof *sup->procs);
+	if (sup->stage_conf == NULL || sup->procs == NULL)
 		return -ENOMEM;
-	sup->stage_count = p->stage_count;
 	sup->instance_count = total;
-	size_t next = 0;
 	for (size_t k = 0; k < p->stage_count; k++) {
-		fp_stage_run *st = &sup->stages[k];
-		st->spec = &p->stages[k];
-		st->instances = &sup->instances[next];
-		for (unsigned i = 0; i < st->spec->workers; i++, next++) {
-			fp_instance *inst = &sup->instances[next];
-			inst->sup = sup;
-			inst->stage = k;
-			inst->index = i;
-			inst->id = (int32_t)next;
-			inst->fd = -1;
-		}
+		const fp_stage_spec *spec = &p->stages[k];
+		sup->stage_conf[k] = (fp_broker_stage_conf){
+			.label = spec->label,
+			.workers = spec->workers,
+			.max_restarts = spec->max_restarts,
+			.timeout_ns = spec->timeout_ns,
+			.out_of_place = spec->plugin.desc->flags &
+					FP_STAGE_OUT_OF_PLACE,
+		};
+	}
+	for (size_t i = 0; i < total; i++) {
+		sup->procs[i].sup = sup;
+		sup->procs[i].id = (int32_t)i;
+		sup->procs[i].fd = -1;
 	}
 	return 0;
-}
-
-/* Fork one instance. The child never returns from here. */
-static int spawn(fp_supervisor *sup, fp_instance *inst)
-{
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		return -errno;
-	fflush(NULL); /* or the child would flush the parent's buffers too */
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(sv[0]);
-		close(sv[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		fp__stage_host_main(sup, inst, sv[1]);
-	}
-	close(sv[1]);
-	inst->pid = pid;
-	inst->fd = sv[0];
-	inst->is_alive = true;
-	sup->alive++;
-	sup->stages[inst->stage].live++;
-	return 0;
-}
-
-static void reap(fp_supervisor *sup)
-{
-	int status;
-	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (size_t i = 0; i < sup->instance_count; i++) {
-			fp_instance *inst = &sup->instances[i];
-			if (inst->pid == pid && inst->is_alive) {
-				fp__dispatch_on_death(sup, inst, status);
-				break;
-			}
-		}
-	}
 }
 
 static void close_loop_handles(fp_supervisor *sup)
@@ -175,38 +144,52 @@ static void close_loop_handles(fp_supervisor *sup)
 	uv_close((uv_handle_t *)&sup->sigchld, NULL);
 	uv_close((uv_handle_t *)&sup->sigint, NULL);
 	uv_close((uv_handle_t *)&sup->sigterm, NULL);
+	uv_close((uv_handle_t *)&sup->sighup, NULL);
 	uv_close((uv_handle_t *)&sup->pump, NULL);
 	uv_close((uv_handle_t *)&sup->stop_timer, NULL);
 	uv_close((uv_handle_t *)&sup->watchdog, NULL);
 	uv_close((uv_handle_t *)&sup->progress_timer, NULL);
 	for (size_t i = 0; i < sup->instance_count; i++)
-		fp__supervisor_close_channel(&sup->instances[i]);
+		fp__process_close_channel(&sup->procs[i]);
 }
 
 static void on_stop_timeout(uv_timer_t *handle)
 {
 	fp_supervisor *sup = handle->data;
 	for (size_t i = 0; i < sup->instance_count; i++)
-		if (sup->instances[i].is_alive)
-			fp__dispatch_condemn(
-				&sup->instances[i],
-				"did not exit within %d ms of STOP",
-				STOP_GRACE_MS);
+		fp__broker_condemn(&sup->broker, (int32_t)i,
+				   "did not exit within %d ms of STOP",
+				   STOP_GRACE_MS);
+}
+
+/* Write what the broker queued; a socket we cannot write to any more is
+ * the end of that instance (EPIPE: it died, and SIGCHLD will say how). */
+static void flush_all(fp_supervisor *sup)
+{
+	for (size_t i = 0; i < sup->instance_count; i++) {
+		fp_channel *ch = sup->procs[i].ch;
+		int rc = ch != NULL ? fp__channel_flush(ch) : 0;
+		if (rc != 0 && rc != UV_EPIPE && rc != UV_ECONNRESET)
+			fp__broker_condemn(&sup->broker, (int32_t)i,
+					   "cannot write to its pipe: %s",
+					   uv_strerror(rc));
+	}
 }
 
 static void after_events(fp_supervisor *sup)
 {
-	if (sup->alive == 0) {
+	if (sup->broker.alive == 0) {
 		if (!uv_is_closing((uv_handle_t *)&sup->pump))
 			close_loop_handles(sup);
 		return;
 	}
-	bool was_stopping = sup->stopping;
-	fp__dispatch_pump(sup);
+	bool was_stopping = sup->broker.stopping;
+	fp__broker_pump(&sup->broker);
+	flush_all(sup);
 	if (sup->trace.file != NULL)
 		fp__trace_free_slots(&sup->trace, uv_hrtime(),
-				     sup->ledger.free_count);
-	if (sup->stopping && !was_stopping)
+				     sup->broker.ledger.free_count);
+	if (sup->broker.stopping && !was_stopping)
 		uv_timer_start(&sup->stop_timer, on_stop_timeout, STOP_GRACE_MS,
 			       0);
 }
@@ -215,7 +198,7 @@ static void on_sigchld(uv_signal_t *handle, int signum)
 {
 	(void)signum;
 	fp_supervisor *sup = handle->data;
-	reap(sup);
+	fp__process_reap(sup);
 	after_events(sup);
 }
 
@@ -227,7 +210,7 @@ static void on_check(uv_check_t *handle)
 static void on_watchdog(uv_timer_t *handle)
 {
 	fp_supervisor *sup = handle->data;
-	fp__dispatch_watchdog(sup, uv_hrtime());
+	fp__broker_tick(&sup->broker, uv_hrtime());
 }
 
 static void on_progress(uv_timer_t *handle)
@@ -235,66 +218,29 @@ static void on_progress(uv_timer_t *handle)
 	fp__report_progress(handle->data);
 }
 
+static void interrupt(fp_supervisor *sup, int signum)
+{
+	fp__progress_clear(&sup->progress);
+	if (sup->signals++ == 0) {
+		fprintf(stderr,
+			"framepipe: %s: finishing frames in flight, taking no "
+			"new input (again to abandon them)\n",
+			strsignal(signum));
+		fp__broker_interrupt(&sup->broker);
+	} else if (sup->signals == 2) {
+		fprintf(stderr,
+			"framepipe: %s again: abandoning the frames in "
+			"flight\n",
+			strsignal(signum));
+		fp__broker_abandon(&sup->broker);
+	}
+}
+
 static void on_interrupt(uv_signal_t *handle, int signum)
 {
 	fp_supervisor *sup = handle->data;
-	if (sup->interrupted) {
-		/* Second signal: do not wait for frames in flight. */
-		for (size_t i = 0; i < sup->instance_count; i++)
-			if (sup->instances[i].is_alive)
-				kill(sup->instances[i].pid, SIGKILL);
-		return;
-	}
-	sup->interrupted = true;
-	fprintf(stderr,
-		"framepipe: %s: finishing frames in flight, taking no "
-		"new input (again to abandon them)\n",
-		strsignal(signum));
+	interrupt(sup, signum);
 	after_events(sup);
-}
-
-static void free_channel(uv_handle_t *handle)
-{
-	free(handle->data);
-}
-
-/* Give the instance's socket to a channel on the loop. */
-static int open_channel(fp_supervisor *sup, fp_instance *inst)
-{
-	inst->ch = malloc(sizeof *inst->ch);
-	if (inst->ch == NULL)
-		return -ENOMEM;
-	int rc = fp__channel_open(inst->ch, &sup->loop, inst->fd,
-				  fp__dispatch_on_msg, NULL, inst);
-	if (rc != 0 && !inst->ch->is_open)
-		close(inst->fd);
-	inst->fd = -1;
-	return rc;
-}
-
-void fp__supervisor_close_channel(fp_instance *inst)
-{
-	if (inst->ch == NULL)
-		return;
-	if (inst->ch->is_open)
-		fp__channel_close(inst->ch, free_channel);
-	else
-		free(inst->ch);
-	inst->ch = NULL;
-}
-
-int fp__supervisor_respawn(fp_supervisor *sup, fp_instance *inst)
-{
-	/* The child closes every descriptor but its socket, the loop's
-	 * included, and resets the signals the loop installed. */
-	inst->is_ready = false;
-	inst->condemned[0] = '\0';
-	inst->held_head = 0;
-	inst->inflight = 0;
-	int rc = spawn(sup, inst);
-	if (rc == 0)
-		rc = open_channel(sup, inst);
-	return rc;
 }
 
 static int start_loop(fp_supervisor *sup)
@@ -305,6 +251,7 @@ static int start_loop(fp_supervisor *sup)
 	uv_signal_init(&sup->loop, &sup->sigchld);
 	uv_signal_init(&sup->loop, &sup->sigint);
 	uv_signal_init(&sup->loop, &sup->sigterm);
+	uv_signal_init(&sup->loop, &sup->sighup);
 	uv_check_init(&sup->loop, &sup->pump);
 	uv_timer_init(&sup->loop, &sup->stop_timer);
 	uv_timer_init(&sup->loop, &sup->watchdog);
@@ -316,46 +263,29 @@ static int start_loop(fp_supervisor *sup)
 	if (every > 0)
 		uv_timer_start(&sup->progress_timer, on_progress, every, every);
 	sup->sigchld.data = sup->sigint.data = sup->sigterm.data = sup;
+	sup->sighup.data = sup;
 	sup->pump.data = sup->stop_timer.data = sup;
 	uv_signal_start(&sup->sigchld, on_sigchld, SIGCHLD);
 	uv_signal_start(&sup->sigint, on_interrupt, SIGINT);
 	uv_signal_start(&sup->sigterm, on_interrupt, SIGTERM);
+	/* nohup: a hang-up ignored by whoever started us stays ignored. */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+		uv_signal_start(&sup->sighup, on_interrupt, SIGHUP);
 	uv_check_start(&sup->pump, on_check);
-	for (size_t i = 0; i < sup->instance_count && rc == 0; i++) {
-		fp_instance *inst = &sup->instances[i];
-		rc = open_channel(sup, inst);
-	}
+	for (size_t i = 0; i < sup->instance_count && rc == 0; i++)
+		rc = fp__process_open_channel(sup, &sup->procs[i]);
 	return rc;
-}
-
-static void kill_all(fp_supervisor *sup)
-{
-	for (size_t i = 0; i < sup->instance_count; i++) {
-		fp_instance *inst = &sup->instances[i];
-		if (inst->is_alive) {
-			kill(inst->pid, SIGKILL);
-			waitpid(inst->pid, NULL, 0);
-			inst->is_alive = false;
-		}
-		if (inst->fd >= 0)
-			close(inst->fd);
-	}
 }
 
 static void teardown(fp_supervisor *sup)
 {
 	fp__pool_release(&sup->pool);
-	fp__ledger_release(&sup->ledger);
-	free(sup->slot_input);
-	free(sup->slot_is_grant);
-	free(sup->slot_attempts);
-	for (size_t k = 0; sup->stages != NULL && k < sup->stage_count; k++)
-		free(sup->stages[k].queue);
-	free(sup->stages);
-	free(sup->instances);
+	fp__broker_release(&sup->broker);
+	free(sup->stage_conf);
+	free(sup->procs);
 	fp__report_release(sup);
 	fp__outputs_release(&sup->plan);
-	fp__order_release(&sup->order);
 	int rc = fp__trace_close(&sup->trace);
 	if (rc != 0)
 		fprintf(stderr, "framepipe: %s: cannot write the trace: %s\n",
@@ -411,8 +341,6 @@ static int prepare(fp_supervisor *sup)
 		src->frame_count != NULL
 			? src->frame_count(p->stages[0].config, o->input_count)
 			: -1;
-	sup->is_ordered = p->stages[p->stage_count - 1].plugin.desc->flags &
-			  FP_STAGE_ORDERED;
 	fp__progress_init(&sup->progress, o->progress, stderr);
 	if (o->quiet)
 		sup->progress.mode = FP_PROGRESS_NONE;
@@ -432,9 +360,66 @@ static int prepare(fp_supervisor *sup)
 	return rc;
 }
 
+/* Signals before the loop exists (planning, forking): noted here, acted on
+ * once the loop runs, or before the run when nothing was forked. */
+static volatile sig_atomic_t early_signal, early_count;
+
+static void on_early_signal(int signum)
+{
+	early_signal = signum;
+	early_count++;
+}
+
+void fp__supervisor_catch_signals(void)
+{
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = on_early_signal};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof signals / sizeof *signals; i++) {
+		struct sigaction old;
+		/* A signal ignored by whoever started us stays ignored. */
+		if (sigaction(signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(signals[i], &sa, NULL);
+	}
+}
+
+static int stopped_before_run(fp_supervisor *sup)
+{
+	fprintf(stderr, "framepipe: %s before the run started; nothing ran\n",
+		strsignal(early_signal));
+	teardown(sup);
+	free(sup);
+	return FP_EXIT_RUNTIME;
+}
+
+/* Fork every instance, before the loop exists so that no child inherits
+ * any of it, then start the loop. */
+static int start(fp_supervisor *sup)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sup->instance_count && rc == 0; i++) {
+		rc = fp__process_spawn(sup, &sup->procs[i]);
+		if (rc == 0)
+			fp__broker_started(&sup->broker, (int32_t)i);
+	}
+	if (rc == 0)
+		rc = start_loop(sup);
+	for (size_t i = 0;
+	     rc == 0 && sup->trace.file && i < sup->instance_count; i++) {
+		const fp_broker_instance *inst = &sup->broker.instances[i];
+		fp__trace_track(&sup->trace, inst->id + 1,
+				sup->stage_conf[inst->stage].label, inst->index,
+				(int)sup->procs[i].pid);
+	}
+	return rc;
+}
+
 int fp__supervisor_run(const fp_pipeline *pipeline,
 		       const fp_run_options *options)
 {
+	fp__supervisor_catch_signals();
 	fp_supervisor *sup = calloc(1, sizeof *sup);
 	if (sup == NULL)
 		return FP_EXIT_RUNTIME;
@@ -446,6 +431,8 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	 * that must not kill the supervisor. */
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
 	sigaction(SIGPIPE, &ignore, &old_pipe);
+	if (early_signal != 0)
+		return stopped_before_run(sup);
 	int rc = prepare(sup);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
@@ -453,28 +440,23 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 		free(sup);
 		return rc == FP_ECONFIG ? FP_EXIT_USAGE : FP_EXIT_RUNTIME;
 	}
-	/* Every instance is forked before the loop exists, so no child
-	 * inherits any of it. */
-	for (size_t i = 0; i < sup->instance_count && rc == 0; i++)
-		rc = spawn(sup, &sup->instances[i]);
-	if (rc == 0)
-		rc = start_loop(sup);
-	for (size_t i = 0;
-	     rc == 0 && sup->trace.file && i < sup->instance_count; i++) {
-		fp_instance *inst = &sup->instances[i];
-		fp__trace_track(&sup->trace, inst->id + 1,
-				sup->stages[inst->stage].spec->label,
-				inst->index, (int)inst->pid);
-	}
+	if (early_signal != 0)
+		return stopped_before_run(sup);
+	rc = start(sup);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: cannot start stage processes: %s\n",
-			rc < -1000 ? "internal error" : strerror(-rc));
-		kill_all(sup);
+			fp_strerror(rc));
+		fp__process_kill_all(sup);
 		teardown(sup);
 		free(sup);
 		return FP_EXIT_RUNTIME;
 	}
-	reap(sup); /* children that died before SIGCHLD was watched */
+	/* The loop's handlers are in place: what came during forking is
+	 * acted on now, as if it had come now. */
+	for (int i = 0; i < early_count && i < 2; i++)
+		interrupt(sup, early_signal);
+	fp__process_reap(
+		sup); /* children that died before SIGCHLD was watched */
 	after_events(sup);
 	uv_run(&sup->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&sup->loop);

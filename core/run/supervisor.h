@@ -39,4 +39,9 @@ enum fp_exit {
 int fp__supervisor_run(const fp_pipeline *pipeline,
 		       const fp_run_options *options);
 
+/* From here on, SIGINT, SIGTERM and SIGHUP are noted, not fatal, until
+ * fp__supervisor_run acts on them (3 and a one-line message before the
+ * run, the summary after). Call as early as a run's planning starts. */
+void fp__supervisor_catch_signals(void);
+
 #endif

@@ -1,0 +1,27 @@
+/* stage_host — the life of one forked stage instance. */
+#ifndef FP_STAGE_HOST_H
+#define FP_STAGE_HOST_H
+
+#include <sys/types.h>
+
+#include "pipeline.h"
+#include "pool.h"
+#include "supervisor.h"
+
+/* All a forked instance is given of the supervisor's world: borrowed,
+ * read only, valid for the child's life (the child's copy of the
+ * supervisor's memory). */
+typedef struct fp_host_args {
+	const fp_pipeline *pipeline; /* output_template */
+	const fp_stage_spec *spec;   /* this instance's stage */
+	const fp_run_options *options;
+	const fp_pool *pool;
+	unsigned index; /* 0 .. workers-1 within its stage */
+	pid_t supervisor;
+	int fd; /* the instance's end of its socketpair */
+} fp_host_args;
+
+/* Run in the child right after fork(); never returns. */
+_Noreturn void fp__stage_host_main(const fp_host_args *args);
+
+#endif
