@@ -49,11 +49,15 @@ for jpg in "$SET"/*.jpg; do
 	name=$(basename "$jpg" .jpg)
 	djpeg -pnm -outfile "$WORK/ref.pnm" "$jpg" || fail "$name: djpeg failed"
 	case $(head -c 2 "$WORK/ref.pnm") in
-	P5) kind=pgm ;;
-	*) kind=ppm ;;
+	P5) kind=gray ;;
+	*) kind=rgb ;;
 	esac
-	convert "$WORK/dec/$name.png" -depth 8 "$kind:$WORK/ours.pnm"
-	cmp -s "$WORK/ref.pnm" "$WORK/ours.pnm" || fail "$name: pixels differ from djpeg -pnm"
+	# the raw samples: djpeg's body after its 3 header lines
+	tail -n +4 "$WORK/ref.pnm" >"$WORK/ref.raw"
+	convert "$WORK/dec/$name.png" -depth 8 "$kind:$WORK/ours.raw"
+	cmp -s "$WORK/ref.raw" "$WORK/ours.raw" || fail "$name: pixels differ from djpeg -pnm"
+	[ "$(identify -format %wx%h "$WORK/ref.pnm")" = \
+		"$(identify -format %wx%h "$WORK/dec/$name.png")" ] || fail "$name: size differs"
 	n=$((n + 1))
 done
 [ "$n" -ge 14 ] || fail "decoded $n files, expected at least 14"
@@ -91,6 +95,56 @@ fp run -p 'png_decode format=rgba ! jpeg_encode' -i "$WORK/testorig.png" -o "$WO
 [ "$RC" -ne 0 ] || fail "RGBA into jpeg_encode should fail"
 grep -q "RGBA8" "$ERR" || { fail "RGBA refusal does not name the format"; cat "$ERR" >&2; }
 ls "$WORK/alpha" 2>/dev/null | grep -q . && fail "RGBA: something was written"
+
+# ---- metadata through real runs --------------------------------------------
+# ICC profile, comment and density from ImageMagick; EXIF orientation N and
+# an XMP packet put in by hand (APP1 segments after SOI).
+META="$WORK/meta"
+mkdir -p "$META"
+convert "$PPM" -profile "$LJT/test3.icc" -set comment "a comment" \
+	-density 300 -units PixelsPerInch "$META/base.jpg"
+python3 - "$META" <<'PY'
+import struct, sys
+folder = sys.argv[1]
+base = open(folder + "/base.jpg", "rb").read()
+def app1(body):
+    return b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+xmp = b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF/></x:xmpmeta>"
+open(folder + "/packet.xmp", "wb").write(xmp)
+for o in range(1, 9):
+    tiff = b"MM\0*" + struct.pack(">IH", 8, 1)
+    tiff += struct.pack(">HHIHH", 0x0112, 3, 1, o, 0) + b"\0\0\0\0"
+    extra = app1(b"Exif\0\0" + tiff) + app1(b"http://ns.adobe.com/xap/1.0/\0" + xmp)
+    open("%s/o%d.jpg" % (folder, o), "wb").write(base[:2] + extra + base[2:])
+PY
+props() { identify -format '%[orientation] %c %x %U %wx%h' "$1"; }
+fp run -p 'jpeg_decode ! jpeg_encode' -i "$META/o6.jpg" -o "$WORK/keep" -q
+expect_rc 0 "metadata kept"
+kept=$(ls -d "$WORK/keep"/*)
+[ "$(props "$kept")" = "RightTop a comment 300 PixelsPerInch 227x149" ] ||
+	fail "metadata kept: $(props "$kept")"
+convert "$kept" icc:- | cmp -s - "$LJT/test3.icc" || fail "ICC profile not kept"
+convert "$kept" xmp:- | cmp -s - "$META/packet.xmp" || fail "XMP not kept"
+fp run -p 'jpeg_decode ! jpeg_encode strip=meta' -i "$META/o6.jpg" -o "$WORK/strip_meta" -q
+out=$(ls -d "$WORK/strip_meta"/*)
+[ "$(props "$out")" = "Undefined  72 Undefined 227x149" ] || fail "strip=meta: $(props "$out")"
+convert "$out" icc:- | cmp -s - "$LJT/test3.icc" || fail "strip=meta: ICC profile lost"
+fp run -p 'jpeg_decode ! jpeg_encode strip=all' -i "$META/o6.jpg" -o "$WORK/strip_all" -q
+out=$(ls -d "$WORK/strip_all"/*)
+convert "$out" icc:- >/dev/null 2>&1 && fail "strip=all: an ICC profile was written"
+# autorotate: each orientation's pixels are convert -auto-orient's, and the
+# file written says it is upright.
+fp run -p 'jpeg_decode ! autorotate ! png_encode level=1' -i "$META"/o?.jpg -o "$WORK/upright" -q
+expect_rc 0 "autorotate"
+for o in 1 2 3 4 5 6 7 8; do
+	convert "$META/o$o.jpg" -auto-orient -depth 8 "rgb:$WORK/im.rgb"
+	convert "$WORK/upright/o$o.png" -depth 8 "rgb:$WORK/ours.rgb"
+	cmp -s "$WORK/im.rgb" "$WORK/ours.rgb" || fail "autorotate $o: not convert -auto-orient's pixels"
+done
+fp run -p 'jpeg_decode ! autorotate ! jpeg_encode' -i "$META/o8.jpg" -o "$WORK/upright_jpeg" -q
+out=$(ls -d "$WORK/upright_jpeg"/*)
+[ "$(props "$out")" = "TopLeft a comment 300 PixelsPerInch 149x227" ] ||
+	fail "autorotate then jpeg_encode: $(props "$out")"
 
 # ---- hostile files ---------------------------------------------------------
 BAD="$WORK/bad"

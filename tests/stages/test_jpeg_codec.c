@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "exif.h"
+#include "framepipe/testing.h"
 #include "jpeg.h"
 
 #define TESTORIG DATA_DIR "/libjpeg-turbo/testorig.jpg"
@@ -530,6 +531,54 @@ static void test_shrink_on_load(void **state)
 	free(ref);
 }
 
+/* The jpeg_decode stage itself, through the harness as the core runs it:
+ * the core's hint shrinks the decode, the frame's metadata area is
+ * filled; jpeg_encode writes it back. */
+static void test_stages_through_the_harness(void **state)
+{
+	(void)state;
+	uint8_t icc[3000];
+	struct test_frame *t =
+		pattern_frame(227, 149, FP_FORMAT_RGB8, "h_in.jpg");
+	add_all_meta(t->meta, icc, sizeof icc);
+	assert_int_equal(fp_codec_jpeg.encode(&enc_defaults, &t->f), 0);
+
+	fp_harness *h = fp_harness_new("jpeg_decode");
+	assert_non_null(h);
+	fp_harness_set_hint(h, 30, 0);
+	const char *inputs[] = {t->path};
+	assert_int_equal(fp_harness_start(h, inputs, 1, NULL), 0);
+	fp_frame f;
+	assert_int_equal(fp_harness_source(h, 0, &f), 0);
+	assert_int_equal(f.width, 57); /* 1/4: 1/8 would be 29 < 30 */
+	assert_int_equal(f.height, 38);
+	assert_non_null(f.meta);
+	assert_int_equal(fp_meta_u32(f.meta, FP_META_ORIENTATION, 0), 6);
+	const fp_meta_entry *e = fp_meta_find(f.meta, FP_META_ICC, NULL);
+	assert_non_null(e);
+	assert_memory_equal(fp_meta_value(e), icc, sizeof icc);
+	assert_int_equal(fp_harness_source(h, 1, &f), FP_EEND);
+
+	fp_harness *enc = fp_harness_new("jpeg_encode");
+	assert_non_null(enc);
+	assert_int_equal(fp_harness_set(enc, "quality", "90"), 0);
+	assert_int_equal(fp_harness_start(enc, NULL, 0, dir), 0);
+	char out[128];
+	snprintf(out, sizeof out, "%s/h_out.jpg", dir);
+	assert_int_equal(fp_harness_source(h, 0, &f), 0);
+	assert_int_equal(fp_harness_sink(enc, &f, out), 0);
+	struct test_frame *d = frame_new(1 << 20, 1 << 20);
+	assert_int_equal(decode(out, d, NULL), 0);
+	assert_int_equal(d->f.width, 57);
+	e = fp_meta_find(d->meta, FP_META_ICC, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->value_size, sizeof icc);
+	frame_free(d);
+	fp_harness_free(enc);
+	fp_harness_free(h);
+	frame_free(t);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -557,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_refused_formats),
 		cmocka_unit_test(test_shrink_on_load),
+		cmocka_unit_test(test_stages_through_the_harness),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
