@@ -50,7 +50,7 @@ static int checksum_init(void **state, const void *config,
 static uint64_t hash_pixels(const fp_frame *f)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
-	size_t row_bytes = (size_t)f->width * fp_format_channels(f->format);
+	size_t row_bytes = (size_t)f->width * fp_format_pixel_bytes(f->format);
 	for (uint32_t y = 0; y < f->height; y++) {
 		const uint8_t *row = f->pixels + (size_t)y * f->stride;
 		for (size_t i = 0; i < row_bytes; i++)
@@ -90,7 +90,7 @@ FP_STAGE_EXPORT = {
 	.name = "checksum_sink",
 	.summary = "append 'index hash WxH format' per frame to a file",
 	.kind = FP_STAGE_SINK,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),
 	.config_size = sizeof(checksum_config),

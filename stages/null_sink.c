@@ -14,6 +14,6 @@ FP_STAGE_EXPORT = {
 	.name = "null_sink",
 	.summary = "discard frames (for measuring everything before it)",
 	.kind = FP_STAGE_SINK,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.process = null_sink_process,
 };

@@ -14,6 +14,6 @@ FP_STAGE_EXPORT = {
 	.name = "passthrough",
 	.summary = "pass frames on unchanged (in place, no copy)",
 	.kind = FP_STAGE_FILTER,
-	.formats = FP_FORMATS_8BIT,
+	.formats = FP_FORMATS_ALL,
 	.process = passthrough_process,
 };

@@ -10,6 +10,7 @@
 #include "task_limits.h"
 #include "naming.h"
 #include "params.h"
+#include "pipeline_check.h"
 
 #define ERR_AT(line, ...)                                                 \
 	do {                                                              \
@@ -348,6 +349,8 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 			goto err_release;
 	}
 	rc = check_order(p, config, err, err_size);
+	if (rc == 0)
+		rc = fp__pipeline_check(p, config, err, err_size);
 	if (rc != 0)
 		goto err_release;
 	return 0;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "framepipe/framepipe.h"
+#include "pipeline_check.h"
 #include "supervisor_state.h"
 #include "task_limits.h"
 
@@ -22,28 +23,25 @@
 #define AUTO_POOL_MAX	    ((uint64_t)1 << 30) /* auto slot count stays under */
 #define AUTO_SLOT_FALLBACK  ((uint64_t)16 << 20)
 
-/* The largest frame the source will make, for slot_size = auto. */
+/* The largest frame any stage will make from any input, for slot_size =
+ * auto (pipeline_check.h). */
 static uint64_t auto_slot_size(const fp_supervisor *sup)
 {
-	const fp_stage_spec *src = &sup->pipeline->stages[0];
-	const fp_stage_descriptor *d = src->plugin.desc;
-	if (d->frame_bound == NULL)
+	const fp_pipeline *p = sup->pipeline;
+	const fp_stage_descriptor *d = p->stages[0].plugin.desc;
+	if (d->frame_bound == NULL && d->probe == NULL && d->shape == NULL)
 		return AUTO_SLOT_FALLBACK;
-	uint64_t largest = 0, bytes = 0;
-	char err[256];
 	if (!(d->flags & FP_STAGE_READS_INPUTS)) {
-		if (d->frame_bound(src->config, NULL, &bytes, err,
-				   sizeof err) == 0)
-			largest = bytes;
-		return largest > 0 ? largest : AUTO_SLOT_FALLBACK;
+		uint64_t bytes = fp__pipeline_slot_bound(p, NULL);
+		return bytes > 0 ? bytes : AUTO_SLOT_FALLBACK;
 	}
-	/* Unusable inputs are skipped here: their decode fails with its own
-	 * message, and must not make the pool huge. */
-	for (size_t i = 0; i < sup->options->input_count; i++)
-		if (d->frame_bound(src->config, sup->options->inputs[i], &bytes,
-				   err, sizeof err) == 0 &&
-		    bytes > largest)
+	uint64_t largest = 0;
+	for (size_t i = 0; i < sup->options->input_count; i++) {
+		uint64_t bytes =
+			fp__pipeline_slot_bound(p, sup->options->inputs[i]);
+		if (bytes > largest)
 			largest = bytes;
+	}
 	return largest > 0 ? largest : 4096;
 }
 

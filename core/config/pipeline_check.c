@@ -1,0 +1,223 @@
+#include "pipeline_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_check.h"
+
+/* The line of key in section label, or the section's own line. */
+static int line_of(const fp_config *config, const fp_stage_spec *spec,
+		   const char *msg)
+{
+	const fp_config_section *s = fp__config_find(config, spec->label);
+	if (s == NULL)
+		return spec->line;
+	size_t key_len = strcspn(msg, ": =");
+	for (size_t i = 0; i < s->count; i++)
+		if (strlen(s->entries[i].key) == key_len &&
+		    strncmp(s->entries[i].key, msg, key_len) == 0)
+			return s->entries[i].line;
+	return spec->line;
+}
+
+static int run_checks(const fp_pipeline *p, const fp_config *config, char *err,
+		      size_t err_size)
+{
+	for (size_t i = 0; i < p->stage_count; i++) {
+		const fp_stage_spec *spec = &p->stages[i];
+		const fp_stage_descriptor *d = spec->plugin.desc;
+		if (d->check == NULL)
+			continue;
+		char why[512] = "";
+		int rc = d->check(spec->config, why, sizeof why);
+		if (rc == 0)
+			continue;
+		if (why[0] == '\0')
+			snprintf(why, sizeof why, "invalid parameters");
+		snprintf(err, err_size, "%s:%d: %s.%s", config->path,
+			 line_of(config, spec, why), spec->label, why);
+		return rc < 0 ? rc : FP_EPARAM;
+	}
+	return 0;
+}
+
+/* What a stage without a shape function makes. */
+static void default_shape(const fp_stage_descriptor *d, const fp_shape *in,
+			  fp_shape *out)
+{
+	if (in == NULL) {
+		*out = (fp_shape){.formats = FP_FORMATS_8BIT};
+		return;
+	}
+	(void)d;
+	*out = *in;
+}
+
+int fp__pipeline_shapes(const fp_pipeline *p, const fp_shape *first,
+			fp_shape *shapes, char *err, size_t err_size)
+{
+	shapes[0] = *first;
+	for (size_t i = 1; i < p->stage_count; i++) {
+		const fp_stage_spec *spec = &p->stages[i];
+		const fp_stage_descriptor *d = spec->plugin.desc;
+		fp_shape in = shapes[i - 1];
+		in.formats &= fp__stage_formats(d);
+		if (d->kind == FP_STAGE_SINK || d->shape == NULL) {
+			default_shape(d, &in, &shapes[i]);
+			continue;
+		}
+		char why[256] = "";
+		shapes[i] = (fp_shape){0};
+		int rc = d->shape(spec->config, &in, &shapes[i], why,
+				  sizeof why);
+		if (rc != 0) {
+			snprintf(err, err_size, "%s: %s", spec->label,
+				 why[0] ? why : "cannot take these frames");
+			return rc;
+		}
+	}
+	return 0;
+}
+
+uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count)
+{
+	uint64_t largest = 0;
+	for (size_t i = 0; i < count; i++) {
+		unsigned widest = 0;
+		for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+			if ((shapes[i].formats & FP_FORMAT_BIT(f)) &&
+			    fp_format_pixel_bytes((fp_format)f) > widest)
+				widest = fp_format_pixel_bytes((fp_format)f);
+		if (shapes[i].width == 0 || shapes[i].height == 0)
+			return 0;
+		uint64_t bytes =
+			(uint64_t)shapes[i].width * shapes[i].height * widest;
+		if (bytes > largest)
+			largest = bytes;
+	}
+	return largest;
+}
+
+/* The format to name in the advice: the same layout at a depth the stage
+ * takes, else the richest format it takes. */
+static const char *advice(uint32_t accepted, uint32_t arriving, char *buf,
+			  size_t size)
+{
+	fp_format pick = 0;
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST && pick == 0; f++) {
+		if (!(arriving & FP_FORMAT_BIT(f)))
+			continue;
+		unsigned ch = fp_format_channels((fp_format)f);
+		for (unsigned depth = 1; depth <= 2 && pick == 0; depth++) {
+			fp_format g = fp_format_of(ch, depth);
+			if (accepted & FP_FORMAT_BIT(g))
+				pick = g;
+		}
+	}
+	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST && pick == 0; f--)
+		if (accepted & FP_FORMAT_BIT(f))
+			pick = (fp_format)f;
+	const char *name = fp_format_name(pick);
+	size_t i = 0;
+	for (; name[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
+					? name[i] - 'A' + 'a'
+					: name[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Formats: refuse a stage that can never get a frame it takes. Where only
+ * some arriving formats fit, the run refuses the others frame by frame. */
+static int check_formats(const fp_pipeline *p, const fp_config *config,
+			 char *err, size_t err_size)
+{
+	const fp_stage_descriptor *src = p->stages[0].plugin.desc;
+	fp_shape flow;
+	char why[256] = "";
+	if (src->shape != NULL) {
+		flow = (fp_shape){0};
+		if (src->shape(p->stages[0].config, NULL, &flow, why,
+			       sizeof why) != 0) {
+			snprintf(err, err_size, "%s:%d: %s: %s", config->path,
+				 p->stages[0].line, p->stages[0].label, why);
+			return FP_ECONFIG;
+		}
+	} else {
+		default_shape(src, NULL, &flow);
+	}
+	for (size_t i = 1; i < p->stage_count; i++) {
+		const fp_stage_spec *spec = &p->stages[i];
+		const fp_stage_descriptor *d = spec->plugin.desc;
+		uint32_t accepted = fp__stage_formats(d);
+		if (flow.formats != 0 && (flow.formats & accepted) == 0) {
+			char takes[96], gets[96], to[16];
+			snprintf(err, err_size,
+				 "%s:%d: %s: takes %s frames, but %s before it "
+				 "makes %s (put `convert format=%s` before "
+				 "it)",
+				 config->path, spec->line, spec->label,
+				 fp__format_list(accepted, takes, sizeof takes),
+				 p->stages[i - 1].label,
+				 fp__format_list(flow.formats, gets,
+						 sizeof gets),
+				 advice(accepted, flow.formats, to, sizeof to));
+			return FP_EFORMAT;
+		}
+		fp_shape in = flow;
+		in.formats &= accepted;
+		if (d->kind == FP_STAGE_SINK || d->shape == NULL) {
+			default_shape(d, &in, &flow);
+			continue;
+		}
+		flow = (fp_shape){0};
+		if (d->shape(spec->config, &in, &flow, why, sizeof why) != 0) {
+			snprintf(err, err_size, "%s:%d: %s: %s", config->path,
+				 spec->line, spec->label, why);
+			return FP_EFORMAT;
+		}
+	}
+	return 0;
+}
+
+int fp__pipeline_check(const fp_pipeline *p, const fp_config *config, char *err,
+		       size_t err_size)
+{
+	if (p->stage_count == 0)
+		return 0;
+	int rc = run_checks(p, config, err, err_size);
+	if (rc == 0)
+		rc = check_formats(p, config, err, err_size);
+	return rc;
+}
+
+uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path)
+{
+	const fp_stage_spec *src = &p->stages[0];
+	const fp_stage_descriptor *d = src->plugin.desc;
+	char err[256];
+	uint64_t bound = 0, bytes = 0;
+	if (d->frame_bound != NULL &&
+	    d->frame_bound(src->config, input_path, &bytes, err, sizeof err) ==
+		    0)
+		bound = bytes;
+	fp_shape first = {0};
+	int rc = -1;
+	if (d->probe != NULL && input_path != NULL)
+		rc = d->probe(src->config, input_path, &first, err, sizeof err);
+	else if (d->shape != NULL)
+		rc = d->shape(src->config, NULL, &first, err, sizeof err);
+	if (rc != 0 || first.width == 0 || first.height == 0)
+		return bound;
+	if (first.formats == 0)
+		first.formats = FP_FORMATS_8BIT;
+	fp_shape *shapes = calloc(p->stage_count, sizeof *shapes);
+	if (shapes == NULL)
+		return bound;
+	uint64_t planned = 0;
+	if (fp__pipeline_shapes(p, &first, shapes, err, sizeof err) == 0)
+		planned = fp__shapes_bound(shapes, p->stage_count);
+	free(shapes);
+	return planned > bound ? planned : bound;
+}

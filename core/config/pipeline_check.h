@@ -1,0 +1,39 @@
+/* pipeline_check — what the core can know of a pipeline before anything is
+ * forked: every stage's own check() of its parameters, and the pixel
+ * formats that can flow from each stage to the next (each stage's
+ * `formats` and `shape`). `check` and `run` both refuse here, with
+ * "FILE:LINE: section.param: ..." or "FILE:LINE: section: ...". */
+#ifndef FP_PIPELINE_CHECK_H
+#define FP_PIPELINE_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "framepipe/stage.h"
+#include "pipeline.h"
+
+/* 0, or FP_EPARAM / FP_EFORMAT (or another code from a stage's check) with
+ * the message in err. */
+int fp__pipeline_check(const fp_pipeline *p, const fp_config *config, char *err,
+		       size_t err_size);
+
+/* The shape of the frames after each stage, from a first shape (the
+ * source's, or what a probe said of one input). shapes[i] is what stage i
+ * makes; shapes[0] = *first. 0, or an error from a stage's shape with the
+ * stage's label in err. */
+int fp__pipeline_shapes(const fp_pipeline *p, const fp_shape *first,
+			fp_shape *shapes, char *err, size_t err_size);
+
+/* The largest bytes any of shapes[0..count-1] can take in a slot: width x
+ * height x the widest pixel of its formats; 0 when a size is unknown. */
+uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count);
+
+/* The slot bytes the frames of one input need at every stage (input_path
+ * NULL for a source that reads no files): the source's probe (or its
+ * shape) carried through every stage's shape, and its frame_bound; 0 when
+ * nothing is known. An error of probe or frame_bound says the input is
+ * unusable: its decode will fail with its own message, so it counts 0. */
+uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path);
+
+#endif

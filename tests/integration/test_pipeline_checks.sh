@@ -1,0 +1,53 @@
+#!/bin/bash
+# What the core knows before the fork it refuses before the fork: a stage's
+# own check() of its parameters, and a stage that can never get a frame of a
+# format it takes. Exit 2, one line naming the file, line and section, and
+# no instance started (no "cannot start"). A plugin built for ABI 1.1 is
+# only ever handed the formats it declared.
+. "$(dirname "$0")/lib.sh"
+
+FIX=${FP_FIXTURE_DIR:?}
+
+# A stage's check(): FILE:LINE of the offending key, section.param: why.
+printf '[src]\nstage = testsrc\ncount = 2\n[f]\nplugin = %s\ncolour = navy\n[sink]\nstage = null_sink\n' \
+	"$FIX/checked_filter.so" >"$WORK/colour.ini"
+for cmd in check run; do
+	fp $cmd "$WORK/colour.ini"
+	expect_rc 2 "$cmd: bad colour"
+	expect_err "$WORK/colour.ini:6: f.colour: expected red, green or blue, got 'navy'" "$cmd: bad colour"
+	grep -q "cannot start" "$ERR" && fail "$cmd: the check must run before the fork"
+done
+printf '[src]\nstage = testsrc\ncount = 2\n[f]\nplugin = %s\nlow = 9\nhigh = 3\n[sink]\nstage = null_sink\n' \
+	"$FIX/checked_filter.so" >"$WORK/range.ini"
+fp run "$WORK/range.ini"
+expect_rc 2 "low above high"
+expect_err "$WORK/range.ini:7: f.high: must be above low (9), got 3" "low above high"
+# The same from a one-line pipeline.
+fp check -p "testsrc count=2 ! $FIX/checked_filter.so colour=navy ! null_sink"
+expect_rc 2 "-p: bad colour"
+expect_err "colour: expected red, green or blue, got 'navy'" "-p: bad colour"
+# Valid values pass and run.
+fp run -p "testsrc count=3 ! $FIX/checked_filter.so colour=blue low=1 high=2 ! null_sink"
+expect_rc 0 "valid values"
+
+# Formats that can never meet: refused before the run with the fix.
+for cmd in check run; do
+	fp $cmd -p 'testsrc count=3 width=8 height=4 format=rgb16 ! invert ! null_sink'
+	expect_rc 2 "$cmd: RGB16 into an 8-bit stage"
+	expect_err "invert: takes G8, GA8, RGB8 or RGBA8 frames, but testsrc before it makes RGB16 (put \`convert format=rgb8\` before it)" "$cmd: RGB16 into an 8-bit stage"
+done
+# Formats that can meet pass (all 16-bit into a stage that takes all).
+fp run -p "testsrc count=3 width=8 height=4 format=ga16 ! $FIX/checked_filter.so ! null_sink"
+expect_rc 0 "GA16 into a stage that takes it"
+
+# An ABI 1.1 plugin (examples/plugin/vignette.c built against the saved
+# 1.1 headers) runs on the 8-bit frames it declared ...
+V11="$FIX/abi11/vignette_abi11.so"
+[ -f "$V11" ] || fail "the ABI 1.1 build of vignette is missing"
+fp run -p "testsrc count=4 width=16 height=8 format=rgb8 ! $V11 ! null_sink"
+expect_rc 0 "ABI 1.1 plugin, 8-bit frames"
+# ... and a 16-bit pipeline is refused before the run, naming it.
+fp run -p "testsrc count=4 width=16 height=8 format=rgb16 ! $V11 ! null_sink"
+expect_rc 2 "ABI 1.1 plugin, 16-bit frames"
+expect_err "vignette_abi11: takes G8, GA8, RGB8 or RGBA8 frames, but testsrc before it makes RGB16" "ABI 1.1 plugin, 16-bit frames"
+finish
