@@ -51,6 +51,15 @@ static int crop_check(const void *config, char *err, size_t err_size)
 	return 0;
 }
 
+static int crop_init(void **state, const void *config, const fp_stage_env *env,
+		     char *err, size_t err_size)
+{
+	int rc = crop_check(config, err, err_size);
+	if (rc != 0)
+		return rc;
+	return fp__kit_config_state(state, config, env, err, err_size);
+}
+
 /* The largest frame it makes: width x height when given, else at most
  * the frame's side. */
 static int crop_shape(const void *config, const fp_shape *in, fp_shape *out,
@@ -118,6 +127,6 @@ FP_STAGE_EXPORT = {
 	.config_size = sizeof(crop_config),
 	.check = crop_check,
 	.shape = crop_shape,
-	.init = fp__kit_config_state,
+	.init = crop_init,
 	.process = crop_process,
 };

@@ -245,9 +245,10 @@ int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
 		ok = (d[i] = hex_digit(text[1 + i])) >= 0;
 	if (!ok) {
 		snprintf(err, err_size,
-			 "colour '%s': expected #rgb, #rrggbb, #rrggbbaa or "
-			 "a name (black, white, gray, red, green, blue, "
-			 "yellow, cyan, magenta, transparent)",
+			 "colour '%s': expected #rgb, #rrggbb, #rrggbbaa, "
+			 "#rrrrggggbbbb[aaaa] or a name (black, white, gray, "
+			 "red, green, blue, yellow, cyan, magenta, "
+			 "transparent)",
 			 text);
 		return FP_EPARAM;
 	}
