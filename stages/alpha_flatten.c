@@ -109,9 +109,7 @@ static int flatten_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const flatten_state *s = state;
-	unsigned ci = fp__kit_channels(in, FP_FORMATS_ALL, "alpha_flatten");
-	if (ci == 0)
-		return FP_EFORMAT;
+	unsigned ci = fp_format_channels(in->format);
 	if (!fp__kit_has_alpha(in->format))
 		return 0;
 	unsigned co = ci - 1;

@@ -25,8 +25,6 @@ static int blur_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	fp__kit_resample_stage *s = state;
 	const blur_config *c = s->config;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "blur") == 0)
-		return FP_EFORMAT;
 	s->r.mode = FP_KIT_PLAIN;
 	if (fp__kit_blur_frame(&s->r, in, c->sigma) != 0)
 		return fp_frame_fail(in, -ENOMEM, "blur: out of memory");

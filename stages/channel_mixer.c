@@ -108,9 +108,7 @@ static int mixer_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const mixer_state *s = state;
-	unsigned ch = fp__kit_channels(in, MIXER_FORMATS, "channel_mixer");
-	if (ch == 0)
-		return FP_EFORMAT;
+	unsigned ch = fp_format_channels(in->format);
 	if (fp__kit_is16(in->format)) {
 		for (uint32_t y = 0; y < in->height; y++) {
 			uint16_t *p = fp__kit_row16(in, y);

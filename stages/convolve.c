@@ -192,9 +192,7 @@ static int convolve_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	convolve_state *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, "convolve");
-	if (ch == 0)
-		return FP_EFORMAT;
+	unsigned ch = fp_format_channels(in->format);
 	if (fp__kit_is16(in->format))
 		return convolve_frame16(s, in, ch);
 	if (fp__kit_window_begin(&s->window, in, s->size / 2, ch) != 0 ||

@@ -80,8 +80,6 @@ static int crop_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const crop_config *c = state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "crop") == 0)
-		return FP_EFORMAT;
 	unsigned ch = fp_format_pixel_bytes(in->format); /* bytes */
 	int64_t w = c->width, h = c->height, x = c->x, y = c->y;
 	if (c->gravity > 0) {

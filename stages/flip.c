@@ -58,8 +58,6 @@ static int flip_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const flip_config *c = state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "flip") == 0)
-		return FP_EFORMAT;
 	unsigned ch = fp_format_pixel_bytes(in->format);
 	if (c->direction == 0) {
 		mirror_rows(in, ch);

@@ -89,9 +89,7 @@ static int grayscale_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	const grayscale_state *s = state;
 	const fp__kit_luma_lut *lut = &s->lut;
-	unsigned ci = fp__kit_channels(in, FP_FORMATS_ALL, "grayscale");
-	if (ci == 0)
-		return FP_EFORMAT;
+	unsigned ci = fp_format_channels(in->format);
 	if (ci < 3)
 		return 0;
 	unsigned co = ci - 2;

@@ -140,9 +140,7 @@ static int median_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	median_state *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, "median");
-	if (ch == 0)
-		return FP_EFORMAT;
+	unsigned ch = fp_format_channels(in->format);
 	unsigned colours = fp__kit_has_alpha(in->format) ? ch - 1 : ch;
 	if (fp__kit_is16(in->format))
 		return median_frame16(s, in, ch, colours);

@@ -91,8 +91,6 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const pad_state *s = state;
 	const pad_config *c = s->config;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "pad") == 0)
-		return FP_EFORMAT;
 	unsigned ch = fp_format_pixel_bytes(in->format); /* bytes */
 	uint32_t w = c->width ? (uint32_t)c->width : in->width;
 	uint32_t h = c->height ? (uint32_t)c->height : in->height;

@@ -153,8 +153,6 @@ static int resize_shape(const void *config, const fp_shape *in, fp_shape *out,
 static int resize_process(void *state, fp_frame *in, fp_frame *out)
 {
 	fp__kit_resample_stage *s = state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "resize") == 0)
-		return FP_EFORMAT;
 	fp__kit_map mx, my;
 	plan((const resize_config *)s->config, in->width, in->height, &mx, &my);
 	int rc = fp__kit_set_output(out, "resize", mx.out_len, my.out_len,

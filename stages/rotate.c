@@ -18,8 +18,6 @@ static const fp_param params[] = {
 static int rotate_process(void *state, fp_frame *in, fp_frame *out)
 {
 	const rotate_config *c = state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "rotate") == 0)
-		return FP_EFORMAT;
 	fp__kit_turn turn = (fp__kit_turn)(FP_KIT_ROTATE_90 + c->degrees);
 	bool swap = turn != FP_KIT_ROTATE_180;
 	int rc =

@@ -30,8 +30,6 @@ static int sharpen_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out;
 	fp__kit_resample_stage *s = state;
 	const sharpen_config *c = s->config;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "sharpen") == 0)
-		return FP_EFORMAT;
 	s->r.mode = FP_KIT_UNSHARP;
 	s->r.amount = (float)c->amount;
 	s->r.level = (float)c->threshold;

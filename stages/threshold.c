@@ -47,9 +47,7 @@ static int threshold_init(void **state, const void *config,
 static int threshold_process(void *state, fp_frame *in, fp_frame *out)
 {
 	threshold_state *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, "threshold");
-	if (ch == 0)
-		return FP_EFORMAT;
+	unsigned ch = fp_format_channels(in->format);
 	if (ch < 3)
 		return fp__kit_lut_process(&s->table, in, out);
 	if (fp__kit_is16(in->format)) {

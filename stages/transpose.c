@@ -9,8 +9,6 @@
 static int transpose_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, "transpose") == 0)
-		return FP_EFORMAT;
 	int rc = fp__kit_set_output(out, "transpose", in->height, in->width,
 				    in->format);
 	if (rc != 0)

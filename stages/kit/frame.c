@@ -1,5 +1,5 @@
-/* kit/frame.c — format checks, output set-up, lookup tables, luma,
- * colours, number lists and gravity for the filter stages. */
+/* kit/frame.c — output set-up, lookup tables, luma, colours, number lists
+ * and gravity for the filter stages. */
 #include "kit.h"
 
 #include <errno.h>
@@ -8,17 +8,6 @@
 
 const fp__kit_luma fp__kit_bt601 = {0.298839, 0.586811, 0.114350};
 const fp__kit_luma fp__kit_bt709 = {0.212656, 0.715158, 0.072186};
-
-unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage)
-{
-	unsigned channels = fp_format_channels(f->format);
-	if (channels == 0 || !(formats & FP_FORMAT_BIT(f->format))) {
-		fp_frame_fail(f, FP_EFORMAT, "%s cannot handle %s frames",
-			      stage, fp_format_name(f->format));
-		return 0;
-	}
-	return channels;
-}
 
 int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		       uint32_t height, fp_format format)
@@ -108,8 +97,6 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const fp__kit_lut_stage *s = state;
-	if (fp__kit_channels(in, FP_FORMATS_ALL, s->stage) == 0)
-		return FP_EFORMAT;
 	if (fp__kit_is16(in->format))
 		fp__kit_apply_lut16(in, s->lut16);
 	else
@@ -159,9 +146,7 @@ int fp__kit_alpha_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const fp__kit_alpha_stage *s = state;
-	unsigned ch = fp__kit_channels(in, FP_FORMATS_ALL, s->stage);
-	if (ch == 0)
-		return FP_EFORMAT;
+	unsigned ch = fp_format_channels(in->format);
 	if (!fp__kit_has_alpha(in->format))
 		return 0;
 	if (fp__kit_is16(in->format)) {

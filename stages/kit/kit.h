@@ -1,12 +1,14 @@
-/* kit — code the built-in filter stages share: format checks, output frame
- * set-up, lookup tables, colours, gravity, number lists, the separable
- * resampler (resize, blur, sharpen) and the edge-padded row window
- * (convolve, median).
+/* kit — code the built-in filter stages share: output frame set-up, lookup
+ * tables, colours, gravity, number lists, the separable resampler (resize,
+ * blur, sharpen) and the edge-padded row window (convolve, median), at 8
+ * and 16 bits a sample.
  *
  * A static PIC library linked into each filter module and built with hidden
  * visibility: nothing here is exported from a stage. It uses only the public
  * SDK (framepipe/stage.h), like any user's plugin could. All functions run
  * in the stage instance's process, on the frames process() is given.
+ * Formats are not checked here: the core (and the test harness) hands a
+ * stage only the formats its descriptor declares.
  */
 #ifndef FRAMEPIPE_STAGES_KIT_H
 #define FRAMEPIPE_STAGES_KIT_H
@@ -19,11 +21,6 @@
 
 /* ---- frames ---------------------------------------------------------------
  */
-
-/* Channels of f's format when it is one of the formats in the `formats` bit
- * set; otherwise fails the frame with FP_EFORMAT naming stage and format
- * and returns 0. */
-unsigned fp__kit_channels(fp_frame *f, uint32_t formats, const char *stage);
 
 static inline bool fp__kit_has_alpha(fp_format format)
 {
