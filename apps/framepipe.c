@@ -205,6 +205,9 @@ static int empty_shard(const cli_options *o, const prepared *p)
 
 static int run_command(int argc, char **argv)
 {
+	/* A signal while inputs are found and outputs planned ends the run
+	 * with 3 and one line, not with the signal's default. */
+	fp__supervisor_catch_signals();
 	cli_options o;
 	int code = cli_parse(argc, argv, 2, "run", &o);
 	if (code != 0 || o.help) {

@@ -285,7 +285,10 @@ static bool hand_over(fp_broker *b, fp_broker_instance *inst, uint32_t slot,
 	stamp(b, slot);
 	if (out != FP_SLOT_NONE)
 		stamp(b, out);
-	fp_msg m = {.type = FP_MSG_FRAME, .slot = slot, .slot2 = out};
+	fp_msg m = {.type = FP_MSG_FRAME,
+		    .slot = slot,
+		    .slot2 = out,
+		    .arg = b->slots[slot].input};
 	int rc = b->conf.ops->send(b->conf.ctx, inst->id, &m);
 	if (rc != 0) {
 		move(b, slot, inst->id, FP_OWNER_SUPERVISOR);
@@ -790,6 +793,10 @@ void fp__broker_on_death(fp_broker *b, int32_t id, int status)
 		       st->restarts < st->conf.max_restarts;
 	replay_answers(b, inst);
 	take_back_frames(b, inst, why, restart);
+	if (b->alive == 0 && !restart)
+		/* Nobody is left to pump for: what waits fails now. */
+		for (size_t k = 0; k < b->conf.stage_count; k++)
+			pump_stage(b, k);
 	if (restart) {
 		st->restarts++;
 		notice(b, "%s; restarting it (restart %u of %u)", why,

@@ -78,7 +78,9 @@ static void isolate(const fp_host_args *a)
 			close(i);
 }
 
-static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
+/* input: the frame's input index as the FRAME record said it; the copy in
+ * the header is shared memory anyone could have written since. */
+static void frame_from_slot(host *h, uint32_t slot, uint32_t input, fp_frame *f)
 {
 	const fp_pool *pool = h->pool;
 	fp_slot_header *hd = fp__pool_header(pool, slot);
@@ -91,10 +93,8 @@ static void frame_from_slot(host *h, uint32_t slot, fp_frame *f)
 	f->pixels = fp__pool_pixels(pool, slot);
 	f->capacity = pool->slot_bytes;
 	f->sequence = hd->sequence;
-	f->input_index = hd->input_index;
-	f->input_path = hd->input_index < o->input_count
-				? o->inputs[hd->input_index]
-				: NULL;
+	f->input_index = input;
+	f->input_path = input < o->input_count ? o->inputs[input] : NULL;
 	f->error = hd->error;
 	f->error_size = sizeof hd->error;
 	f->meta = fp__pool_meta_reset(pool, slot, 0);
@@ -129,12 +129,21 @@ static uint32_t name_index(const host *h, uint32_t input_index)
 }
 
 /* Run process() on one frame; returns its code and the time it took. */
-static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
+static int run_frame(host *h, const fp_msg *m, uint64_t *ns)
 {
 	fp_frame in, out;
 	fp_frame *pin = NULL, *pout = NULL;
-	frame_from_slot(h, slot, &in);
+	uint32_t slot = m->slot, slot2 = m->slot2;
+	frame_from_slot(h, slot, m->arg, &in);
 	in.error[0] = '\0';
+	if (h->desc->kind != FP_STAGE_SOURCE &&
+	    fp__frame_check(&in, in.error, in.error_size) != 0) {
+		/* Checked by the supervisor at DONE, then stamped: only a
+		 * write into our slot since (another process's) gets here. */
+		snprintf(in.error, in.error_size,
+			 "its slot header was overwritten while it waited");
+		return FP_EPROTOCOL;
+	}
 	if (h->desc->kind != FP_STAGE_SOURCE) {
 		/* Only the formats the stage declared: a 1.1 plugin is
 		 * never handed a 16-bit frame. */
@@ -165,7 +174,7 @@ static int run_frame(host *h, uint32_t slot, uint32_t slot2, uint64_t *ns)
 	case FP_STAGE_FILTER:
 		pin = pout = &in;
 		if (slot2 != FP_SLOT_NONE) {
-			frame_from_slot(h, slot2, &out);
+			frame_from_slot(h, slot2, m->arg, &out);
 			out.width = out.height = out.stride = 0;
 			out.error = in.error;
 			out.error_size = in.error_size;
@@ -202,7 +211,7 @@ static void on_frame(host *h, const fp_msg *m)
 	uint64_t ns = 0;
 	if (h->typical_ns >= FLUSH_AFTER_NS)
 		fp__channel_flush(&h->ch);
-	int rc = run_frame(h, m->slot, m->slot2, &ns);
+	int rc = run_frame(h, m, &ns);
 	h->typical_ns = (h->typical_ns * 7 + ns) / 8;
 	uint64_t us = ns / 1000;
 	uint32_t arg = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;

@@ -6,7 +6,9 @@
  *
  *   HELLO  stage → sup   arg = ABI major << 16 | minor; instance is ready
  *   FRAME  sup → stage   you now own slot (and slot2, a granted output slot
- *                        for out-of-place filters, else FP_SLOT_NONE)
+ *                        for out-of-place filters, else FP_SLOT_NONE);
+ *                        arg = the frame's input index (the header's copy
+ *                        is shared memory: not to be trusted)
  *   DONE   stage → sup   slot holds my output, I no longer own it; slot2 is
  *                        the input slot I give back (out-of-place) or NONE;
  *                        arg = microseconds spent in process()

@@ -627,6 +627,38 @@ static void test_abandon(void **state)
 	destroy(w);
 }
 
+/* Abandoned with an answer the last instance to die wrote but never
+ * sent: the replayed frame has nobody left to go to, and fails too. */
+static void test_abandon_replayed_answer(void **state)
+{
+	(void)state;
+	shape s = {.workers = {1, 1, 1},
+		   .restarts = 5,
+		   .slots = 8,
+		   .expected = 100};
+	world *w = make(&s);
+	hello_all(w);
+	fp__broker_pump(&w->b);
+	done(w, 0);
+	fp__broker_pump(&w->b);
+	sent *f = next_frame(w, 1);
+	assert_non_null(f);
+	fp_slot_header *h = &w->headers[f->msg.slot];
+	h->width = h->height = h->stride = 4;
+	h->format = FP_FORMAT_G8;
+	h->answer = FP_MSG_DONE;
+	h->answer_slot = FP_SLOT_NONE;
+	fp__broker_abandon(&w->b);
+	die(w, 0, DEAD_BY_KILL);
+	die(w, 2, DEAD_BY_KILL);
+	die(w, 1, DEAD_BY_KILL);
+	assert_int_equal(w->b.alive, 0);
+	assert_int_equal(w->b.stages[2].queue_len, 0);
+	assert_true(has_failure(w, 0, "abandoned"));
+	assert_true(fp__broker_is_balanced(&w->b));
+	destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_watchdog_own_clock),
 		cmocka_unit_test(test_eof_kills),
 		cmocka_unit_test(test_abandon),
+		cmocka_unit_test(test_abandon_replayed_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
