@@ -1,13 +1,17 @@
 /* bench_filters — megapixels per second of each filter stage on a 12 MP
  * (4000x3000) RGB8 frame, in-process through framepipe::testing (no
  * pipeline, no pool, one core). Each figure is the best of a few runs
- * (argument: how many, default 3); the harness's copy of the input into
- * its buffer (the passthrough row) is subtracted from the others.
+ * (first argument: how many, default 3); the harness's copy of the input
+ * into its buffer (the passthrough row) is subtracted from the others.
+ * A second argument 16 runs the same on an RGB16 frame. On a loaded
+ * machine FP_BENCH_CPU=1 measures the process's CPU time instead of the
+ * wall clock (steadier when other work shares the cores).
  *
- *   build/tests/stages/bench_filters            (needs the built stages)
+ *   build/bin/bench_filters [RUNS [16]]          (needs the built stages)
  *   FRAMEPIPE_PLUGIN_PATH=build/lib/framepipe/stages build/.../bench_filters
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +22,12 @@
 #define W 4000
 #define H 3000
 
+static clockid_t clock_id = CLOCK_MONOTONIC;
+
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock_id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -60,18 +66,29 @@ int main(int argc, char **argv)
 	int runs = argc > 1 ? atoi(argv[1]) : 3;
 	fp_frame in;
 	memset(&in, 0, sizeof in);
+	bool wide = argc > 2 && strcmp(argv[2], "16") == 0;
+	const char *cpu = getenv("FP_BENCH_CPU");
+	if (cpu != NULL && strcmp(cpu, "1") == 0)
+		clock_id = CLOCK_PROCESS_CPUTIME_ID;
+	unsigned bytes = wide ? 2 : 1;
 	in.width = W;
 	in.height = H;
-	in.stride = W * 3;
-	in.format = FP_FORMAT_RGB8;
-	in.pixels = malloc((size_t)W * H * 3);
+	in.stride = W * 3 * bytes;
+	in.format = wide ? FP_FORMAT_RGB16 : FP_FORMAT_RGB8;
+	in.pixels = malloc((size_t)W * H * 3 * bytes);
 	if (in.pixels == NULL)
 		return 1;
 	uint32_t s = 1;
 	for (size_t i = 0; i < (size_t)W * H * 3; i++) {
 		s = s * 1103515245u + 12345u;
-		in.pixels[i] = (uint8_t)((i / 3 % W + i / (3 * W)) / 16 +
-					 (s >> 28)); /* gradient + noise */
+		uint8_t v = (uint8_t)((i / 3 % W + i / (3 * W)) / 16 +
+				      (s >> 28)); /* gradient + noise */
+		if (!wide) {
+			in.pixels[i] = v;
+			continue;
+		}
+		uint16_t v16 = (uint16_t)(v * 257u ^ (s >> 20 & 0xff));
+		memcpy(in.pixels + 2 * i, &v16, 2);
 	}
 	double copy = 0;
 	printf("%-20s %-34s %9s %9s\n", "stage", "parameters", "ms", "MP/s");

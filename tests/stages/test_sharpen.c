@@ -81,12 +81,54 @@ static void test_threshold_keeps_small_differences(void **state)
 	ft_free(&f);
 }
 
+/* 16 bits: the step overshoots symmetrically, alpha kept; the threshold
+ * is in 8-bit units (2 is 514 at 16 bits): differences of up to 400
+ * stay, and without it they are sharpened. */
+static void test_16_bits(void **state)
+{
+	(void)state;
+	static uint16_t src[16 * 4 * 2];
+	for (uint32_t i = 0; i < 64; i++) {
+		src[2 * i] = i % 16 < 8 ? 25701 : 38551;
+		src[2 * i + 1] = 51234;
+	}
+	fp_frame f = ft_frame(FP_FORMAT_GA16, 16, 4, 2, (const uint8_t *)src),
+		 out;
+	fp_harness *h =
+		ft_harness("sharpen", "sigma", "1", "amount", "1", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	unsigned lo = ft_sample(&out, 7, 2, 0), hi = ft_sample(&out, 8, 2, 0);
+	assert_true(lo < 25701 && hi > 38551);
+	assert_true(abs((int)(25701 - lo) - (int)(hi - 38551)) <= 1);
+	assert_int_equal(ft_sample(&out, 0, 2, 0), 25701);
+	assert_int_equal(ft_sample(&out, 7, 2, 1), 51234);
+	fp_harness_free(h);
+	ft_free(&f);
+	static uint16_t noise[256];
+	for (uint32_t i = 0; i < 256; i++)
+		noise[i] = (uint16_t)(30000 + (i * 7 % 5) * 100);
+	f = ft_frame(FP_FORMAT_G16, 16, 16, 0, (const uint8_t *)noise);
+	h = ft_harness("sharpen", "amount", "3", "threshold", "2", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	ft_expect(&out, FP_FORMAT_G16, 16, 16, (const uint8_t *)noise);
+	fp_harness_free(h);
+	h = ft_harness("sharpen", "amount", "3", NULL);
+	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+	int changed = 0;
+	for (uint32_t i = 0; i < 256; i++)
+		changed += ft_sample(&out, i % 16, i / 16, 0) != noise[i];
+	assert_true(changed > 100);
+	fp_harness_free(h);
+	ft_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_constant),
 		cmocka_unit_test(test_edge_overshoot),
 		cmocka_unit_test(test_threshold_keeps_small_differences),
+		cmocka_unit_test(test_16_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
