@@ -170,7 +170,7 @@ FP_STAGE_EXPORT = {
 	.summary = "scale to a size, box or factor with a resampling kernel "
 		   "(lanczos3, bicubic, bilinear, box, nearest)",
 	.kind = FP_STAGE_FILTER,
-	.flags = FP_STAGE_OUT_OF_PLACE,
+	.flags = FP_STAGE_OUT_OF_PLACE | FP_STAGE_RESAMPLES,
 	.formats = FP_FORMATS_ALL,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),

@@ -1,5 +1,6 @@
 #include "pipeline_check.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,4 +221,58 @@ uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path)
 		planned = fp__shapes_bound(shapes, p->stage_count);
 	free(shapes);
 	return planned > bound ? planned : bound;
+}
+
+/* Whether stage makes the same size from a frame half as large: a resize
+ * to a width or a box, not by a scale factor, whose result a shrunk frame
+ * would change. */
+static bool size_fixed(const fp_stage_spec *spec, const fp_shape *in,
+		       const fp_shape *out)
+{
+	const fp_stage_descriptor *d = spec->plugin.desc;
+	fp_shape half = *in, again = {0};
+	half.width = in->width / 2 > 0 ? in->width / 2 : 1;
+	half.height = in->height / 2 > 0 ? in->height / 2 : 1;
+	char err[128];
+	return d->shape != NULL &&
+	       d->shape(spec->config, &half, &again, err, sizeof err) == 0 &&
+	       again.width == out->width && again.height == out->height;
+}
+
+void fp__pipeline_hint(const fp_pipeline *p, const char *input_path,
+		       uint32_t *width, uint32_t *height)
+{
+	*width = *height = 0;
+	const fp_stage_spec *src = &p->stages[0];
+	const fp_stage_descriptor *d = src->plugin.desc;
+	char err[256];
+	fp_shape first = {0};
+	if (d->probe == NULL || input_path == NULL ||
+	    d->probe(src->config, input_path, &first, err, sizeof err) != 0 ||
+	    first.width == 0 || first.height == 0)
+		return;
+	fp_shape *shapes = calloc(p->stage_count, sizeof *shapes);
+	if (shapes == NULL)
+		return;
+	if (fp__pipeline_shapes(p, &first, shapes, err, sizeof err) == 0) {
+		for (size_t i = 1; i < p->stage_count; i++) {
+			const fp_shape *in = &shapes[i - 1], *out = &shapes[i];
+			if (p->stages[i].plugin.desc->flags &
+			    FP_STAGE_RESAMPLES) {
+				if (out->width < in->width &&
+				    out->height < in->height &&
+				    size_fixed(&p->stages[i], in, out)) {
+					uint32_t side = out->width > out->height
+								? out->width
+								: out->height;
+					*width = *height = side;
+				}
+				break;
+			}
+			if (out->width != in->width ||
+			    out->height != in->height)
+				break;
+		}
+	}
+	free(shapes);
 }

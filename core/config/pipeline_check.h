@@ -36,4 +36,13 @@ uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count);
  * unusable: its decode will fail with its own message, so it counts 0. */
 uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path);
 
+/* The shrink hint for the source's frame of input_path (fp_frame.hint_width,
+ * hint_height): when the stages after the source change nothing of the size
+ * until one that resamples (FP_STAGE_RESAMPLES) makes it smaller, the
+ * largest side that stage makes, for both sides (a stage between them may
+ * turn the frame: the side that ends up as the width is not known). 0, 0
+ * when there is no such stage or nothing is known. */
+void fp__pipeline_hint(const fp_pipeline *p, const char *input_path,
+		       uint32_t *width, uint32_t *height);
+
 #endif

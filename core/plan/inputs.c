@@ -34,10 +34,23 @@ static int push(fp_inputs *inputs, char *path, size_t rel)
 	return 0;
 }
 
-static bool has_png_suffix(const char *name)
+/* The extensions of every format framepipe reads (stages/codec), any case.
+ * A file's codec is chosen from its bytes; this only says which files of a
+ * folder are inputs. */
+static const char *const image_extensions[] = {
+	"png", "jpg", "jpeg", "jpe", "jfif", "webp", "tif", "tiff",
+};
+
+static bool has_image_suffix(const char *name)
 {
-	size_t n = strlen(name);
-	return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
+	const char *dot = strrchr(name, '.');
+	if (dot == NULL || dot == name)
+		return false;
+	for (size_t i = 0;
+	     i < sizeof image_extensions / sizeof image_extensions[0]; i++)
+		if (strcasecmp(dot + 1, image_extensions[i]) == 0)
+			return true;
+	return false;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -101,7 +114,7 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 		free(path);
 		return rc;
 	}
-	if (!has_png_suffix(name)) {
+	if (!has_image_suffix(name)) {
 		free(path);
 		return 0;
 	}
@@ -156,7 +169,9 @@ int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 					err, err_size);
 			if (rc == 0 && inputs->count == first) {
 				snprintf(err, err_size,
-					 "%s: folder has no .png files%s",
+					 "%s: folder has no image files (png, "
+					 "jpg, "
+					 "webp, tif)%s",
 					 args[i],
 					 recursive ? ""
 						   : " (-r to look in "

@@ -18,6 +18,7 @@
 
 #include "framepipe/framepipe.h"
 #include "frame_check.h"
+#include "pipeline_check.h"
 #include "channel.h"
 #include "naming.h"
 
@@ -160,6 +161,8 @@ static int run_frame(host *h, const fp_msg *m, uint64_t *ns)
 	case FP_STAGE_SOURCE:
 		pout = &in;
 		fp_meta_clear(in.meta);
+		fp__pipeline_hint(h->args->pipeline, in.input_path,
+				  &in.hint_width, &in.hint_height);
 		break;
 	case FP_STAGE_SINK:
 		pin = &in;

@@ -607,6 +607,11 @@ typedef enum fp_stage_kind {
  * stdout is the run's. Without this flag an instance's stdout is sent to
  * stderr, so that a plugin's printf can never land inside a stream. */
 #define FP_STAGE_WRITES_STDOUT	 0x20u
+/* ABI 1.2. A filter whose output is its input resampled to a size set by
+ * its parameters (resize width=256): the same frame at a smaller size, of
+ * the same aspect, gives the same result for less work. The planner then
+ * lets a decoder before it shrink on load (fp_frame.hint_width). */
+#define FP_STAGE_RESAMPLES	 0x40u
 
 /* ---- logging (ABI 1.2) ----------------------------------------------------
  */
@@ -726,8 +731,9 @@ typedef struct fp_stage_descriptor {
 	 * counts them against the CPUs. */
 	uint32_t threads;
 	/* Sinks that write files: the extension of the file written at
-	 * output_path (".json"), for the default output name and the output
-	 * planning; NULL: the encoder's image format decides. */
+	 * output_path (".json"), for the default output name
+	 * ({dir}/{stem}.json) and the output planning; ".{ext}" keeps each
+	 * input's own extension (the generic `encode`); NULL: ".png". */
 	const char *output_extension;
 
 	/* New fields go here, and only here (see the ABI policy above). */

@@ -1,0 +1,158 @@
+/* decode — the generic source: reads each input with the codec its first
+ * bytes name (never its file name), so one run takes a folder of PNG, JPEG
+ * and WebP files. Each codec's decoder parameters are here prefixed by its
+ * name (png.depth=8, jpeg.max_scans=100); their meaning is the codec's own
+ * stage's (framepipe stages png_decode). */
+#include <stdio.h>
+#include <string.h>
+
+#include "any.h"
+#include "files.h"
+
+static fp_any_table table;
+
+static int decode_init(void **state, const void *config,
+		       const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)env;
+	(void)err;
+	(void)err_size;
+	*state = (void *)config;
+	return 0;
+}
+
+/* The codec for path, from its first bytes; with the reason in err when
+ * there is none. */
+static const fp_codec *codec_of(const char *path, size_t *index, int *code,
+				char *err, size_t err_size)
+{
+	FILE *file;
+	*code = fp__codec_open_input(path, &file, err, err_size);
+	if (*code != 0)
+		return NULL;
+	unsigned char head[FP_CODEC_SNIFF_BYTES];
+	size_t got = fread(head, 1, sizeof head, file);
+	fclose(file);
+	if (got == 0) {
+		*code = fp__codec_error(err, err_size, FP_ECORRUPT,
+					"empty file");
+		return NULL;
+	}
+	const fp_codec *codec = fp__any_sniff(head, got, index);
+	if (codec == NULL) {
+		char names[96];
+		*code = fp__codec_error(
+			err, err_size, FP_EFORMAT,
+			"not a file framepipe reads (%s); it starts with "
+			"%02x %02x %02x %02x",
+			fp__any_names(1, names, sizeof names), head[0],
+			got > 1 ? head[1] : 0, got > 2 ? head[2] : 0,
+			got > 3 ? head[3] : 0);
+	}
+	return codec;
+}
+
+static int decode_process(void *state, fp_frame *in, fp_frame *out)
+{
+	(void)in;
+	if (out->input_path == NULL)
+		return FP_EEND;
+	size_t i;
+	int code;
+	const fp_codec *codec = codec_of(out->input_path, &i, &code, out->error,
+					 out->error_size);
+	if (codec == NULL)
+		return code;
+	return codec->decode(fp__any_block(&table, state, i), out);
+}
+
+static int decode_probe(const void *config, const char *path, fp_shape *out,
+			char *err, size_t err_size)
+{
+	size_t i;
+	int code;
+	if (path == NULL)
+		return fp__codec_error(err, err_size, FP_ECONFIG,
+				       "decode needs input files");
+	const fp_codec *codec = codec_of(path, &i, &code, err, err_size);
+	if (codec == NULL)
+		return code;
+	return codec->probe(fp__any_block(&table, config, i), path, out, err,
+			    err_size);
+}
+
+static int decode_bound(const void *config, const char *path, uint64_t *bytes,
+			char *err, size_t err_size)
+{
+	fp_shape shape = {0};
+	int rc = decode_probe(config, path, &shape, err, err_size);
+	if (rc != 0)
+		return rc;
+	unsigned widest = 0;
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+		if ((shape.formats & FP_FORMAT_BIT(f)) &&
+		    fp_format_pixel_bytes((fp_format)f) > widest)
+			widest = fp_format_pixel_bytes((fp_format)f);
+	*bytes = (uint64_t)shape.width * shape.height * widest;
+	return 0;
+}
+
+static int64_t decode_count(const void *config, size_t input_count)
+{
+	(void)config;
+	return (int64_t)input_count;
+}
+
+static int decode_shape(const void *config, const fp_shape *in, fp_shape *out,
+			char *err, size_t err_size)
+{
+	(void)config;
+	(void)in;
+	(void)err;
+	(void)err_size;
+	*out = (fp_shape){0};
+	for (size_t i = 0; i < fp_codec_count; i++)
+		if (fp_codecs[i]->decode != NULL)
+			out->formats |= fp_codecs[i]->decoder.formats;
+	return 0;
+}
+
+/* Built when the module is loaded: the descriptor cannot be a constant,
+ * its parameter count is known only then. */
+__attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {
+	FP_STAGE_HEADER,
+	.name = "decode",
+	.summary = "decode every input with the codec its first bytes name "
+		   "(PNG, JPEG, WebP)",
+	.description =
+		"The codec is chosen from each file's first bytes, never its "
+		"name; a file no codec\n"
+		"reads fails with one line. Each codec's parameters are "
+		"prefixed by its name\n"
+		"(png.depth, jpeg.max_scans, webp.max_pixels) and mean what "
+		"they mean for that\n"
+		"codec's own stage (png_decode, jpeg_decode, webp_decode). "
+		"Metadata and the\n"
+		"shrink hint are the codecs' own.",
+	.kind = FP_STAGE_SOURCE,
+	.flags = FP_STAGE_READS_INPUTS,
+	.params = table.params,
+	.config_size = sizeof(fp_any_config),
+	.init = decode_init,
+	.process = decode_process,
+	.frame_bound = decode_bound,
+	.frame_count = decode_count,
+	.shape = decode_shape,
+	.probe = decode_probe,
+};
+
+__attribute__((constructor)) static void build_table(void)
+{
+	if (fp__any_table_build(&table, 1) != 0) {
+		/* A build mistake: the loader refuses a stage with no
+		 * process function, naming this file. */
+		FP_STAGE_SYMBOL.process = NULL;
+		return;
+	}
+	FP_STAGE_SYMBOL.param_count = table.count;
+}

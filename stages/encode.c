@@ -1,0 +1,101 @@
+/* encode — the generic sink: writes each frame with the codec its output
+ * name's extension names (.png, .jpg, .webp), so the default output name
+ * keeps each input's format and `--set output={dir}/{stem}.webp` converts.
+ * Each codec's encoder parameters are here prefixed by its name
+ * (jpeg.quality=80 webp.quality=75); their meaning is the codec's own
+ * stage's (framepipe stages jpeg_encode). */
+#include <stdio.h>
+#include <string.h>
+
+#include "any.h"
+#include "files.h"
+
+static fp_any_table table;
+
+static int encode_init(void **state, const void *config,
+		       const fp_stage_env *env, char *err, size_t err_size)
+{
+	(void)env;
+	(void)err;
+	(void)err_size;
+	*state = (void *)config;
+	return 0;
+}
+
+static int encode_process(void *state, fp_frame *in, fp_frame *out)
+{
+	(void)out;
+	if (in->output_path == NULL || in->output_path[0] == '\0')
+		return fp_frame_fail(in, FP_ECONFIG,
+				     "no output path (encode writes files: "
+				     "give the run an output folder with -o)");
+	size_t i;
+	const fp_codec *codec = fp__any_by_extension(in->output_path, &i);
+	if (codec == NULL) {
+		char names[96];
+		const char *slash = strrchr(in->output_path, '/');
+		const char *dot =
+			strrchr(slash ? slash + 1 : in->output_path, '.');
+		return fp_frame_fail(
+			in, FP_ECONFIG,
+			"cannot write '%s' files (encode writes %s: name the "
+			"output with one of these extensions)",
+			dot ? dot : "(no extension)",
+			fp__any_names(0, names, sizeof names));
+	}
+	return codec->encode(fp__any_block(&table, state, i), in);
+}
+
+static int encode_check(const void *config, char *err, size_t err_size)
+{
+	for (size_t i = 0; i < fp_codec_count; i++) {
+		const fp_codec *c = fp_codecs[i];
+		if (c->encode == NULL || c->encoder.check == NULL)
+			continue;
+		char why[256] = "";
+		int rc = c->encoder.check(fp__any_block(&table, config, i), why,
+					  sizeof why);
+		if (rc != 0) {
+			/* "quality: ..." becomes "jpeg.quality: ..." */
+			snprintf(err, err_size, "%s.%s", c->name, why);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+__attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {
+	FP_STAGE_HEADER,
+	.name = "encode",
+	.summary = "write each frame with the codec its output name's "
+		   "extension names (PNG, JPEG, WebP)",
+	.description =
+		"The default output name keeps each input's name and format "
+		"({dir}/{stem}.{ext});\n"
+		"`--set output={dir}/{stem}.webp` (or [pipeline] output) "
+		"converts. Each codec's\n"
+		"parameters are prefixed by its name (png.level, "
+		"jpeg.quality, webp.lossless)\n"
+		"and mean what they mean for that codec's own stage. A frame "
+		"the chosen codec\n"
+		"cannot write (alpha into JPEG, 16-bit into WebP) fails with "
+		"that codec's line.",
+	.kind = FP_STAGE_SINK,
+	.flags = FP_STAGE_WRITES_OUTPUTS,
+	.formats = FP_FORMATS_ALL,
+	.params = table.params,
+	.config_size = sizeof(fp_any_config),
+	.init = encode_init,
+	.process = encode_process,
+	.check = encode_check,
+	.output_extension = ".{ext}",
+};
+
+__attribute__((constructor)) static void build_table(void)
+{
+	if (fp__any_table_build(&table, 0) != 0) {
+		FP_STAGE_SYMBOL.process = NULL;
+		return;
+	}
+	FP_STAGE_SYMBOL.param_count = table.count;
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# Formats chosen from the files: a folder of JPEG, WebP (and PNG) files
+# through a one-line pipeline that names only a filter; each output keeps
+# its input's format; the codec follows the bytes, not the name; a file no
+# codec reads fails with one line and the batch goes on. Shrink-on-load: a
+# JPEG decoded for a resize to 256 wide is decoded at 1/4 scale (the
+# output differs from a full decode + the same resize) and stays within
+# 35 dB PSNR of it.
+. "$(dirname "$0")/lib.sh"
+
+command -v cjpeg >/dev/null && command -v cwebp >/dev/null &&
+	command -v convert >/dev/null || {
+	echo "needs cjpeg, cwebp and ImageMagick (.ci/install-deps)" >&2
+	exit 1
+}
+IN="$WORK/mixed"
+mkdir -p "$IN"
+convert "$DATA/sample/chelsea.png" ppm:- | cjpeg -quality 90 >"$IN/cat.jpg"
+cwebp -quiet "$DATA/sample/coins.png" -o "$IN/coins.webp"
+cp "$DATA/sample/logo.png" "$IN/logo.png"
+# A JPEG whose name says PNG: its bytes decide how it is read; its output
+# name (the input's, by default) decides how it is written.
+convert "$DATA/sample/camera.png" ppm:- | cjpeg >"$IN/camera.PNG"
+# Not an image at all, with an image's name.
+echo "hello" >"$IN/notes.jpg"
+
+fp run -p 'resize width=64' -i "$IN" -o "$WORK/out"
+expect_rc 1 "mixed folder (one file is not an image)"
+expect_err "notes.jpg: decode: not a file framepipe reads" "not an image"
+[ "$(grep -c 'notes.jpg' "$ERR")" -ge 1 ] || fail "notes.jpg not named"
+for f in cat.jpg:JPEG coins.webp:WEBP; do
+	name=${f%%:*} kind=${f##*:}
+	[ -f "$WORK/out/$name" ] || { fail "$name not written"; continue; }
+	got=$(identify -format '%m %w' "$WORK/out/$name")
+	[ "$got" = "$kind 64" ] || fail "$name: $got, expected $kind 64"
+done
+# The PNG codec joins the generic stages when it is built as a codec.
+if "$FP_BIN" stages decode | grep -q '^  png\.'; then
+	for f in logo.png camera.PNG; do
+		[ "$(identify -format '%m %w' "$WORK/out/$f")" = "PNG 64" ] ||
+			fail "$f not written as a 64-wide PNG"
+	done
+fi
+
+# Per-codec settings in one pipeline, and converting through the name
+# template: every input becomes a WebP.
+printf '[pipeline]\noutput = {stem}.webp\n[decode]\nstage = decode\n[resize]\nstage = resize\nwidth = 32\n[encode]\nstage = encode\nwebp.quality = 50\njpeg.quality = 70\n' >"$WORK/towebp.ini"
+rm "$IN/notes.jpg"
+fp run "$WORK/towebp.ini" -i "$IN/cat.jpg" -i "$IN/coins.webp" -o "$WORK/webp"
+expect_rc 0 "convert to WebP"
+for f in cat coins; do
+	[ "$(identify -format '%m %w' "$WORK/webp/$f.webp" 2>/dev/null)" = "WEBP 32" ] ||
+		fail "$f.webp is not a 32-wide WebP"
+done
+fp check -p 'decode ! encode jpeg.quality=101'
+expect_rc 2 "a codec's parameter out of range"
+expect_err "jpeg.quality" "a codec's parameter out of range"
+# An output name no encoder writes fails the frame, naming the fix.
+printf '[pipeline]\noutput = {stem}.gif\n[d]\nstage = decode\n[e]\nstage = encode\n' >"$WORK/gif.ini"
+fp run "$WORK/gif.ini" -i "$IN/cat.jpg" -o "$WORK/gif"
+expect_rc 1 "gif output"
+expect_err "cannot write '.gif' files (encode writes" "gif output"
+
+# Shrink-on-load against a full decode + the same resize.
+convert "$DATA/sample/camera.png" -resize 200% ppm:- | cjpeg -quality 92 >"$WORK/big.jpg"
+djpeg -outfile "$WORK/big.ppm" "$WORK/big.jpg"
+convert "$WORK/big.ppm" "$WORK/big.png"
+fp run -p 'jpeg_decode ! resize width=256 ! png_encode' -i "$WORK/big.jpg" -o "$WORK/shrunk"
+expect_rc 0 "shrink-on-load run"
+fp run -p 'png_decode ! resize width=256 ! png_encode' -i "$WORK/big.png" -o "$WORK/full"
+expect_rc 0 "full decode run"
+a="$WORK/shrunk/big.png" b="$WORK/full/big.png"
+[ "$(identify -format '%wx%h' "$a")" = "256x256" ] || fail "shrunk output size"
+if cmp -s "$a" "$b"; then
+	fail "the JPEG was not shrunk on load (same bytes as a full decode)"
+fi
+psnr=$(compare -metric PSNR "$a" "$b" null: 2>&1 | awk '{print $1}')
+awk -v p="$psnr" 'BEGIN { exit !(p == "inf" || p >= 35) }' ||
+	fail "shrink-on-load PSNR $psnr dB < 35 dB"
+echo "shrink-on-load vs full decode + resize: PSNR $psnr dB"
+# A resize by a factor must not be shrunk under (it would halve twice).
+fp run -p 'jpeg_decode ! resize scale=0.25 ! png_encode' -i "$WORK/big.jpg" -o "$WORK/scaled"
+[ "$(identify -format '%wx%h' "$WORK/scaled/big.png")" = "256x256" ] ||
+	fail "resize scale=0.25 of 1024x1024: $(identify -format '%wx%h' "$WORK/scaled/big.png")"
+finish
