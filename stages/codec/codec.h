@@ -63,5 +63,6 @@ typedef struct fp_codec {
 extern const fp_codec fp_codec_png;
 extern const fp_codec fp_codec_jpeg; /* codec/jpeg.c */
 extern const fp_codec fp_codec_webp; /* codec/webp.c */
+extern const fp_codec fp_codec_tiff; /* codec/tiff.c */
 
 #endif

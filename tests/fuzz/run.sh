@@ -27,4 +27,5 @@ run() { # target seeds...
 run fuzz_png_decode "$ROOT"/tests/data/pngsuite/*.png "$ROOT"/tests/fuzz/regressions/png_decode/*
 run fuzz_jpeg_decode "$ROOT"/tests/data/libjpeg-turbo/*.jpg "$ROOT"/tests/fuzz/regressions/jpeg_decode/*
 run fuzz_webp_decode "$ROOT"/tests/data/webp/*.webp "$ROOT"/tests/fuzz/regressions/webp_decode/*
+run fuzz_tiff_decode "$ROOT"/tests/data/tiff/*.tif "$ROOT"/tests/fuzz/regressions/tiff_decode/*
 run fuzz_config "$ROOT"/configs/*.ini "$ROOT"/tests/fuzz/regressions/config/*
