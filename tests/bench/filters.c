@@ -97,6 +97,8 @@ int main(int argc, char **argv)
 		fp_harness *h = fp_harness_new(bn->stage);
 		if (h == NULL)
 			return 1;
+		/* room for pad's 4100x3100 at 16 bits (76 MB) */
+		fp_harness_set_capacity(h, (size_t)128 << 20);
 		char desc[64] = "";
 		for (const char *const *p = bn->params; *p; p += 2) {
 			if (fp_harness_set(h, p[0], p[1]) != 0) {
