@@ -224,7 +224,8 @@ static uint16_t to_u16(float v)
 	return v <= 0.0f ? 0 : v >= 65535.0f ? 65535 : (uint16_t)(v + 0.5f);
 }
 
-/* The unsharp mask on vals, from orig; level is in the samples' scale. */
+/* The unsharp mask on vals, from orig, for 16-bit rows (level is in the
+ * samples' scale); store_row keeps its own copy of the loop for 8 bits. */
 static void unsharp(const fp__kit_resampler *r, float *vals, const float *orig,
 		    size_t n, unsigned ch, bool alpha, float level)
 {
@@ -267,8 +268,16 @@ static void store_row(const fp__kit_resampler *r, float *vals,
 		      bool alpha)
 {
 	size_t n = (size_t)w * ch;
-	if (orig != NULL)
-		unsharp(r, vals, orig, n, ch, alpha, r->level);
+	if (orig != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			float d = orig[i] - vals[i];
+			vals[i] = fabsf(d) >= r->level ? orig[i] + r->amount * d
+						       : orig[i];
+		}
+		if (alpha) /* the mask sharpens colour, never alpha */
+			for (size_t i = ch - 1; i < n; i += ch)
+				vals[i] = orig[i];
+	}
 	if (!alpha) {
 		for (size_t i = 0; i < n; i++)
 			dst[i] = to_u8(vals[i]);
