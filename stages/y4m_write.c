@@ -238,7 +238,8 @@ FP_STAGE_EXPORT = {
 		"this stage is left out of the stream. The frame rate is not\n"
 		"carried through the pipeline: set fps_num and fps_den.",
 	.kind = FP_STAGE_SINK,
-	.flags = FP_STAGE_ORDERED | FP_STAGE_SINGLE_INSTANCE,
+	.flags = FP_STAGE_ORDERED | FP_STAGE_SINGLE_INSTANCE |
+		 FP_STAGE_WRITES_STDOUT,
 	.formats = FP_FORMATS_8BIT,
 	.params = params,
 	.param_count = FP_COUNT_OF(params),

@@ -198,10 +198,29 @@ const fp_stage_descriptor *fp__framework_descriptor(void)
  * stage gets that many, and the kernel shares the CPUs among them: a
  * stage that costs more simply keeps more of its instances busy, so no
  * stage starves the others whatever their costs. */
-static unsigned auto_workers(void)
+static unsigned auto_workers(const fp_stage_descriptor *d)
 {
 	unsigned n = fp__cpus()->cpus;
+	/* A stage that runs threads inside process() counts them: N threads
+	 * each take N CPUs' worth (FP_THREADS_ANY: one instance, all CPUs). */
+	uint32_t t = d->threads;
+	if (t == FP_THREADS_ANY)
+		n = 1;
+	else if (t > 1)
+		n = n / t > 0 ? n / t : 1;
 	return n > FP_MAX_WORKERS ? FP_MAX_WORKERS : n;
+}
+
+unsigned fp__stage_threads(const fp_stage_spec *spec)
+{
+	uint32_t t = spec->plugin.desc->threads;
+	if (t <= 1)
+		return 1;
+	unsigned cpus = fp__cpus()->cpus;
+	unsigned share = spec->workers > 0 ? cpus / spec->workers : cpus;
+	if (share < 1)
+		share = 1;
+	return t == FP_THREADS_ANY || t > share ? share : (unsigned)t;
 }
 
 static int stage_settings(fp_stage_spec *spec, const fp_config *config,
@@ -261,7 +280,7 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 	bool single = d->flags & (FP_STAGE_SINGLE_INSTANCE | FP_STAGE_ORDERED);
 	spec->workers = fw.workers > 0 ? (unsigned)fw.workers
 			: single       ? 1
-				       : auto_workers();
+				       : auto_workers(d);
 	spec->max_restarts = (unsigned)fw.restarts;
 	spec->timeout_ns = (uint64_t)(fw.timeout * 1e9);
 	return 0;

@@ -51,6 +51,11 @@ int fp__pipeline_from_config(fp_pipeline *pipeline, const fp_config *config,
 
 void fp__pipeline_release(fp_pipeline *pipeline);
 
+/* Threads one instance of spec may run in process() (fp_stage_env.threads):
+ * what the stage asks for (descriptor.threads), cut to the CPUs the run may
+ * use shared among its instances; at least 1. */
+unsigned fp__stage_threads(const fp_stage_spec *spec);
+
 /* The settings every stage section takes (workers, restarts, timeout), as
  * a parameter table, for `framepipe stages NAME`. */
 const fp_stage_descriptor *fp__framework_descriptor(void);

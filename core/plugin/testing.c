@@ -1,5 +1,6 @@
 #include "framepipe/testing.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct fp_harness {
 	fp_meta *metas[2]; /* each buffer's metadata area */
 	size_t meta_size;
 	uint32_t hint_width, hint_height; /* for sources' frames */
+	fp_stage_env env;		  /* the stage may keep it until fini */
 	const char *const *inputs;
 	size_t input_count;
 	char error[512];
@@ -80,22 +82,39 @@ void fp_harness_set_capacity(fp_harness *h, size_t bytes)
 	h->capacity = bytes;
 }
 
+/* fp_stage_env.log in a test: "label#0: text" on stderr, every level. */
+static void harness_log(const fp_stage_env *env, fp_log_level level,
+			const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s#%u: %s", env->label, env->instance,
+		level == FP_LOG_ERROR  ? "error: "
+		: level == FP_LOG_WARN ? "warning: "
+				       : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
 int fp_harness_start(fp_harness *h, const char *const *inputs,
 		     size_t input_count, const char *output_dir)
 {
-	fp_stage_env env = {
-		.struct_size = sizeof env,
+	h->env = (fp_stage_env){
+		.struct_size = sizeof h->env,
 		.label = h->plugin.desc->name,
 		.input_count = input_count,
 		.inputs = inputs,
 		.output_dir = output_dir,
+		.log = harness_log,
+		.threads = 1,
 	};
 	h->inputs = inputs;
 	h->input_count = input_count;
 	int rc = 0;
 	if (h->plugin.desc->init != NULL)
-		rc = h->plugin.desc->init(&h->state, h->config, &env, h->error,
-					  sizeof h->error);
+		rc = h->plugin.desc->init(&h->state, h->config, &h->env,
+					  h->error, sizeof h->error);
 	h->started = rc == 0;
 	return rc;
 }

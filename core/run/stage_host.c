@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,44 @@ typedef struct host {
 	bool stopping;
 	uint64_t typical_ns; /* moving average of process() times */
 	char output_path[PATH_MAX];
+	fp_stage_env env; /* the plugin may keep it until fini */
 } host;
+
+/* The host of this process (one instance per process), for env->log. */
+static const host *the_host;
+
+/* fp_stage_env.log: "label#instance: text" on stderr. INFO is silenced by
+ * -q and DEBUG shown only with FRAMEPIPE_DEBUG set; on a terminal that
+ * shows the progress line, the line is cleared first (the supervisor
+ * redraws it). */
+static void stage_log(const fp_stage_env *env, fp_log_level level,
+		      const char *fmt, ...)
+{
+	const host *h = the_host;
+	if (h == NULL || env == NULL)
+		return;
+	if (level >= FP_LOG_INFO && h->options->quiet)
+		return;
+	if (level >= FP_LOG_DEBUG && getenv("FRAMEPIPE_DEBUG") == NULL)
+		return;
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(text);
+	while (n > 0 && text[n - 1] == '\n')
+		text[--n] = '\0';
+	static const char *const names[] = {"", "error: ", "warning: ", "",
+					    "debug: "};
+	bool clear = h->options->progress != FP_PROGRESS_NONE &&
+		     isatty(STDERR_FILENO);
+	fprintf(stderr, "%s%s#%u: %s%s\n", clear ? "\r\033[K" : "", env->label,
+		env->instance,
+		level >= FP_LOG_ERROR && level <= FP_LOG_DEBUG ? names[level]
+							       : "",
+		text);
+}
 
 static void isolate(const fp_host_args *a)
 {
@@ -73,6 +112,11 @@ static void isolate(const fp_host_args *a)
 			_exit(FP_EXIT_RUNTIME);
 		close(fd);
 	}
+	/* A stage's stdout is the run's only when it writes a stream there
+	 * (y4m_write): anything else a plugin prints goes to stderr, so it
+	 * can never land inside a stream. */
+	if (!(a->spec->plugin.desc->flags & FP_STAGE_WRITES_STDOUT))
+		(void)dup2(STDERR_FILENO, STDOUT_FILENO);
 	/* Nothing of the parent's but stdio and our socket stays open. */
 	if (close_range(HOST_FD + 1, ~0u, 0) != 0)
 		for (int i = HOST_FD + 1; i < 1024; i++)
@@ -269,18 +313,21 @@ static void on_check(uv_check_t *handle)
 static int init_stage(host *h)
 {
 	const fp_run_options *o = h->options;
-	fp_stage_env env = {
-		.struct_size = sizeof env,
+	h->env = (fp_stage_env){
+		.struct_size = sizeof h->env,
 		.label = h->spec->label,
 		.instance = h->args->index,
 		.input_count = o->input_count,
 		.inputs = o->inputs,
 		.output_dir = o->output_dir,
+		.log = stage_log,
+		.threads = fp__stage_threads(h->spec),
 	};
+	the_host = h;
 	char err[512] = "";
 	if (h->desc->init == NULL)
 		return 0;
-	int rc = h->desc->init(&h->state, h->spec->config, &env, err,
+	int rc = h->desc->init(&h->state, h->spec->config, &h->env, err,
 			       sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "framepipe: stage %s#%u: cannot start: %s\n",
