@@ -243,7 +243,11 @@ static int read_all(struct webp_file *wf, fp_frame *out, uint8_t **data)
 
 /* The size a w x h image decodes to for the hint: the smallest with its
  * aspect ratio that is not below a non-zero hint each way; w x h when
- * the hint asks for no less. */
+ * the hint asks for no less. The side that sets the scale is exactly its
+ * hint; the other is rounded to nearest (never below its own hint, which
+ * it exceeds before rounding), which keeps the aspect ratio within half a
+ * pixel, so that a resize after it computes the same size as from the
+ * full image in all but borderline cases. */
 static void scaled_size(uint32_t w, uint32_t h, uint32_t hint_w,
 			uint32_t hint_h, uint32_t *sw, uint32_t *sh)
 {
@@ -257,9 +261,8 @@ static void scaled_size(uint32_t w, uint32_t h, uint32_t hint_w,
 		n = hint_h;
 		d = h;
 	}
-	/* ceil so that rounding never goes below the hint */
-	*sw = (uint32_t)(((uint64_t)w * n + d - 1) / d);
-	*sh = (uint32_t)(((uint64_t)h * n + d - 1) / d);
+	*sw = (uint32_t)(((uint64_t)w * n + d / 2) / d);
+	*sh = (uint32_t)(((uint64_t)h * n + d / 2) / d);
 	if (*sw < 1)
 		*sw = 1;
 	if (*sh < 1)
