@@ -253,12 +253,31 @@ static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 	fp__channel_send(&h->ch, type, slot, slot2, arg);
 }
 
+/* Open (or close) the MMU on the frame's slots for this process; an
+ * instance that cannot is not isolated, and ends. */
+static void protect(host *h, const fp_msg *m, bool writable)
+{
+	int rc = fp__pool_protect(h->pool, m->slot, writable);
+	if (rc == 0 && m->slot2 != FP_SLOT_NONE)
+		rc = fp__pool_protect(h->pool, m->slot2, writable);
+	if (rc != 0) {
+		fprintf(stderr,
+			"framepipe: stage %s#%u: cannot %s slot %u: %s\n",
+			h->spec->label, h->args->index,
+			writable ? "open" : "close", m->slot, strerror(-rc));
+		_exit(FP_EXIT_RUNTIME);
+	}
+}
+
 static void on_frame(host *h, const fp_msg *m)
 {
 	uint64_t ns = 0;
 	if (h->typical_ns >= FLUSH_AFTER_NS)
 		fp__channel_flush(&h->ch);
+	protect(h, m, true);
 	int rc = run_frame(h, m, &ns);
+	/* Before the answer: from it on, the slots are someone else's. */
+	protect(h, m, false);
 	h->typical_ns = (h->typical_ns * 7 + ns) / 8;
 	uint64_t us = ns / 1000;
 	uint32_t arg = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
@@ -339,6 +358,9 @@ static int init_stage(host *h)
 _Noreturn void fp__stage_host_main(const fp_host_args *args)
 {
 	isolate(args);
+	/* No slot is ours until a FRAME says so. */
+	if (fp__pool_protect_all(args->pool) != 0)
+		_exit(FP_EXIT_RUNTIME);
 	host h = {.args = args, .pool = args->pool, .options = args->options};
 	h.spec = args->spec;
 	h.desc = h.spec->plugin.desc;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <unistd.h>
 
@@ -31,7 +32,9 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	size_t header_bytes =
 		page_round((size_t)slot_count * sizeof(fp_slot_header), page);
 	size_t meta_stride = page_round(sizeof(fp_meta) + meta_bytes, page);
-	size_t slot_stride = meta_stride + page_round(slot_bytes, page);
+	/* One guard page after each slot's pixels: never accessible, so a
+	 * write past a frame faults in the process that made it. */
+	size_t slot_stride = meta_stride + page_round(slot_bytes, page) + page;
 	if (meta_bytes > UINT32_MAX / 2 || slot_stride < slot_bytes ||
 	    slot_stride > (SIZE_MAX - header_bytes) / slot_count) {
 		snprintf(err, err_size,
@@ -91,7 +94,36 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 	pool->meta_stride = meta_stride;
 	pool->slot_stride = slot_stride;
 	pool->header_bytes = header_bytes;
+	pool->page = page;
+	for (uint32_t i = 0; i < slot_count; i++) {
+		uint8_t *guard =
+			fp__pool_pixels(pool, i) + page_round(slot_bytes, page);
+		if (mprotect(guard, page, PROT_NONE) != 0) {
+			int e = errno;
+			snprintf(err, err_size,
+				 "cannot protect the pool's guard pages: %s",
+				 strerror(e));
+			fp__pool_release(pool);
+			return -e;
+		}
+	}
 	return 0;
+}
+
+int fp__pool_protect(const fp_pool *pool, uint32_t slot, bool writable)
+{
+	if (slot >= pool->slot_count)
+		return -EINVAL;
+	size_t len = pool->slot_stride - pool->page; /* not the guard */
+	int prot = writable ? PROT_READ | PROT_WRITE : PROT_NONE;
+	return mprotect(fp__pool_meta(pool, slot), len, prot) == 0 ? 0 : -errno;
+}
+
+int fp__pool_protect_all(const fp_pool *pool)
+{
+	void *slots = pool->base + pool->header_bytes;
+	size_t len = pool->slot_stride * pool->slot_count;
+	return mprotect(slots, len, PROT_NONE) == 0 ? 0 : -errno;
 }
 
 void fp__pool_release(fp_pool *pool)

@@ -1,21 +1,25 @@
 /* pool — the System V shared-memory segment that holds every frame.
  *
  * Layout: a table of slot headers, then per slot a page-aligned metadata
- * area (fp_meta, framepipe/stage.h) followed by its page-aligned pixel
- * area. The supervisor creates the pool before forking; children inherit
- * the attachment. The segment is marked IPC_RMID as soon as it is attached,
- * so the kernel frees it when the last process detaches or dies: a kill -9
- * of anything leaks nothing.
+ * area (fp_meta, framepipe/stage.h), its page-aligned pixel area and a
+ * guard page (never accessible). The supervisor creates the pool before
+ * forking; children inherit the attachment. The segment is marked IPC_RMID as
+ * soon as it is attached, so the kernel frees it when the last process detaches
+ * or dies: a kill -9 of anything leaks nothing.
  *
  * Who may write a slot: only its current owner in the ledger (ledger.h).
  * FREE and supervisor-owned slots are written by the supervisor only (it
  * stamps sequence and input index before handing a slot to a source); a
  * slot owned by a stage instance is written by that instance only, until
- * its DONE, FAIL or END record hands it back.
+ * its DONE, FAIL or END record hands it back. The MMU enforces that for
+ * the metadata and pixels (fp__pool_protect); the header table stays
+ * writable to every process, so the supervisor checks what it reads there
+ * against its own truth (broker.h).
  */
 #ifndef FP_POOL_H
 #define FP_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,8 +55,10 @@ typedef struct fp_pool {
 	size_t slot_bytes;   /* usable pixel bytes per slot */
 	size_t meta_bytes;   /* usable metadata bytes per slot */
 	size_t meta_stride;  /* fp_meta + meta_bytes, rounded up to a page */
-	size_t slot_stride;  /* meta_stride + slot_bytes rounded up to a page */
+	size_t slot_stride;  /* meta_stride + slot_bytes rounded up to a
+				page + the guard page */
 	size_t header_bytes; /* the header table, rounded up to a page */
+	size_t page;	     /* the guard page after each slot's pixels */
 } fp_pool;
 
 /* Create, attach and IPC_RMID a segment of slot_count slots of slot_bytes
@@ -60,6 +66,13 @@ typedef struct fp_pool {
  * FP_ECONFIG, with err explaining. */
 int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 		    size_t meta_bytes, char *err, size_t err_size);
+
+/* Memory isolation, in the calling process only: a stage process makes
+ * every slot inaccessible when it starts (fp__pool_protect_all), opens the
+ * slots of a frame while it owns them and closes them again before it
+ * answers. Guard pages stay inaccessible everywhere. 0 or -errno. */
+int fp__pool_protect(const fp_pool *pool, uint32_t slot, bool writable);
+int fp__pool_protect_all(const fp_pool *pool);
 
 /* Detach. The segment goes away when every process has detached. */
 void fp__pool_release(fp_pool *pool);
