@@ -27,6 +27,12 @@ const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS] = {
 		       "libjpeg's working memory beside the frame (a "
 		       "progressive file keeps every coefficient: 2 bytes "
 		       "per sample, 6 per pixel at 4:4:4)"),
+	FP_PARAM_INT_(struct fp_jpeg_decode_config, min_width, "0", 0, 65500,
+		      "decode at 1/2, 1/4 or 1/8 scale while the image stays "
+		      "at least this wide (like ImageMagick's -define "
+		      "jpeg:size; 0: only when the pipeline hints it)"),
+	FP_PARAM_INT_(struct fp_jpeg_decode_config, min_height, "0", 0, 65500,
+		      "the same for the height"),
 };
 
 const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS] = {

@@ -20,6 +20,8 @@ struct fp_jpeg_decode_config {
 	int64_t max_pixels;
 	int64_t max_scans;
 	uint64_t max_memory; /* libjpeg's own working memory */
+	int64_t min_width;   /* shrink-on-load floor, like the core's hint */
+	int64_t min_height;
 };
 
 enum fp_jpeg_subsampling { FP_JPEG_420, FP_JPEG_422, FP_JPEG_444 };
@@ -39,7 +41,7 @@ struct fp_jpeg_encode_config {
 };
 
 /* Counts are constants so that a stage's descriptor can name them. */
-#define FP_JPEG_DECODE_PARAMS 5
+#define FP_JPEG_DECODE_PARAMS 7
 #define FP_JPEG_ENCODE_PARAMS 6
 extern const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS];
 extern const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS];

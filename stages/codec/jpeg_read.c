@@ -13,9 +13,10 @@
  * applied. Pixels are made with libjpeg's defaults, the integer DCT
  * (JDCT_ISLOW) and fancy upsampling: byte for byte what `djpeg -pnm` makes.
  *
- * Shrink-on-load: with a hint (out->hint_width/hint_height) the file is
- * decoded at the smallest DCT scale of 1/8, 1/4 and 1/2 whose size stays
- * at or above the hint in each hinted dimension (`djpeg -scale 1/N`).
+ * Shrink-on-load: with a hint (out->hint_width/hint_height, or the
+ * min_width/min_height parameters: the larger counts) the file is decoded
+ * at the smallest DCT scale of 1/8, 1/4 and 1/2 whose size stays at or
+ * above it in each dimension given (`djpeg -scale 1/N`).
  *
  * Metadata (when out->meta is there): APP1 EXIF (FP_META_EXIF, the TIFF
  * structure without "Exif\0\0"; its orientation, when 1..8, also as
@@ -233,19 +234,23 @@ static unsigned ceil_div(unsigned a, unsigned b)
 }
 
 /* The smallest 1/denom (8, 4, 2) that keeps the output at or above the
- * hint in each hinted dimension; 1 without a hint. */
+ * floor in each dimension that has one (the larger of the core's hint and
+ * min_width/min_height); 1 when neither has any. */
 static unsigned shrink_denom(const struct jpeg_decompress_struct *d,
+			     const struct fp_jpeg_decode_config *cfg,
 			     const fp_frame *out)
 {
-	for (unsigned denom = 8; denom >= 2; denom /= 2) {
-		if (out->hint_width == 0 && out->hint_height == 0)
-			break;
-		if ((out->hint_width == 0 ||
-		     ceil_div(d->image_width, denom) >= out->hint_width) &&
-		    (out->hint_height == 0 ||
-		     ceil_div(d->image_height, denom) >= out->hint_height))
+	uint32_t fw = out->hint_width, fh = out->hint_height;
+	if (cfg->min_width > (int64_t)fw)
+		fw = (uint32_t)cfg->min_width;
+	if (cfg->min_height > (int64_t)fh)
+		fh = (uint32_t)cfg->min_height;
+	if (fw == 0 && fh == 0)
+		return 1;
+	for (unsigned denom = 8; denom >= 2; denom /= 2)
+		if ((fw == 0 || ceil_div(d->image_width, denom) >= fw) &&
+		    (fh == 0 || ceil_div(d->image_height, denom) >= fh))
 			return denom;
-	}
 	return 1;
 }
 
@@ -308,7 +313,7 @@ static int decode_pixels(struct reader *r, fp_frame *out)
 	else if (format == FP_FORMAT_RGB8)
 		d->out_color_space = JCS_RGB;
 	d->scale_num = 1;
-	d->scale_denom = shrink_denom(d, out);
+	d->scale_denom = shrink_denom(d, r->cfg, out);
 	jpeg_calc_output_dimensions(d);
 	int ret = check_fit(out, d->output_width, d->output_height, format);
 	if (ret < 0)

@@ -21,7 +21,7 @@
 #define TESTORIG DATA_DIR "/libjpeg-turbo/testorig.jpg"
 
 static const struct fp_jpeg_decode_config dec_defaults = {
-	65500, 65500, 100000000, 100, 1u << 30};
+	65500, 65500, 100000000, 100, 1u << 30, 0, 0};
 static const struct fp_jpeg_encode_config enc_defaults = {
 	75, false, false, FP_JPEG_420, 0, FP_JPEG_STRIP_KEEP};
 
@@ -526,6 +526,18 @@ static void test_shrink_on_load(void **state)
 				 d->f.height, cases[i].denom, w, h);
 		assert_int_equal(n, (size_t)w * h * 3);
 		assert_memory_equal(d->f.pixels, ref, n);
+		/* the same floor from the parameters instead of the core */
+		struct fp_jpeg_decode_config cfg = dec_defaults;
+		cfg.min_width = cases[i].hint_w;
+		cfg.min_height = cases[i].hint_h;
+		d->f.hint_width = d->f.hint_height = 0;
+		assert_int_equal(decode(TESTORIG, d, &cfg), 0);
+		assert_int_equal(d->f.width, w);
+		assert_int_equal(d->f.height, h);
+		/* both: the larger floor wins */
+		d->f.hint_width = 200;
+		assert_int_equal(decode(TESTORIG, d, &cfg), 0);
+		assert_int_equal(d->f.width, 227);
 		frame_free(d);
 	}
 	free(ref);
