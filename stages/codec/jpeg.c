@@ -33,6 +33,10 @@ const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS] = {
 		      "jpeg:size; 0: only when the pipeline hints it)"),
 	FP_PARAM_INT_(struct fp_jpeg_decode_config, min_height, "0", 0, 65500,
 		      "the same for the height"),
+	FP_PARAM_BOOL_(struct fp_jpeg_decode_config, shrink, "true",
+		       "decode smaller when the stages after need less (the "
+		       "pipeline's hint from a resize); false: full size "
+		       "unless min_width/min_height say otherwise"),
 };
 
 const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS] = {

@@ -22,6 +22,7 @@ struct fp_jpeg_decode_config {
 	uint64_t max_memory; /* libjpeg's own working memory */
 	int64_t min_width;   /* shrink-on-load floor, like the core's hint */
 	int64_t min_height;
+	bool shrink; /* follow the core's hint */
 };
 
 enum fp_jpeg_subsampling { FP_JPEG_420, FP_JPEG_422, FP_JPEG_444 };
@@ -41,7 +42,7 @@ struct fp_jpeg_encode_config {
 };
 
 /* Counts are constants so that a stage's descriptor can name them. */
-#define FP_JPEG_DECODE_PARAMS 7
+#define FP_JPEG_DECODE_PARAMS 8
 #define FP_JPEG_ENCODE_PARAMS 6
 extern const fp_param fp_jpeg_decode_params[FP_JPEG_DECODE_PARAMS];
 extern const fp_param fp_jpeg_encode_params[FP_JPEG_ENCODE_PARAMS];

@@ -240,7 +240,8 @@ static unsigned shrink_denom(const struct jpeg_decompress_struct *d,
 			     const struct fp_jpeg_decode_config *cfg,
 			     const fp_frame *out)
 {
-	uint32_t fw = out->hint_width, fh = out->hint_height;
+	uint32_t fw = cfg->shrink ? out->hint_width : 0;
+	uint32_t fh = cfg->shrink ? out->hint_height : 0;
 	if (cfg->min_width > (int64_t)fw)
 		fw = (uint32_t)cfg->min_width;
 	if (cfg->min_height > (int64_t)fh)

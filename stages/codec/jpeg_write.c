@@ -12,8 +12,10 @@
  * Metadata, unless strip says otherwise: FP_META_EXIF as APP1 "Exif" (with
  * its orientation tag set to FP_META_ORIENTATION when both are there; an
  * orientation other than 1 without EXIF gets a minimal EXIF of its own),
- * FP_META_XMP as APP1, FP_META_ICC as APP2 segments, FP_META_COMMENT as
- * COM, FP_META_RESOLUTION as the JFIF density. An EXIF or XMP too big for
+ * FP_META_XMP as APP1, FP_META_ICC as APP2 segments, FP_META_COMMENT and
+ * the text entry keyed "Comment" (PNG's tEXt Comment) as COM (other text
+ * entries have no place in a JPEG and are left out),
+ * FP_META_RESOLUTION as the JFIF density. An EXIF or XMP too big for
  * one segment (64 KiB) fails the frame rather than be lost silently.
  * strip=meta keeps only the ICC profile, strip=all writes nothing.
  */
@@ -169,12 +171,21 @@ static void write_meta(struct writer *w, const fp_meta *m)
 	if (strip != FP_JPEG_STRIP_KEEP)
 		return;
 	for (const fp_meta_entry *e = fp_meta_next(m, NULL); e != NULL;
-	     e = fp_meta_next(m, e))
-		if (e->kind == FP_META_COMMENT)
-			write_segment(&w->c, JPEG_COM, "", 0, fp_meta_value(e),
-				      e->value_size < SEGMENT_MAX
-					      ? e->value_size
-					      : SEGMENT_MAX);
+	     e = fp_meta_next(m, e)) {
+		const uint8_t *text = fp_meta_value(e);
+		size_t size = e->value_size;
+		fp_meta_text t;
+		if (e->kind == FP_META_TEXT &&
+		    strcmp(fp_meta_key(e), "Comment") == 0 &&
+		    fp_meta_text_parts(e, &t)) {
+			text = (const uint8_t *)t.text;
+			size = t.text_size;
+		} else if (e->kind != FP_META_COMMENT) {
+			continue;
+		}
+		write_segment(&w->c, JPEG_COM, "", 0, text,
+			      size < SEGMENT_MAX ? size : SEGMENT_MAX);
+	}
 }
 
 static void set_parameters(struct writer *w, const fp_frame *in)

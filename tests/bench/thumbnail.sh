@@ -8,11 +8,10 @@
 # tests/bench/.corpus/thumb/, copyright files beside them), each to a JPEG
 # whose longer side is 256, quality 80, on 2 CPUs (taskset -c 0,1):
 #
-#   framepipe     jpeg_decode min_width=256 min_height=256 ! resize
-#                 width=256 height=256 fit=inside ! jpeg_encode quality=80
-#                 (shrink-on-load asked for by parameter until the planner
-#                 gives the hint by itself)
-#   framepipe-full  the same without shrink-on-load (full-size decode)
+#   framepipe     jpeg_decode ! resize width=256 height=256 fit=inside !
+#                 jpeg_encode quality=80 (the core hints the decoder from
+#                 the resize: shrink-on-load)
+#   framepipe-full  the same with jpeg_decode shrink=false (full decode)
 #   vips          vipsthumbnail -s 256 -o %s.jpg[Q=80], GNU parallel -j2,
 #                 --vips-concurrency=1
 #   convert       convert -thumbnail 256x256 -quality 80, parallel -j2
@@ -31,12 +30,12 @@ if [ "${1:-}" = --cmd ]; then
 	out=$3
 	case $2 in
 	framepipe)
-		exec taskset -c 0,1 "$FP" run -q -p "jpeg_decode min_width=256 \
-min_height=256 ! resize width=256 height=256 fit=inside ! jpeg_encode quality=80" \
+		exec taskset -c 0,1 "$FP" run -q -p "jpeg_decode ! resize \
+width=256 height=256 fit=inside ! jpeg_encode quality=80" \
 			-i "$IN"/*.jpg -o "$out" ;;
 	framepipe-full)
-		exec taskset -c 0,1 "$FP" run -q -p "jpeg_decode ! resize \
-width=256 height=256 fit=inside ! jpeg_encode quality=80" -i "$IN"/*.jpg -o "$out" ;;
+		exec taskset -c 0,1 "$FP" run -q -p "jpeg_decode shrink=false ! \
+resize width=256 height=256 fit=inside ! jpeg_encode quality=80" -i "$IN"/*.jpg -o "$out" ;;
 	vips)
 		ls "$IN"/*.jpg | taskset -c 0,1 parallel -j2 vipsthumbnail \
 			--vips-concurrency=1 -s 256 -o "$out/%s.jpg[Q=80]" {} ;;

@@ -192,8 +192,11 @@ static void test_against_imagemagick(void **state)
 	(void)state;
 	char dir[] = "/tmp/fp_test_autorotate_XXXXXX";
 	assert_non_null(mkdtemp(dir));
-	struct fp_jpeg_decode_config dec = {65500,    65500, 100000000, 100,
-					    1u << 30, 0,     0};
+	struct fp_jpeg_decode_config dec = {.max_width = 65500,
+					    .max_height = 65500,
+					    .max_pixels = 100000000,
+					    .max_scans = 100,
+					    .max_memory = 1u << 30};
 	struct fp_jpeg_encode_config enc = {
 		95, false, false, FP_JPEG_444, 0, FP_JPEG_STRIP_KEEP};
 	size_t cap = 227 * 149 * 3;

@@ -21,7 +21,7 @@
 #define TESTORIG DATA_DIR "/libjpeg-turbo/testorig.jpg"
 
 static const struct fp_jpeg_decode_config dec_defaults = {
-	65500, 65500, 100000000, 100, 1u << 30, 0, 0};
+	65500, 65500, 100000000, 100, 1u << 30, 0, 0, true};
 static const struct fp_jpeg_encode_config enc_defaults = {
 	75, false, false, FP_JPEG_420, 0, FP_JPEG_STRIP_KEEP};
 
@@ -176,6 +176,12 @@ static void add_all_meta(fp_meta *m, uint8_t *icc, size_t icc_size)
 			 0);
 	assert_int_equal(
 		fp_meta_add(m, FP_META_COMMENT, 0, NULL, "second one", 10), 0);
+	/* PNG's tEXt Comment becomes a COM too; other keys are dropped */
+	assert_int_equal(
+		fp_meta_add(m, FP_META_TEXT, 0, "Comment", "\0\0from png", 10),
+		0);
+	assert_int_equal(
+		fp_meta_add(m, FP_META_TEXT, 0, "Author", "\0\0nobody", 8), 0);
 	fp_meta_resolution res = {300, 300, FP_RES_PER_INCH, 0};
 	assert_int_equal(
 		fp_meta_add(m, FP_META_RESOLUTION, 0, NULL, &res, sizeof res),
@@ -209,7 +215,8 @@ static void test_metadata_round_trip(void **state)
 		count_app(s, count, 0xe1, "http://ns.adobe.com/xap/1.0/", 29),
 		1);
 	assert_int_equal(count_app(s, count, 0xe2, "ICC_PROFILE", 12), 3);
-	assert_int_equal(count_app(s, count, 0xfe, "", 0), 2);
+	assert_int_equal(count_app(s, count, 0xfe, "", 0), 3);
+	assert_int_equal(count_app(s, count, 0xfe, "from png", 8), 1);
 	/* JFIF: version, unit 1 (dpi), 300 x 300 */
 	assert_int_equal(s[0].marker, 0xe0);
 	assert_memory_equal(s[0].data + 7, "\x01\x01\x2c\x01\x2c", 5);
@@ -291,7 +298,7 @@ static void strip_case(int strip, size_t exif, size_t xmp, size_t icc,
 static void test_strip(void **state)
 {
 	(void)state;
-	strip_case(FP_JPEG_STRIP_KEEP, 1, 1, 1, 2);
+	strip_case(FP_JPEG_STRIP_KEEP, 1, 1, 1, 3);
 	strip_case(FP_JPEG_STRIP_META, 0, 0, 1, 0);
 	strip_case(FP_JPEG_STRIP_ALL, 0, 0, 0, 0);
 }
@@ -534,6 +541,16 @@ static void test_shrink_on_load(void **state)
 		assert_int_equal(decode(TESTORIG, d, &cfg), 0);
 		assert_int_equal(d->f.width, w);
 		assert_int_equal(d->f.height, h);
+		/* shrink=false: the core's hint is not followed */
+		cfg = dec_defaults;
+		cfg.shrink = false;
+		d->f.hint_width = cases[i].hint_w;
+		d->f.hint_height = cases[i].hint_h;
+		assert_int_equal(decode(TESTORIG, d, &cfg), 0);
+		assert_int_equal(d->f.width, 227);
+		cfg.shrink = true;
+		cfg.min_width = cases[i].hint_w;
+		cfg.min_height = cases[i].hint_h;
 		/* both: the larger floor wins */
 		d->f.hint_width = 200;
 		assert_int_equal(decode(TESTORIG, d, &cfg), 0);
