@@ -82,4 +82,25 @@ echo "shrink-on-load vs full decode + resize: PSNR $psnr dB"
 fp run -p 'jpeg_decode ! resize scale=0.25 ! png_encode' -i "$WORK/big.jpg" -o "$WORK/scaled"
 [ "$(identify -format '%wx%h' "$WORK/scaled/big.png")" = "256x256" ] ||
 	fail "resize scale=0.25 of 1024x1024: $(identify -format '%wx%h' "$WORK/scaled/big.png")"
+
+# The bundled photo-thumbnail config: a sideways camera JPEG (EXIF
+# orientation 6) comes out upright, inside 256x256, as a JPEG at q80.
+convert "$DATA/sample/chelsea.png" "$WORK/upright.jpg"
+python3 - "$WORK/upright.jpg" "$WORK/sideways.jpg" <<'PY'
+import struct, sys
+base = open(sys.argv[1], "rb").read()
+tiff = b"MM\0*" + struct.pack(">IH", 8, 1)
+tiff += struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0) + b"\0\0\0\0"
+body = b"Exif\0\0" + tiff
+app1 = b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+open(sys.argv[2], "wb").write(base[:2] + app1 + base[2:])
+PY
+[ "$(identify -format '%[orientation]' "$WORK/sideways.jpg")" = "RightTop" ] ||
+	fail "could not make an orientation-6 JPEG"
+fp run "$SRC/configs/photo-thumbnails.ini" -i "$WORK/sideways.jpg" -i "$IN/coins.webp" -o "$WORK/thumbs"
+expect_rc 0 "photo-thumbnails.ini"
+got=$(identify -format '%m %wx%h %Q' "$WORK/thumbs/sideways.jpg")
+[ "$got" = "JPEG 170x256 80" ] || fail "sideways.jpg thumbnail: $got, expected JPEG 170x256 80"
+got=$(identify -format '%m %wx%h' "$WORK/thumbs/coins.jpg")
+[ "$got" = "JPEG 256x202" ] || fail "coins.webp thumbnail: $got, expected JPEG 256x202"
 finish
