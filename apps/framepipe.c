@@ -314,14 +314,12 @@ static int describe_stage(const char *name)
 			 ? fp__plugin_open(&plugin, name, err, sizeof err)
 			 : fp__plugin_find(&plugin, name, err, sizeof err);
 	if (rc != 0) {
-		fp_catalog catalog;
-		const char *hint = NULL;
-		if (fp__catalog_load(&catalog) == 0)
-			hint = fp__catalog_suggest(&catalog, name);
+		char hint[256];
+		bool close = rc == FP_ENOSTAGE &&
+			     fp__stage_name_suggest(name, hint, sizeof hint);
 		fprintf(stderr, "framepipe: %s%s%s%s\n", err,
-			hint ? " (did you mean '" : "", hint ? hint : "",
-			hint ? "'?)" : "");
-		fp__catalog_release(&catalog);
+			close ? " (did you mean '" : "", close ? hint : "",
+			close ? "'?)" : "");
 		return FP_EXIT_USAGE;
 	}
 	fp__stage_describe(stdout, plugin.desc, plugin.path);

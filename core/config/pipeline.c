@@ -115,18 +115,11 @@ static const fp_config_entry *entry(const fp_config_section *s, const char *key)
 	return NULL;
 }
 
-/* A known stage whose name is close to name; static storage. */
+/* A stage file whose name is close to name; static storage. */
 static const char *suggestion(const char *name)
 {
-	static char best[128];
-	fp_catalog catalog;
-	if (fp__catalog_load(&catalog) != 0)
-		return NULL;
-	const char *hit = fp__catalog_suggest(&catalog, name);
-	if (hit != NULL)
-		snprintf(best, sizeof best, "%s", hit);
-	fp__catalog_release(&catalog);
-	return hit != NULL ? best : NULL;
+	static char best[256];
+	return fp__stage_name_suggest(name, best, sizeof best) ? best : NULL;
 }
 
 static int load_plugin(fp_stage_spec *spec, const fp_config *config,

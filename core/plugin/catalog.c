@@ -7,6 +7,7 @@
 
 #include "loader.h"
 #include "params.h"
+#include "suggest.h"
 
 static int compare_names(const void *a, const void *b)
 {
@@ -58,11 +59,14 @@ static int add(fp_catalog *catalog, const char *dir, const char *file,
 	return 0;
 }
 
-static int scan(fp_catalog *catalog, const char *dir, bool builtin)
+/* The stage files (NAME.so, sorted) of dir; *count of them. NULL and 0
+ * when the folder is not there or is empty. */
+static char **stage_files(const char *dir, size_t *count)
 {
+	*count = 0;
 	DIR *d = opendir(dir);
 	if (d == NULL)
-		return 0; /* a folder on the path that is not there */
+		return NULL;
 	char **files = NULL;
 	size_t n = 0;
 	for (struct dirent *de; (de = readdir(d)) != NULL;) {
@@ -80,33 +84,53 @@ static int scan(fp_catalog *catalog, const char *dir, bool builtin)
 	closedir(d);
 	if (n > 0)
 		qsort(files, n, sizeof *files, compare_names);
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = add(catalog, dir, files[i], builtin);
+	*count = n;
+	return files;
+}
+
+static void free_files(char **files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
 		free(files[i]);
-	}
 	free(files);
-	return rc;
 }
 
 int fp__catalog_load(fp_catalog *catalog)
 {
 	memset(catalog, 0, sizeof *catalog);
-	int rc = scan(catalog, fp__builtin_stage_dir(), true);
-	const char *path = getenv("FRAMEPIPE_PLUGIN_PATH");
-	while (rc == 0 && path != NULL && *path != '\0') {
-		const char *colon = strchr(path, ':');
-		size_t len = colon ? (size_t)(colon - path) : strlen(path);
-		char *dir = strndup(path, len);
-		if (dir == NULL)
-			return -ENOMEM;
-		if (len > 0)
-			rc = scan(catalog, dir, false);
-		free(dir);
-		path = colon ? colon + 1 : NULL;
+	int rc = 0;
+	fp_plugin_dirs it = {0};
+	while (rc == 0 && fp__plugin_dirs_next(&it)) {
+		size_t n;
+		char **files = stage_files(it.dir, &n);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = add(catalog, it.dir, files[i], it.is_builtin);
+		free_files(files, n);
 	}
 	return rc;
+}
+
+bool fp__stage_name_suggest(const char *name, char *out, size_t size)
+{
+	fp_suggest s;
+	fp__suggest_init(&s, name);
+	fp_plugin_dirs it = {0};
+	while (fp__plugin_dirs_next(&it)) {
+		size_t n;
+		char **files = stage_files(it.dir, &n);
+		for (size_t i = 0; i < n; i++) {
+			files[i][strlen(files[i]) - 3] = '\0';
+			const char *before = fp__suggest_best(&s);
+			fp__suggest_offer(&s, files[i]);
+			if (fp__suggest_best(&s) != before) {
+				/* keep it: the listing is freed below */
+				snprintf(out, size, "%s", files[i]);
+				s.best = out;
+			}
+		}
+		free_files(files, n);
+	}
+	return fp__suggest_best(&s) != NULL;
 }
 
 void fp__catalog_release(fp_catalog *catalog)
@@ -118,51 +142,6 @@ void fp__catalog_release(fp_catalog *catalog)
 	}
 	free(catalog->entries);
 	memset(catalog, 0, sizeof *catalog);
-}
-
-/* Edit distance (insert, delete, substitute, swap of neighbours). */
-static size_t distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b);
-	if (n > 63 || m > 63)
-		return 64;
-	size_t d[64][64];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= n; i++) {
-		for (size_t j = 1; j <= m; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[n][m];
-}
-
-const char *fp__catalog_suggest(const fp_catalog *catalog, const char *name)
-{
-	const char *best = NULL;
-	size_t best_d = strlen(name) / 3 + 1;
-	if (best_d < 2)
-		best_d = 2;
-	best_d++;
-	for (size_t i = 0; i < catalog->count; i++) {
-		const fp_catalog_entry *e = &catalog->entries[i];
-		size_t d = distance(name, e->name);
-		if (!e->is_broken && d < best_d) {
-			best = e->name;
-			best_d = d;
-		}
-	}
-	return best;
 }
 
 void fp__params_describe(FILE *out, const fp_stage_descriptor *desc)

@@ -1,6 +1,6 @@
 /* catalog — every stage framepipe can find: the built-in folder, then the
  * folders of FRAMEPIPE_PLUGIN_PATH. For `framepipe stages`, and for the
- * "did you mean" of an unknown stage name. */
+ * "did you mean" of an unknown stage name (from file names alone). */
 #ifndef FP_CATALOG_H
 #define FP_CATALOG_H
 
@@ -28,8 +28,11 @@ typedef struct fp_catalog {
 int fp__catalog_load(fp_catalog *catalog);
 void fp__catalog_release(fp_catalog *catalog);
 
-/* The known stage name closest to name, if close enough to be a typo. */
-const char *fp__catalog_suggest(const fp_catalog *catalog, const char *name);
+/* The stage file name (NAME.so on the built-in folder or
+ * FRAMEPIPE_PLUGIN_PATH) closest to name, if close enough to be a typo,
+ * into out. Reads folder listings only: no plugin is loaded (a misspelt
+ * name must not run every plugin's constructors). */
+bool fp__stage_name_suggest(const char *name, char *out, size_t size);
 
 /* Print everything a user needs to write a config section for the stage:
  * kind, summary, formats, and every parameter with its type, default,

@@ -151,8 +151,10 @@ static int check_reserved_name(const char *name, const char *file,
 			       const char *path, char *err, size_t err_size)
 {
 	char builtin[PATH_MAX + 64];
-	int n = snprintf(builtin, sizeof builtin, "%s/%s.so",
-			 fp__builtin_stage_dir(), name);
+	const char *dir = fp__builtin_stage_dir();
+	if (dir == NULL)
+		return 0;
+	int n = snprintf(builtin, sizeof builtin, "%s/%s.so", dir, name);
 	if (n < 0 || (size_t)n >= sizeof builtin ||
 	    access(builtin, F_OK) != 0 || same_file(file, builtin))
 		return 0;
@@ -242,41 +244,79 @@ int fp__plugin_wrap(fp_plugin *plugin, const fp_stage_descriptor *desc,
 	return 0;
 }
 
-const char *fp__builtin_stage_dir(void)
+const char *fp__stage_dir_of(const char *exe_link, char *dir, size_t size)
 {
-	static char dir[PATH_MAX];
-	if (dir[0] != '\0')
-		return dir;
-	char exe[PATH_MAX - 64];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return FP_STAGE_DIR_FROM_BIN;
+	char exe[PATH_MAX];
+	ssize_t n = readlink(exe_link, exe, sizeof exe - 1);
+	if (n <= 0 || exe[0] != '/')
+		return NULL;
 	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	snprintf(dir, sizeof dir, "%s/%s", exe, FP_STAGE_DIR_FROM_BIN);
+	*strrchr(exe, '/') = '\0';
+	char joined[PATH_MAX + sizeof FP_STAGE_DIR_FROM_BIN + 1];
+	snprintf(joined, sizeof joined, "%s/%s", exe, FP_STAGE_DIR_FROM_BIN);
 	/* bin/../lib/... reads better in messages as lib/... */
 	char real[PATH_MAX];
-	if (realpath(dir, real) != NULL)
-		snprintf(dir, sizeof dir, "%s", real);
+	const char *best = realpath(joined, real) != NULL ? real : joined;
+	if (strlen(best) >= size)
+		return NULL;
+	snprintf(dir, size, "%s", best);
 	return dir;
 }
 
+const char *fp__builtin_stage_dir(void)
+{
+	static char dir[PATH_MAX];
+	static const char *known;
+	static bool looked;
+	if (!looked) {
+		known = fp__stage_dir_of("/proc/self/exe", dir, sizeof dir);
+		looked = true;
+	}
+	return known;
+}
+
+bool fp__plugin_dirs_next(fp_plugin_dirs *it)
+{
+	if (!it->started) {
+		it->started = true;
+		it->cursor = getenv("FRAMEPIPE_PLUGIN_PATH");
+		const char *builtin = fp__builtin_stage_dir();
+		if (!it->skip_builtin && builtin != NULL) {
+			snprintf(it->dir, sizeof it->dir, "%s", builtin);
+			it->is_builtin = true;
+			return true;
+		}
+	}
+	it->is_builtin = false;
+	while (it->cursor != NULL && *it->cursor != '\0') {
+		const char *dir = it->cursor;
+		const char *colon = strchr(dir, ':');
+		size_t len =
+			colon != NULL ? (size_t)(colon - dir) : strlen(dir);
+		it->cursor = colon != NULL ? colon + 1 : NULL;
+		if (len > 0 && len < sizeof it->dir) {
+			memcpy(it->dir, dir, len);
+			it->dir[len] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
 /* DIR/NAME.so in path; false if it does not fit. */
-static bool stage_file(char *path, size_t size, const char *dir, size_t dir_len,
+static bool stage_file(char *path, size_t size, const char *dir,
 		       const char *name)
 {
-	int n = snprintf(path, size, "%.*s/%s.so", (int)dir_len, dir, name);
+	int n = snprintf(path, size, "%s/%s.so", dir, name);
 	return n >= 0 && (size_t)n < size;
 }
 
 /* Try DIR/NAME.so; 1 if it exists (opened or failed), 0 if absent. */
-static int try_dir(fp_plugin *plugin, const char *dir, size_t dir_len,
-		   const char *name, int *rc, char *err, size_t err_size)
+static int try_dir(fp_plugin *plugin, const char *dir, const char *name,
+		   int *rc, char *err, size_t err_size)
 {
 	char path[PATH_MAX + 64];
-	if (!stage_file(path, sizeof path, dir, dir_len, name) ||
+	if (!stage_file(path, sizeof path, dir, name) ||
 	    access(path, F_OK) != 0)
 		return 0;
 	*rc = fp__plugin_open(plugin, path, err, err_size);
@@ -291,32 +331,15 @@ static int try_dir(fp_plugin *plugin, const char *dir, size_t dir_len,
 	return 1;
 }
 
-/* The next folder of a colon-separated list: its start and length in *len,
- * advancing *cursor; NULL at the end. Empty entries are skipped. */
-static const char *next_dir(const char **cursor, size_t *len)
-{
-	while (*cursor != NULL && **cursor != '\0') {
-		const char *dir = *cursor;
-		const char *colon = strchr(dir, ':');
-		*len = colon != NULL ? (size_t)(colon - dir) : strlen(dir);
-		*cursor = colon != NULL ? colon + 1 : NULL;
-		if (*len > 0)
-			return dir;
-	}
-	return NULL;
-}
-
 /* The built-in name was found in the built-in folder: refuse another file
  * of that name on FRAMEPIPE_PLUGIN_PATH rather than shadow it silently. */
 static int check_shadow(const fp_plugin *builtin, const char *name, char *err,
 			size_t err_size)
 {
-	const char *cursor = getenv("FRAMEPIPE_PLUGIN_PATH");
-	const char *dir;
-	size_t len;
-	while ((dir = next_dir(&cursor, &len)) != NULL) {
+	fp_plugin_dirs it = {.skip_builtin = true};
+	while (fp__plugin_dirs_next(&it)) {
 		char path[PATH_MAX + 64];
-		if (stage_file(path, sizeof path, dir, len, name) &&
+		if (stage_file(path, sizeof path, it.dir, name) &&
 		    access(path, F_OK) == 0 &&
 		    !same_file(path, builtin->path)) {
 			snprintf(err, err_size,
@@ -337,24 +360,21 @@ int fp__plugin_find(fp_plugin *plugin, const char *name, char *err,
 		snprintf(err, err_size, "'%s' is not a stage name", name);
 		return FP_ENOSTAGE;
 	}
-	const char *builtin = fp__builtin_stage_dir();
-	if (try_dir(plugin, builtin, strlen(builtin), name, &rc, err,
-		    err_size)) {
-		if (rc == 0 &&
+	fp_plugin_dirs it = {0};
+	while (fp__plugin_dirs_next(&it)) {
+		if (!try_dir(plugin, it.dir, name, &rc, err, err_size))
+			continue;
+		if (it.is_builtin && rc == 0 &&
 		    (rc = check_shadow(plugin, name, err, err_size)) != 0)
 			fp__plugin_close(plugin);
 		return rc;
 	}
-	const char *cursor = getenv("FRAMEPIPE_PLUGIN_PATH");
-	const char *dir;
-	size_t len;
-	while ((dir = next_dir(&cursor, &len)) != NULL)
-		if (try_dir(plugin, dir, len, name, &rc, err, err_size))
-			return rc;
+	const char *builtin = fp__builtin_stage_dir();
+	const char *path = getenv("FRAMEPIPE_PLUGIN_PATH");
 	snprintf(err, err_size, "no stage named '%s' (looked in %s%s%s)", name,
-		 builtin, getenv("FRAMEPIPE_PLUGIN_PATH") ? " and " : "",
-		 getenv("FRAMEPIPE_PLUGIN_PATH") ? "FRAMEPIPE_PLUGIN_PATH"
-						 : "");
+		 builtin != NULL ? builtin : "no built-in folder",
+		 path != NULL ? " and " : "",
+		 path != NULL ? "FRAMEPIPE_PLUGIN_PATH" : "");
 	return FP_ENOSTAGE;
 }
 

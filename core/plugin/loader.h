@@ -2,6 +2,7 @@
 #ifndef FP_LOADER_H
 #define FP_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "framepipe/stage.h"
@@ -40,8 +41,29 @@ int fp__plugin_wrap(fp_plugin *plugin, const fp_stage_descriptor *desc,
 
 void fp__plugin_close(fp_plugin *plugin);
 
+/* The folders stages are looked for in, in order: the built-in folder,
+ * then each non-empty entry of FRAMEPIPE_PLUGIN_PATH (colon-separated).
+ *   fp_plugin_dirs it = {0};
+ *   while (fp__plugin_dirs_next(&it)) use(it.dir, it.is_builtin);
+ * Set skip_builtin before the first call to walk the path alone. */
+typedef struct fp_plugin_dirs {
+	bool skip_builtin;
+	bool is_builtin; /* it.dir is the built-in folder */
+	char dir[4096];
+	/* private */
+	bool started;
+	const char *cursor;
+} fp_plugin_dirs;
+
+bool fp__plugin_dirs_next(fp_plugin_dirs *it);
+
 /* The folder of built-in stages: <dir of this
- * executable>/FP_STAGE_DIR_FROM_BIN. Returns a static string. */
+ * executable>/FP_STAGE_DIR_FROM_BIN, a static string; NULL when the
+ * executable's path cannot be known (/proc/self/exe unreadable). Never a
+ * path relative to the current folder: stages are then looked for on
+ * FRAMEPIPE_PLUGIN_PATH only. */
 const char *fp__builtin_stage_dir(void);
+/* The same from the symbolic link exe_link (for tests), into dir. */
+const char *fp__stage_dir_of(const char *exe_link, char *dir, size_t size);
 
 #endif

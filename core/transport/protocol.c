@@ -6,14 +6,18 @@
 
 bool fp__msg_type_is_valid(uint32_t type)
 {
-	return type >= FP_MSG_HELLO && type <= FP_MSG_STOP;
+	return type > FP_MSG_FIRST_ && type < FP_MSG_END_;
 }
 
 const char *fp__msg_type_name(uint32_t type)
 {
-	static const char *const names[] = {"HELLO", "FRAME", "DONE",
-					    "FAIL",  "END",   "STOP"};
-	return fp__msg_type_is_valid(type) ? names[type - FP_MSG_HELLO]
+#define NAME(name) #name,
+	static const char *const names[] = {FP_MSG_KINDS(NAME)};
+#undef NAME
+	_Static_assert(sizeof names / sizeof names[0] ==
+			       FP_MSG_END_ - FP_MSG_FIRST_ - 1,
+		       "one name per kind");
+	return fp__msg_type_is_valid(type) ? names[type - FP_MSG_FIRST_ - 1]
 					   : "garbage";
 }
 

@@ -26,14 +26,22 @@
 
 #define FP_SLOT_NONE UINT32_MAX
 
+/* Every record kind, once: the enum, the names and the range check all
+ * come from this list (append only: the values are on the wire). */
+#define FP_MSG_KINDS(X) \
+	X(HELLO)        \
+	X(FRAME)        \
+	X(DONE)         \
+	X(FAIL)         \
+	X(END)          \
+	X(STOP)
+
+#define FP__MSG_ENUM(name) FP_MSG_##name,
 enum fp_msg_type {
-	FP_MSG_HELLO = 0x46500001u,
-	FP_MSG_FRAME,
-	FP_MSG_DONE,
-	FP_MSG_FAIL,
-	FP_MSG_END,
-	FP_MSG_STOP,
+	FP_MSG_FIRST_ = 0x46500000u, /* 'FP' << 16: garbage rarely matches */
+	FP_MSG_KINDS(FP__MSG_ENUM) FP_MSG_END_
 };
+#undef FP__MSG_ENUM
 
 typedef struct fp_msg {
 	uint32_t type;
