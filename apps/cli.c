@@ -5,60 +5,131 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "supervisor.h"
 
-static const char run_help[] =
+/* Every option of run and check, once: parsing and --help come from it. */
+enum option_id {
+	OPT_PIPELINE,
+	OPT_INPUT,
+	OPT_OUTPUT,
+	OPT_RECURSIVE,
+	OPT_SET,
+	OPT_OVERWRITE,
+	OPT_RESUME,
+	OPT_SHARD,
+	OPT_LIST_INPUTS,
+	OPT_STATS_JSON,
+	OPT_TRACE,
+	OPT_PROGRESS,
+	OPT_QUIET,
+	OPT_PRINT_CONFIG,
+	OPT_HELP,
+};
+
+#define RUN   0x1u
+#define CHECK 0x2u
+
+typedef struct cli_option {
+	enum option_id id;
+	const char *short_name; /* "-i", or NULL */
+	const char *long_name;	/* "--input" */
+	const char *value;	/* what follows it ("INPUT..."), NULL: a flag */
+	unsigned commands;	/* RUN, CHECK */
+	const char *help;	/* lines separated by '\n' */
+} cli_option;
+
+static const cli_option options[] = {
+	{OPT_PIPELINE, "-p", "--pipeline", "LINE", RUN | CHECK,
+	 "the pipeline on one line instead of CONFIG"},
+	{OPT_INPUT, "-i", "--input", "INPUT...", RUN | CHECK,
+	 "input files or folders (repeatable)"},
+	{OPT_OUTPUT, "-o", "--output", "OUTDIR", RUN | CHECK,
+	 "output folder, created if missing"},
+	{OPT_RECURSIVE, "-r", "--recursive", NULL, RUN | CHECK,
+	 "look for *.png in sub-folders too; {dir} in\nthe output name "
+	 "mirrors them (the default)"},
+	{OPT_SET, NULL, "--set", "KEY=VALUE", RUN | CHECK,
+	 "a [pipeline] setting (slot_size=8M, slots=16,\n...: framepipe "
+	 "stages pipeline lists them),\nor SECTION.KEY=VALUE for a stage; "
+	 "repeatable,\nover what CONFIG or -p says"},
+	{OPT_OVERWRITE, NULL, "--overwrite", NULL, RUN | CHECK,
+	 "replace outputs that already exist"},
+	{OPT_RESUME, NULL, "--resume", NULL, RUN | CHECK,
+	 "skip inputs whose output already exists"},
+	{OPT_SHARD, NULL, "--shard", "K/N", RUN | CHECK,
+	 "process only share K of N (0 <= K < N) of the\ninputs, picked by "
+	 "a hash of each one's path\nbelow its input folder: N machines "
+	 "running K =\n0..N-1 write exactly the outputs of one run;\n"
+	 "{index} stays the place in the full list"},
+	{OPT_LIST_INPUTS, NULL, "--list-inputs", NULL, RUN | CHECK,
+	 "print the inputs this run would process, one a\nline (after "
+	 "--shard and --resume), and exit"},
+	{OPT_STATS_JSON, NULL, "--stats-json", "FILE", RUN,
+	 "write run statistics as JSON"},
+	{OPT_TRACE, NULL, "--trace", "FILE", RUN,
+	 "write a Chrome trace (open in Perfetto)"},
+	{OPT_PROGRESS, NULL, "--progress", "MODE", RUN,
+	 "auto (a live line on a terminal), bar, lines\n(one every few "
+	 "seconds) or none"},
+	{OPT_QUIET, "-q", "--quiet", NULL, RUN, "no progress and no summary"},
+	{OPT_PRINT_CONFIG, NULL, "--print-config", NULL, RUN,
+	 "print the INI form of -p PIPELINE (and --set)\nand exit"},
+	{OPT_HELP, "-h", "--help", NULL, RUN | CHECK, "this text"},
+};
+
+static const char run_head[] =
 	"usage: framepipe run (CONFIG | -p PIPELINE) -i INPUT... [-o OUTDIR] "
 	"[options]\n"
 	"\n"
 	"Run a pipeline over INPUT files or folders (a folder means its "
 	"*.png,\n"
 	"sorted by name). CONFIG is an INI file; PIPELINE is the same on one\n"
-	"line: 'png_decode ! resize width=256 ! png_encode level=6'.\n"
-	"\n"
-	"options:\n"
-	"  -p, --pipeline LINE    the pipeline on one line instead of CONFIG\n"
-	"  -i, --input INPUT...   input files or folders (repeatable)\n"
-	"  -o, --output OUTDIR    output folder, created if missing\n"
-	"  -r, --recursive        look for *.png in sub-folders too; {dir} in\n"
-	"                         the output name mirrors them (the default)\n"
-	"  --overwrite            replace outputs that already exist\n"
-	"  --resume               skip inputs whose output already exists\n"
-	"  --shard K/N            process only share K of N (0 <= K < N) of "
-	"the\n"
-	"                         inputs, picked by a hash of each one's path\n"
-	"                         below its input folder: N machines running "
-	"K =\n"
-	"                         0..N-1 write exactly the outputs of one "
-	"run;\n"
-	"                         {index} stays the place in the full list\n"
-	"  --list-inputs          print the inputs this run would process, "
-	"one a\n"
-	"                         line (after --shard and --resume), and exit\n"
-	"  --stats-json FILE      write run statistics as JSON\n"
-	"  --trace FILE           write a Chrome trace (open in Perfetto)\n"
-	"  --progress MODE        auto (a live line on a terminal), bar, "
-	"lines\n"
-	"                         (one every few seconds) or none\n"
-	"  -q, --quiet            no progress and no summary\n"
-	"  --print-config         print the INI form of -p PIPELINE and exit\n"
-	"  -h, --help             this text\n"
-	"\n"
+	"line: 'png_decode ! resize width=256 ! png_encode level=6'.\n";
+
+static const char run_tail[] =
 	"exit status: 0 every frame written, 1 some frames failed (each\n"
 	"listed), 2 usage or config error (nothing was run), 3 the run itself\n"
 	"failed or was interrupted.\n";
 
-static const char check_help[] =
+static const char check_head[] =
 	"usage: framepipe check (CONFIG | -p PIPELINE) [-i INPUT...] "
-	"[-o OUTDIR] [-r]\n"
-	"                       [--shard K/N] [--list-inputs]\n"
+	"[-o OUTDIR] [options]\n"
 	"\n"
 	"Check a pipeline without running it: stage names, parameters and\n"
 	"their ranges, the order of sources, filters and sinks, the inputs,\n"
 	"the output folder and output names. Every mistake is reported as\n"
-	"FILE:LINE: stage.param: what was expected, what was given.\n"
-	"\n"
-	"exit status: 0 valid, 2 invalid.\n";
+	"FILE:LINE: stage.param: what was expected, what was given.\n";
+
+static const char check_tail[] = "exit status: 0 valid, 2 invalid.\n";
+
+static void print_options(FILE *out, unsigned command)
+{
+	fputs("\noptions:\n", out);
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		const cli_option *o = &options[i];
+		if (!(o->commands & command))
+			continue;
+		char names[64];
+		snprintf(names, sizeof names, "%s%s%s%s%s",
+			 o->short_name ? o->short_name : "",
+			 o->short_name ? ", " : "", o->long_name,
+			 o->value ? " " : "", o->value ? o->value : "");
+		const char *line = o->help;
+		int width = fprintf(out, "  %s", names);
+		for (;;) {
+			const char *nl = strchr(line, '\n');
+			int len = nl ? (int)(nl - line) : (int)strlen(line);
+			fprintf(out, "%*s%.*s\n", width < 25 ? 25 - width : 1,
+				"", len, line);
+			if (nl == NULL)
+				break;
+			line = nl + 1;
+			width = 0;
+		}
+	}
+	fputc('\n', out);
+}
 
 static const char main_help[] =
 	"usage: framepipe COMMAND [options]\n"
@@ -84,7 +155,8 @@ static const char stages_help[] =
 	"Without NAME, list every stage found (built-in, then the folders of\n"
 	"FRAMEPIPE_PLUGIN_PATH) with its kind and summary. With NAME, print\n"
 	"its parameters: type, default, range or choices, help, and the pixel\n"
-	"formats it accepts.\n";
+	"formats it accepts. `framepipe stages pipeline` lists the [pipeline]\n"
+	"settings (also given as --set KEY=VALUE).\n";
 
 static const char stats_merge_help[] =
 	"usage: framepipe stats-merge [-o FILE] STATS.json...\n"
@@ -97,16 +169,20 @@ static const char stats_merge_help[] =
 
 void cli_usage(const char *command, bool to_stdout)
 {
+	FILE *out = to_stdout ? stdout : stderr;
+	bool run = command != NULL && strcmp(command, "run") == 0;
+	if (run || (command != NULL && strcmp(command, "check") == 0)) {
+		fputs(run ? run_head : check_head, out);
+		print_options(out, run ? RUN : CHECK);
+		fputs(run ? run_tail : check_tail, out);
+		return;
+	}
 	const char *text = main_help;
-	if (command != NULL && strcmp(command, "run") == 0)
-		text = run_help;
-	else if (command != NULL && strcmp(command, "check") == 0)
-		text = check_help;
-	else if (command != NULL && strcmp(command, "stages") == 0)
+	if (command != NULL && strcmp(command, "stages") == 0)
 		text = stages_help;
 	else if (command != NULL && strcmp(command, "stats-merge") == 0)
 		text = stats_merge_help;
-	fputs(text, to_stdout ? stdout : stderr);
+	fputs(text, out);
 }
 
 static int usage_error(const char *command, const char *fmt, ...)
@@ -142,6 +218,20 @@ static int parse_progress(const char *text, fp_progress_mode *mode)
 	return -1;
 }
 
+/* The table row for arg ("--name" or "--name=value"), NULL if none. */
+static const cli_option *find_option(const char *arg, size_t len)
+{
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+		const cli_option *o = &options[i];
+		if ((o->short_name && strlen(o->short_name) == len &&
+		     strncmp(arg, o->short_name, len) == 0) ||
+		    (strlen(o->long_name) == len &&
+		     strncmp(arg, o->long_name, len) == 0))
+			return o;
+	}
+	return NULL;
+}
+
 /* One option; *in_inputs tells whether bare words are inputs. */
 static int parse_option(int argc, char **argv, int *i, const char *command,
 			cli_options *o, bool *in_inputs)
@@ -149,59 +239,58 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 	const char *arg = argv[*i];
 	const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-#define IS(s) (len == strlen(s) && strncmp(arg, s, len) == 0)
-#define VALUE(dst, what)                                                       \
-	do {                                                                   \
-		if (((dst) = value_of(argc, argv, i, eq)) == NULL)             \
-			return usage_error(command, "%.*s needs %s", (int)len, \
-					   arg, what);                         \
-	} while (0)
+	unsigned mask = strcmp(command, "run") == 0 ? RUN : CHECK;
+	const cli_option *opt = find_option(arg, len);
+	if (opt == NULL || !(opt->commands & mask)) {
+		fp_suggest hint;
+		fp__suggest_init(&hint, arg);
+		for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
+			if (options[k].commands & mask)
+				fp__suggest_offer(&hint, options[k].long_name);
+		const char *best = fp__suggest_best(&hint);
+		return usage_error(command, "unknown option '%s'%s%s%s", arg,
+				   best ? " (did you mean '" : "",
+				   best ? best : "", best ? "'?)" : "");
+	}
+	const char *value = NULL;
+	if (opt->value != NULL && opt->id != OPT_INPUT &&
+	    (value = value_of(argc, argv, i, eq)) == NULL)
+		return usage_error(command, "%.*s needs %s", (int)len, arg,
+				   opt->value);
+	if (opt->value == NULL && eq != NULL)
+		return usage_error(command, "%.*s takes no value", (int)len,
+				   arg);
 	*in_inputs = false;
-	if (IS("-i") || IS("--input"))
-		*in_inputs = true;
-	else if (IS("-p") || IS("--pipeline"))
-		VALUE(o->oneline, "a pipeline");
-	else if (IS("-o") || IS("--output"))
-		VALUE(o->output_dir, "a folder");
-	else if (IS("--stats-json"))
-		VALUE(o->stats_json, "a file name");
-	else if (IS("--trace"))
-		VALUE(o->trace, "a file name");
-	else if (IS("-r") || IS("--recursive"))
-		o->recursive = true;
-	else if (IS("-q") || IS("--quiet"))
-		o->quiet = true;
-	else if (IS("--overwrite"))
-		o->existing = FP_EXISTING_OVERWRITE;
-	else if (IS("--resume"))
-		o->existing = FP_EXISTING_SKIP;
-	else if (IS("--print-config"))
-		o->print_config = true;
-	else if (IS("--list-inputs"))
-		o->list_inputs = true;
-	else if (IS("--shard")) {
-		const char *text;
-		VALUE(text, "K/N");
-		if (fp__shard_parse(&o->shard, text) != 0)
+	switch (opt->id) {
+	case OPT_INPUT: *in_inputs = true; break;
+	case OPT_PIPELINE: o->oneline = value; break;
+	case OPT_OUTPUT: o->output_dir = value; break;
+	case OPT_STATS_JSON: o->stats_json = value; break;
+	case OPT_TRACE: o->trace = value; break;
+	case OPT_RECURSIVE: o->recursive = true; break;
+	case OPT_QUIET: o->quiet = true; break;
+	case OPT_OVERWRITE: o->existing = FP_EXISTING_OVERWRITE; break;
+	case OPT_RESUME: o->existing = FP_EXISTING_SKIP; break;
+	case OPT_PRINT_CONFIG: o->print_config = true; break;
+	case OPT_LIST_INPUTS: o->list_inputs = true; break;
+	case OPT_HELP: o->help = true; break;
+	case OPT_SET: o->sets[o->set_count++] = value; break;
+	case OPT_SHARD:
+		if (fp__shard_parse(&o->shard, value) != 0)
 			return usage_error(command,
 					   "--shard: expected K/N with 0 <= K "
 					   "< N <= %u, got '%s'",
-					   FP_SHARD_MAX, text);
-	} else if (IS("-h") || IS("--help"))
-		o->help = true;
-	else if (IS("--progress")) {
-		const char *mode;
-		VALUE(mode, "auto, bar, lines or none");
-		if (parse_progress(mode, &o->progress) != 0)
+					   FP_SHARD_MAX, value);
+		break;
+	case OPT_PROGRESS:
+		if (parse_progress(value, &o->progress) != 0)
 			return usage_error(command,
 					   "--progress: expected auto, bar, "
 					   "lines or none, got '%s'",
-					   mode);
-	} else
-		return usage_error(command, "unknown option '%s'", arg);
+					   value);
+		break;
+	}
 	return 0;
-#undef IS
-#undef VALUE
 }
 
 int cli_parse(int argc, char **argv, int first, const char *command,
@@ -209,7 +298,8 @@ int cli_parse(int argc, char **argv, int first, const char *command,
 {
 	memset(o, 0, sizeof *o);
 	o->inputs = calloc((size_t)argc, sizeof *o->inputs);
-	if (o->inputs == NULL)
+	o->sets = calloc((size_t)argc, sizeof *o->sets);
+	if (o->inputs == NULL || o->sets == NULL)
 		return FP_EXIT_RUNTIME;
 	bool in_inputs = false, options_done = false;
 	for (int i = first; i < argc; i++) {
@@ -241,5 +331,7 @@ int cli_parse(int argc, char **argv, int first, const char *command,
 void cli_release(cli_options *o)
 {
 	free(o->inputs);
+	free(o->sets);
 	o->inputs = NULL;
+	o->sets = NULL;
 }

@@ -15,6 +15,8 @@ typedef struct cli_options {
 	const char **inputs; /* -i INPUT... (into argv) */
 	size_t input_count;
 	const char *output_dir;
+	const char **sets; /* --set KEY=VALUE... (into argv) */
+	size_t set_count;
 	const char *stats_json;
 	const char *trace;
 	bool recursive;

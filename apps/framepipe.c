@@ -18,6 +18,7 @@
 #include "oneline.h"
 #include "pipeline.h"
 #include "stats_merge.h"
+#include "suggest.h"
 #include "supervisor.h"
 #include "json.h"
 
@@ -48,12 +49,19 @@ static bool reads_inputs(const fp_pipeline *p)
 	return p->stages[0].plugin.desc->flags & FP_STAGE_READS_INPUTS;
 }
 
+/* CONFIG or -p, then every --set over it, in order. */
 static int load_config(const cli_options *o, fp_config *config, char *err,
 		       size_t size)
 {
-	if (o->oneline != NULL)
-		return fp__oneline_parse(config, o->oneline, err, size);
-	return fp__config_load(config, o->config, err, size);
+	int rc = o->oneline != NULL
+			 ? fp__oneline_parse(config, o->oneline, err, size)
+			 : fp__config_load(config, o->config, err, size);
+	for (size_t i = 0; rc == 0 && i < o->set_count; i++)
+		rc = fp__config_set_text(config, o->sets[i], "--set", err,
+					 size);
+	if (rc != 0 && o->set_count > 0)
+		fp__config_release(config);
+	return rc;
 }
 
 /* --shard: keep this shard's inputs; {index} keeps naming each by its
@@ -132,7 +140,7 @@ static int print_config(const cli_options *o)
 {
 	char err[1024];
 	fp_config config;
-	if (fp__oneline_parse(&config, o->oneline, err, sizeof err) != 0) {
+	if (load_config(o, &config, err, sizeof err) != 0) {
 		fprintf(stderr, "framepipe: %s\n", err);
 		return FP_EXIT_USAGE;
 	}
@@ -308,6 +316,12 @@ static int list_stages(void)
 
 static int describe_stage(const char *name)
 {
+	if (strcmp(name, "pipeline") == 0) {
+		const fp_stage_descriptor *d = fp__pipeline_descriptor();
+		printf("[pipeline] — %s\n\nsettings:\n", d->summary);
+		fp__params_describe(stdout, d);
+		return 0;
+	}
 	char err[1024];
 	fp_plugin plugin;
 	int rc = strchr(name, '/')
@@ -437,7 +451,17 @@ int main(int argc, char **argv)
 		return stages_command(argc, argv);
 	if (!strcmp(command, "stats-merge"))
 		return stats_merge_command(argc, argv);
-	fprintf(stderr, "framepipe: unknown command '%s' (framepipe --help)\n",
-		command);
+	static const char *const commands[] = {"run", "check", "stages",
+					       "stats-merge", "help"};
+	fp_suggest hint;
+	fp__suggest_init(&hint, command);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fp__suggest_offer(&hint, commands[i]);
+	const char *best = fp__suggest_best(&hint);
+	fprintf(stderr,
+		"framepipe: unknown command '%s'%s%s%s (framepipe "
+		"--help)\n",
+		command, best ? " (did you mean '" : "", best ? best : "",
+		best ? "'?)" : "");
 	return FP_EXIT_USAGE;
 }

@@ -99,7 +99,8 @@ static int testsrc_process(void *state, fp_frame *in, fp_frame *out)
 	if (bytes > out->capacity)
 		return fp_frame_fail(out, FP_ENOFIT,
 				     "%lldx%lld %s needs %llu bytes, pool slot "
-				     "holds %zu (raise [pipeline] slot_size)",
+				     "holds %zu (raise it: --set slot_size=N "
+				     "or [pipeline] slot_size)",
 				     (long long)c->width, (long long)c->height,
 				     fp_format_name(format),
 				     (unsigned long long)bytes, out->capacity);

@@ -359,8 +359,9 @@ static int y4m_read_process(void *state, fp_frame *in, fp_frame *out)
 	if (bytes > out->capacity)
 		return fp_frame_fail(out, FP_ENOFIT,
 				     "%" PRIu32 "x%" PRIu32 " %s needs %" PRIu64
-				     " bytes, a pool slot holds %zu (set "
-				     "[pipeline] slot_size in a config)",
+				     " bytes, a pool slot holds %zu (raise "
+				     "it: --set slot_size=N or [pipeline] "
+				     "slot_size)",
 				     r->s.width, r->s.height,
 				     fp_format_name(r->format), bytes,
 				     out->capacity);

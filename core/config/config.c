@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "framepipe/error.h"
+#include "suggest.h"
 
 /* The parse in progress: where lines come from and what went wrong. */
 typedef struct parse_state {
@@ -129,6 +130,7 @@ static int on_entry(void *user, const char *section, const char *key,
 	e->key = strdup(key);
 	e->value = strdup(value);
 	e->line = st->line;
+	e->origin = NULL;
 	s->count++;
 	if (e->key == NULL || e->value == NULL)
 		fail(st, "out of memory");
@@ -194,6 +196,99 @@ const fp_config_section *fp__config_find(const fp_config *config,
 		if (strcmp(config->sections[i].name, name) == 0)
 			return &config->sections[i];
 	return NULL;
+}
+
+static fp_config_section *append_section(fp_config *config, const char *name,
+					 int line)
+{
+	fp_config_section *grown =
+		realloc(config->sections, (config->count + 1) * sizeof *grown);
+	if (grown == NULL)
+		return NULL;
+	config->sections = grown;
+	fp_config_section *s = &grown[config->count];
+	memset(s, 0, sizeof *s);
+	s->name = strdup(name);
+	if (s->name == NULL)
+		return NULL;
+	s->line = line;
+	config->count++;
+	return s;
+}
+
+int fp__config_set(fp_config *config, const char *section, const char *key,
+		   const char *value, const char *origin, char *err,
+		   size_t err_size)
+{
+	fp_config_section *s = NULL;
+	for (size_t i = 0; i < config->count && s == NULL; i++)
+		if (strcmp(config->sections[i].name, section) == 0)
+			s = &config->sections[i];
+	if (s == NULL && strcmp(section, "pipeline") != 0) {
+		fp_suggest hint;
+		fp__suggest_init(&hint, section);
+		for (size_t i = 0; i < config->count; i++)
+			fp__suggest_offer(&hint, config->sections[i].name);
+		snprintf(err, err_size,
+			 "%s: %s.%s: the pipeline has no section "
+			 "[%s]%s%s%s",
+			 origin, section, key, section,
+			 fp__suggest_best(&hint) ? " (did you mean '" : "",
+			 fp__suggest_best(&hint) ? fp__suggest_best(&hint) : "",
+			 fp__suggest_best(&hint) ? "'?)" : "");
+		return FP_ECONFIG;
+	}
+	if (s == NULL && (s = append_section(config, section, 0)) == NULL)
+		goto nomem;
+	char *v = strdup(value);
+	if (v == NULL)
+		goto nomem;
+	for (size_t i = 0; i < s->count; i++) {
+		if (strcmp(s->entries[i].key, key) == 0) {
+			free(s->entries[i].value);
+			s->entries[i].value = v;
+			s->entries[i].origin = origin;
+			return 0;
+		}
+	}
+	fp_config_entry *grown =
+		realloc(s->entries, (s->count + 1) * sizeof *grown);
+	char *k = strdup(key);
+	if (grown != NULL)
+		s->entries = grown;
+	if (grown == NULL || k == NULL) {
+		free(k);
+		free(v);
+		goto nomem;
+	}
+	grown[s->count++] = (fp_config_entry){k, v, 0, origin};
+	return 0;
+nomem:
+	snprintf(err, err_size, "%s: out of memory", origin);
+	return -ENOMEM;
+}
+
+int fp__config_set_text(fp_config *config, const char *text, const char *origin,
+			char *err, size_t err_size)
+{
+	const char *eq = strchr(text, '=');
+	const char *dot =
+		memchr(text, '.', eq != NULL ? (size_t)(eq - text) : 0);
+	const char *key = dot != NULL ? dot + 1 : text;
+	if (eq == NULL || eq == key || (dot != NULL && dot == text)) {
+		snprintf(err, err_size,
+			 "%s: expected KEY=VALUE or SECTION.KEY=VALUE (e.g. "
+			 "slot_size=8M, resize.width=300), got '%s'",
+			 origin, text);
+		return FP_ECONFIG;
+	}
+	char section[256], name[256];
+	snprintf(section, sizeof section, "%.*s",
+		 dot != NULL ? (int)(dot - text) : 8,
+		 dot != NULL ? text : "pipeline");
+	snprintf(name, sizeof name, "%.*s", (int)(eq - key), key);
+	return fp__config_set(config, section, name, eq + 1, origin, err,
+			      err_size);
 }
 
 void fp__config_release(fp_config *config)

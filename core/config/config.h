@@ -10,6 +10,8 @@ typedef struct fp_config_entry {
 	char *key;
 	char *value;
 	int line;
+	const char *origin; /* static; set when it did not come from the
+			     * file ("--set"): messages name it, not a line */
 } fp_config_entry;
 
 typedef struct fp_config_section {
@@ -36,6 +38,20 @@ int fp__config_parse_string(fp_config *config, const char *name,
 
 const fp_config_section *fp__config_find(const fp_config *config,
 					 const char *name);
+
+/* Set section.key = value as if the file said so last, from origin (a
+ * static string such as "--set", for messages): replaces the entry of
+ * that key or appends one. The section [pipeline] is created when
+ * missing; another missing section is refused (FP_ECONFIG, err says so,
+ * with the nearest section name). */
+int fp__config_set(fp_config *config, const char *section, const char *key,
+		   const char *value, const char *origin, char *err,
+		   size_t err_size);
+
+/* Apply one "KEY=VALUE" or "SECTION.KEY=VALUE" (a bare KEY is a [pipeline]
+ * setting), as given to --set. */
+int fp__config_set_text(fp_config *config, const char *text, const char *origin,
+			char *err, size_t err_size);
 
 void fp__config_release(fp_config *config);
 

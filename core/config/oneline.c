@@ -91,7 +91,7 @@ static int add_entry(fp_config_section *s, const char *key, char *value,
 	if (grown == NULL)
 		return -ENOMEM;
 	s->entries = grown;
-	grown[s->count] = (fp_config_entry){strdup(key), value, col};
+	grown[s->count] = (fp_config_entry){strdup(key), value, col, NULL};
 	if (grown[s->count].key == NULL)
 		return -ENOMEM;
 	s->count++;

@@ -11,6 +11,7 @@
 #include "naming.h"
 #include "params.h"
 #include "pipeline_check.h"
+#include "suggest.h"
 
 #define ERR_AT(line, ...)                                                 \
 	do {                                                              \
@@ -21,90 +22,154 @@
 				 __VA_ARGS__);                            \
 	} while (0)
 
-static int parse_count(const char *text, unsigned long max, unsigned long *out)
+/* Where an entry was set, for messages: "FILE:LINE: " or "--set: ". */
+static void err_at(const fp_config *config, const fp_config_entry *e, int line,
+		   char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void err_at(const fp_config *config, const fp_config_entry *e, int line,
+		   char *err, size_t err_size, const char *fmt, ...)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 ||
-	    v < 1 || v > max)
-		return FP_ECONFIG;
-	*out = v;
-	return 0;
+	int n = e != NULL && e->origin != NULL
+			? snprintf(err, err_size, "%s: ", e->origin)
+			: snprintf(err, err_size, "%s:%d: ", config->path,
+				   e != NULL ? e->line : line);
+	if (n > 0 && (size_t)n < err_size) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err + n, err_size - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
 }
 
-static int pipeline_settings(fp_pipeline *p, const fp_config *config,
-			     const fp_config_section *s, char *err,
-			     size_t err_size)
+/* The [pipeline] settings: one table, parsed, checked, described
+ * (`framepipe stages pipeline`) and suggested from like a stage's. */
+typedef struct pipeline_settings {
+	int64_t slots;
+	uint64_t slot_size;
+	int64_t depth;
+	const char *output;
+	uint64_t metadata_size;
+} pipeline_settings;
+
+static const fp_param pipeline_params[] = {
+	FP_PARAM_INT_(pipeline_settings, slots, "auto", 1, FP_MAX_SLOTS,
+		      "pool slots (frames in flight); auto: enough for every "
+		      "instance, within the memory budget"),
+	FP_PARAM_SIZE_(pipeline_settings, slot_size, "auto", 1,
+		       FP_MAX_SLOT_SIZE,
+		       "bytes of pixels per slot; auto: the largest frame any "
+		       "stage makes from the largest input"),
+	FP_PARAM_INT_(pipeline_settings, depth, "4", 1, FP_MAX_DEPTH,
+		      "frames queued ahead of each instance"),
+	FP_PARAM_STRING_(pipeline_settings, output, FP_DEFAULT_OUTPUT,
+			 "output file name below -o: {dir} {stem} {name} {ext} "
+			 "{index}"),
+	FP_PARAM_SIZE_(pipeline_settings, metadata_size, "1M", 0,
+		       FP_MAX_METADATA_SIZE,
+		       "bytes of each slot's metadata area (ICC, EXIF, XMP, "
+		       "text); fits a camera file's EXIF, ICC and XMP"),
+};
+_Static_assert(FP_DEFAULT_METADATA_SIZE == 1 << 20,
+	       "metadata_size's default in the table says 1M");
+
+static int check_pipeline_settings(const void *config, char *err,
+				   size_t err_size)
 {
-	for (size_t i = 0; s != NULL && i < s->count; i++) {
-		const fp_config_entry *e = &s->entries[i];
-		unsigned long v = 0;
-		unsigned long long bytes = 0;
-		if (strcmp(e->key, "slots") == 0) {
-			if (strcmp(e->value, "auto") == 0)
-				continue;
-			if (parse_count(e->value, FP_MAX_SLOTS, &v) != 0) {
-				ERR_AT(e->line,
-				       "pipeline.slots: expected auto "
-				       "or 1..%d, got '%s'",
-				       FP_MAX_SLOTS, e->value);
-				return FP_ECONFIG;
-			}
-			p->slots = (uint32_t)v;
-		} else if (strcmp(e->key, "slot_size") == 0) {
-			if (strcmp(e->value, "auto") == 0)
-				continue;
-			if (fp__parse_size(e->value, &bytes) != 0 ||
-			    bytes == 0) {
-				ERR_AT(e->line,
-				       "pipeline.slot_size: expected "
-				       "auto or a size such as 16M, got '%s'",
-				       e->value);
-				return FP_ECONFIG;
-			}
-			p->slot_size = bytes;
-		} else if (strcmp(e->key, "metadata_size") == 0) {
-			if (fp__parse_size(e->value, &bytes) != 0 ||
-			    bytes > FP_MAX_METADATA_SIZE) {
-				ERR_AT(e->line,
-				       "pipeline.metadata_size: expected a "
-				       "size up to 256M such as 1M, got '%s'",
-				       e->value);
-				return FP_ECONFIG;
-			}
-			p->metadata_size = bytes;
-		} else if (strcmp(e->key, "depth") == 0) {
-			if (parse_count(e->value, FP_MAX_DEPTH, &v) != 0) {
-				ERR_AT(e->line,
-				       "pipeline.depth: expected 1..%d, "
-				       "got '%s'",
-				       FP_MAX_DEPTH, e->value);
-				return FP_ECONFIG;
-			}
-			p->depth = (uint32_t)v;
-		} else if (strcmp(e->key, "output") == 0) {
-			char why[256];
-			if (fp__output_template_check(e->value, why,
-						      sizeof why) != 0) {
-				ERR_AT(e->line, "pipeline.output: %s", why);
-				return FP_ECONFIG;
-			}
-			free(p->output_template);
-			p->output_template = strdup(e->value);
-			if (p->output_template == NULL)
-				return -ENOMEM;
-		} else {
-			ERR_AT(e->line,
-			       "pipeline.%s: unknown setting "
-			       "(expected slots, slot_size, metadata_size, "
-			       "depth or "
-			       "output)",
-			       e->key);
-			return FP_ECONFIG;
+	const pipeline_settings *ps = config;
+	char why[512];
+	if (fp__output_template_check(ps->output, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, err_size, "output: %s", why);
+	return FP_EPARAM;
+}
+
+static const fp_stage_descriptor pipeline_desc = {
+	FP_STAGE_HEADER,
+	.name = "pipeline",
+	.summary = "run-wide settings: the [pipeline] section of a config, "
+		   "or --set KEY=VALUE",
+	.params = pipeline_params,
+	.param_count = FP_COUNT_OF(pipeline_params),
+	.config_size = sizeof(pipeline_settings),
+	.check = check_pipeline_settings,
+};
+
+const fp_stage_descriptor *fp__pipeline_descriptor(void)
+{
+	return &pipeline_desc;
+}
+
+/* "NAME: no such parameter of stage S" from fp__params_set, completed
+ * with the nearest name in the tables and the list of them. */
+static void explain_unknown(char *why, size_t size, const char *key,
+			    const fp_stage_descriptor *const *tables,
+			    size_t count)
+{
+	fp_suggest s;
+	fp__suggest_init(&s, key);
+	for (size_t t = 0; t < count; t++)
+		for (size_t i = 0; i < tables[t]->param_count; i++)
+			fp__suggest_offer(&s, tables[t]->params[i].name);
+	size_t n = strlen(why);
+	if (fp__suggest_best(&s) != NULL && n < size)
+		n += (size_t)snprintf(why + n, size - n,
+				      " (did you mean '%s'?)",
+				      fp__suggest_best(&s));
+	const char *sep = "; it takes: ";
+	for (size_t t = 0; t < count && n < size; t++) {
+		for (size_t i = 0; i < tables[t]->param_count && n < size;
+		     i++) {
+			n += (size_t)snprintf(why + n, size - n, "%s%s", sep,
+					      tables[t]->params[i].name);
+			sep = ", ";
 		}
 	}
-	return 0;
+}
+
+static int pipeline_settings_from(fp_pipeline *p, const fp_config *config,
+				  const fp_config_section *s, char *err,
+				  size_t err_size)
+{
+	char why[1024];
+	pipeline_settings *ps = fp__params_new(&pipeline_desc, why, sizeof why);
+	if (ps == NULL) {
+		snprintf(err, err_size, "%s: %s", config->path, why);
+		return -ENOMEM;
+	}
+	int rc = 0;
+	const fp_config_entry *output = NULL;
+	for (size_t i = 0; rc == 0 && s != NULL && i < s->count; i++) {
+		const fp_config_entry *e = &s->entries[i];
+		rc = fp__params_set(&pipeline_desc, ps, e->key, e->value, why,
+				    sizeof why);
+		if (rc == FP_EPARAM &&
+		    !fp__params_find(&pipeline_desc, e->key)) {
+			const fp_stage_descriptor *t[] = {&pipeline_desc};
+			snprintf(why, sizeof why, "%s: unknown setting",
+				 e->key);
+			explain_unknown(why, sizeof why, e->key, t, 1);
+		}
+		if (rc != 0)
+			err_at(config, e, 0, err, err_size, "pipeline.%s", why);
+		if (strcmp(e->key, "output") == 0)
+			output = e;
+	}
+	if (rc == 0 && check_pipeline_settings(ps, why, sizeof why) != 0) {
+		err_at(config, output, 0, err, err_size, "pipeline.%s", why);
+		rc = FP_ECONFIG;
+	}
+	if (rc == 0) {
+		p->slots = (uint32_t)ps->slots;
+		p->slot_size = ps->slot_size;
+		p->depth = (uint32_t)ps->depth;
+		p->metadata_size = ps->metadata_size;
+		free(p->output_template);
+		p->output_template = strdup(ps->output);
+		if (p->output_template == NULL)
+			rc = -ENOMEM;
+	}
+	fp__params_free(&pipeline_desc, ps);
+	return rc == 0 || rc == -ENOMEM ? rc : FP_ECONFIG;
 }
 
 static const fp_config_entry *entry(const fp_config_section *s, const char *key)
@@ -146,9 +211,10 @@ static int load_plugin(fp_stage_spec *spec, const fp_config *config,
 		const char *hint = rc == FP_ENOSTAGE && stage != NULL
 					   ? suggestion(stage->value)
 					   : NULL;
-		ERR_AT((stage != NULL ? stage : plugin)->line, "%s: %s%s%s%s",
-		       s->name, why, hint ? " (did you mean '" : "",
-		       hint ? hint : "", hint ? "'?)" : "");
+		err_at(config, stage != NULL ? stage : plugin, 0, err, err_size,
+		       "%s: %s%s%s%s", s->name, why,
+		       hint ? " (did you mean '" : "", hint ? hint : "",
+		       hint ? "'?)" : "");
 		return FP_ECONFIG;
 	}
 	return 0;
@@ -163,7 +229,7 @@ typedef struct framework_settings {
 } framework_settings;
 
 static const fp_param framework_params[] = {
-	FP_PARAM_INT_(framework_settings, workers, "0", 0, FP_MAX_WORKERS,
+	FP_PARAM_INT_(framework_settings, workers, "auto", 0, FP_MAX_WORKERS,
 		      "instances of this stage; auto (or 0): one per CPU the "
 		      "run may use (affinity mask, cgroup CPU quota, "
 		      "SLURM_CPUS_PER_TASK: the smallest)"),
@@ -245,23 +311,25 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		    strcmp(e->key, "plugin") == 0)
 			continue;
 		bool is_framework = fp__params_find(&framework_desc, e->key);
-		const char *v = strcmp(e->key, "workers") == 0 &&
-						strcmp(e->value, "auto") == 0
-					? "0"
-					: e->value;
 		rc = is_framework ? fp__params_set(&framework_desc, &fw, e->key,
-						   v, why, sizeof why)
+						   e->value, why, sizeof why)
 				  : fp__params_set(d, spec->config, e->key,
 						   e->value, why, sizeof why);
+		if (rc == FP_EPARAM && !is_framework &&
+		    !fp__params_find(d, e->key)) {
+			const fp_stage_descriptor *t[] = {d, &framework_desc};
+			explain_unknown(why, sizeof why, e->key, t, 2);
+		}
 		if (rc != 0) {
-			ERR_AT(e->line, "%s.%s", s->name, why);
-			return FP_ECONFIG;
+			err_at(config, e, 0, err, err_size, "%s.%s", s->name,
+			       why);
+			return rc == -ENOMEM ? rc : FP_ECONFIG;
 		}
 	}
 	if (fw.workers > 1 &&
 	    (d->flags & (FP_STAGE_SINGLE_INSTANCE | FP_STAGE_ORDERED))) {
 		const fp_config_entry *e = entry(s, "workers");
-		ERR_AT(e ? e->line : s->line,
+		err_at(config, e, s->line, err, err_size,
 		       "%s.workers: stage %s runs as one instance (it %s), got "
 		       "%lld",
 		       s->name, d->name,
@@ -414,8 +482,8 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 	if (p->config_path == NULL || p->output_template == NULL ||
 	    p->stages == NULL)
 		goto err_release;
-	rc = pipeline_settings(p, config, fp__config_find(config, "pipeline"),
-			       err, err_size);
+	rc = pipeline_settings_from(
+		p, config, fp__config_find(config, "pipeline"), err, err_size);
 	if (rc != 0)
 		goto err_release;
 	for (size_t i = 0; i < config->count; i++) {

@@ -41,6 +41,7 @@ typedef struct fp_pipeline {
  * large XMP packet. */
 #define FP_DEFAULT_METADATA_SIZE ((uint64_t)1 << 20)
 #define FP_MAX_METADATA_SIZE	 ((uint64_t)256 << 20)
+#define FP_MAX_SLOT_SIZE	 ((uint64_t)64 << 30)
 
 /* Load every stage named in config and check the whole pipeline: stage
  * names, parameters, order of kinds, [pipeline] settings. On error returns
@@ -59,5 +60,9 @@ unsigned fp__stage_threads(const fp_stage_spec *spec);
 /* The settings every stage section takes (workers, restarts, timeout), as
  * a parameter table, for `framepipe stages NAME`. */
 const fp_stage_descriptor *fp__framework_descriptor(void);
+
+/* The [pipeline] settings (slots, slot_size, depth, output...) as a
+ * parameter table, for `framepipe stages pipeline` and --help. */
+const fp_stage_descriptor *fp__pipeline_descriptor(void);
 
 #endif

@@ -153,7 +153,7 @@ void fp__params_describe(FILE *out, const fp_stage_descriptor *desc)
 			snprintf(range, sizeof range, "one of %s", p->choices);
 		else if (p->type == FP_PARAM_INT || p->type == FP_PARAM_FLOAT ||
 			 p->type == FP_PARAM_SIZE)
-			snprintf(range, sizeof range, "%g..%g", p->min, p->max);
+			fp__param_range(p, range, sizeof range);
 		fprintf(out, "  %-14s %-8s default %-10s %s\n", p->name,
 			fp__param_type_name(p->type),
 			p->default_value ? p->default_value : "(required)",

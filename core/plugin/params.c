@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -155,11 +156,51 @@ static int choice_index(const char *choices, const char *text)
 	return -1;
 }
 
+/* A bound as a person writes it: 4096, 0.1, 1000000, 64M. */
+static void format_bound(char *buf, size_t size, double v, bool is_size)
+{
+	static const char suffix[] = "KMG";
+	if (is_size && v >= 1024 && v < 1.8e19 && v == floor(v)) {
+		uint64_t u = (uint64_t)v;
+		int k = -1;
+		while (k < 2 && u % 1024 == 0) {
+			u /= 1024;
+			k++;
+		}
+		if (k >= 0) {
+			snprintf(buf, size, "%" PRIu64 "%c", u, suffix[k]);
+			return;
+		}
+	}
+	if (v == floor(v) && fabs(v) < 1e16)
+		snprintf(buf, size, "%.0f", v);
+	else
+		snprintf(buf, size, "%.15g", v);
+}
+
+static bool takes_auto(const fp_param *p)
+{
+	return (p->type == FP_PARAM_INT || p->type == FP_PARAM_SIZE) &&
+	       p->default_value != NULL &&
+	       strcmp(p->default_value, "auto") == 0;
+}
+
+void fp__param_range(const fp_param *p, char *buf, size_t size)
+{
+	char lo[32], hi[32];
+	format_bound(lo, sizeof lo, p->min, p->type == FP_PARAM_SIZE);
+	format_bound(hi, sizeof hi, p->max, p->type == FP_PARAM_SIZE);
+	snprintf(buf, size, "%s%s..%s", takes_auto(p) ? "auto or " : "", lo,
+		 hi);
+}
+
 static int out_of_range(const fp_param *param, const char *value, char *err,
 			size_t err_size)
 {
-	snprintf(err, err_size, "%s: expected %.17g..%.17g, got '%s'",
-		 param->name, param->min, param->max, value);
+	char range[80];
+	fp__param_range(param, range, sizeof range);
+	snprintf(err, err_size, "%s: expected %s, got '%s'", param->name, range,
+		 value);
 	return FP_EPARAM;
 }
 
@@ -168,9 +209,19 @@ static int set_number(const fp_param *param, void *field, const char *value,
 {
 	char *end = NULL;
 	errno = 0;
+	if (takes_auto(param) && strcmp(value, "auto") == 0) {
+		if (param->type == FP_PARAM_INT)
+			*(int64_t *)field = 0;
+		else
+			*(uint64_t *)field = 0;
+		return 0;
+	}
 	if (param->type == FP_PARAM_INT) {
 		long long v = strtoll(value, &end, 10);
 		if (end == value || *end != '\0' || errno != 0) {
+			if (takes_auto(param))
+				return out_of_range(param, value, err,
+						    err_size);
 			snprintf(err, err_size,
 				 "%s: expected an integer, got '%s'",
 				 param->name, value);
@@ -197,10 +248,12 @@ static int set_number(const fp_param *param, void *field, const char *value,
 	}
 	unsigned long long bytes;
 	if (fp__parse_size(value, &bytes) != 0) {
-		snprintf(err, err_size,
-			 "%s: expected a size in bytes (e.g. 4096, 64K, 16M), "
-			 "got '%s'",
-			 param->name, value);
+		snprintf(
+			err, err_size,
+			"%s: expected %sa size in bytes (e.g. 4096, 64K, 16M), "
+			"got '%s'",
+			param->name, takes_auto(param) ? "auto or " : "",
+			value);
 		return FP_EPARAM;
 	}
 	if ((double)bytes < param->min || (double)bytes > param->max)

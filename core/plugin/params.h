@@ -29,6 +29,10 @@ int fp__params_check_table(const fp_stage_descriptor *desc, char *err,
 /* Bytes the core stores for a parameter of type; 0 for an unknown type. */
 size_t fp__param_bytes(fp_param_type type);
 
+/* The range of an INT, FLOAT or SIZE parameter as a person writes it:
+ * "1..65535", "0.1..10", "4K..64M", "auto or 1..4096". */
+void fp__param_range(const fp_param *param, char *buf, size_t size);
+
 /* "integer", "number", "boolean", "text", "choice", "size"; "?". */
 const char *fp__param_type_name(fp_param_type type);
 

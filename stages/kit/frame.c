@@ -22,7 +22,8 @@ int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		return fp_frame_fail(out, FP_ENOFIT,
 				     "%s: a %ux%u %s output needs %llu bytes, "
 				     "the pool slot holds %zu (raise "
-				     "[pipeline] slot_size)",
+				     "it: --set slot_size=N or [pipeline] "
+				     "slot_size)",
 				     stage, width, height,
 				     fp_format_name(format),
 				     (unsigned long long)bytes, out->capacity);

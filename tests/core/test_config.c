@@ -114,11 +114,12 @@ static void test_pipeline_errors(void **state)
 		"ends with a sink");
 	expect_pipeline_error(
 		"[s]\nstage = testsrc\nworkers = 65\n[k]\nstage = null_sink\n",
-		"p.ini:3: s.workers: expected 0..64, got '65'");
-	expect_pipeline_error("[pipeline]\nslot_size = lots\n[s]\nstage = "
-			      "testsrc\n[k]\nstage = null_sink\n",
-			      "p.ini:2: pipeline.slot_size: expected auto or a "
-			      "size such as 16M, got 'lots'");
+		"p.ini:3: s.workers: expected auto or 0..64, got '65'");
+	expect_pipeline_error(
+		"[pipeline]\nslot_size = lots\n[s]\nstage = "
+		"testsrc\n[k]\nstage = null_sink\n",
+		"p.ini:2: pipeline.slot_size: expected auto or a "
+		"size in bytes (e.g. 4096, 64K, 16M), got 'lots'");
 	expect_pipeline_error(
 		"[pipeline]\noutput = ../{stem}.png\n[s]\nstage = "
 		"testsrc\n[k]\nstage = null_sink\n",

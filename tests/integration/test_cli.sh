@@ -52,7 +52,7 @@ done <<'TABLE'
 [d]\nstage = png_decode\n[e]\nstage = png_encode\ncolour = red\n|5: e.colour: no such parameter of stage png_encode
 [d]\nstage = png_decode\n[e]\nstage = png_encode\n[f]\nstage = passthrough\n|6: f: placed after the sink e, where no frames reach it
 [f]\nstage = passthrough\n[e]\nstage = png_encode\n|2: f: stage passthrough is a filter, but a pipeline starts with a source
-[d]\nstage = png_decode\nworkers = 99\n[e]\nstage = png_encode\n|3: d.workers: expected 0..64, got '99'
+[d]\nstage = png_decode\nworkers = 99\n[e]\nstage = png_encode\n|3: d.workers: expected auto or 0..64, got '99'
 [pipeline]\nslots = many\n[d]\nstage = png_decode\n[e]\nstage = png_encode\n|2: pipeline.slots: expected auto or 1..4096, got 'many'
 [d]\nstage = png_decode\n[e]\nstage = png_encode\ntimeout = -1\n|5: e.timeout: expected 0..1000000, got '-1'
 TABLE

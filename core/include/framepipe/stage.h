@@ -488,6 +488,8 @@ static inline int fp_frame_fail(fp_frame *frame, int code, const char *fmt, ...)
 /* ---- parameters ---------------------------------------------------------- */
 
 /* The C type the core stores at fp_param.offset for each parameter type. */
+/* INT and SIZE: a default_value of "auto" makes `auto` a value too,
+ * stored as 0 (the stage then decides), whatever min says. */
 typedef enum fp_param_type {
 	FP_PARAM_INT = 1,   /* int64_t, decimal */
 	FP_PARAM_FLOAT = 2, /* double */
