@@ -17,6 +17,7 @@ enum option_id {
 	OPT_SET,
 	OPT_OVERWRITE,
 	OPT_RESUME,
+	OPT_IN_PLACE,
 	OPT_SHARD,
 	OPT_LIST_INPUTS,
 	OPT_STATS_JSON,
@@ -54,9 +55,13 @@ static const cli_option options[] = {
 	 "stages pipeline lists them),\nor SECTION.KEY=VALUE for a stage; "
 	 "repeatable,\nover what CONFIG or -p says"},
 	{OPT_OVERWRITE, NULL, "--overwrite", NULL, RUN | CHECK,
-	 "replace outputs that already exist"},
+	 "replace outputs that already exist (never an\ninput: see "
+	 "--in-place)"},
 	{OPT_RESUME, NULL, "--resume", NULL, RUN | CHECK,
 	 "skip inputs whose output already exists"},
+	{OPT_IN_PLACE, NULL, "--in-place", NULL, RUN | CHECK,
+	 "let outputs replace the inputs themselves\n(-o on the input "
+	 "folder); refused otherwise"},
 	{OPT_SHARD, NULL, "--shard", "K/N", RUN | CHECK,
 	 "process only share K of N (0 <= K < N) of the\ninputs, picked by "
 	 "a hash of each one's path\nbelow its input folder: N machines "
@@ -271,6 +276,7 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 	case OPT_QUIET: o->quiet = true; break;
 	case OPT_OVERWRITE: o->existing = FP_EXISTING_OVERWRITE; break;
 	case OPT_RESUME: o->existing = FP_EXISTING_SKIP; break;
+	case OPT_IN_PLACE: o->in_place = true; break;
 	case OPT_PRINT_CONFIG: o->print_config = true; break;
 	case OPT_LIST_INPUTS: o->list_inputs = true; break;
 	case OPT_HELP: o->help = true; break;

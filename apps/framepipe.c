@@ -49,6 +49,13 @@ static bool reads_inputs(const fp_pipeline *p)
 	return p->stages[0].plugin.desc->flags & FP_STAGE_READS_INPUTS;
 }
 
+/* --overwrite / --resume, and --in-place. */
+static fp_existing existing_mode(const cli_options *o)
+{
+	return (fp_existing)(o->existing |
+			     (o->in_place ? FP_EXISTING_IN_PLACE : 0));
+}
+
 /* CONFIG or -p, then every --set over it, in order. */
 static int load_config(const cli_options *o, fp_config *config, char *err,
 		       size_t size)
@@ -96,7 +103,8 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	    fp__pipeline_from_config(&p->pipeline, &p->config, err,
 				     sizeof err) != 0 ||
 	    fp__inputs_expand(&p->inputs, o->inputs, o->input_count,
-			      o->recursive, err, sizeof err) != 0) {
+			      o->recursive, o->output_dir, err,
+			      sizeof err) != 0) {
 		fprintf(stderr, "framepipe: %s\n", err);
 		return FP_EXIT_USAGE;
 	}
@@ -127,7 +135,7 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 		rc = fp__outputs_check(
 			o->output_dir, p->pipeline.output_template,
 			(const char *const *)p->inputs.paths, p->inputs.rel,
-			p->inputs.index, p->inputs.count, o->existing, err,
+			p->inputs.index, p->inputs.count, existing_mode(o), err,
 			sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: %s\n", err);
@@ -244,7 +252,7 @@ static int run_command(int argc, char **argv)
 			.output_dir = o.output_dir,
 			.stats_json = o.stats_json,
 			.quiet = o.quiet,
-			.existing = o.existing,
+			.existing = existing_mode(&o),
 			.trace_path = o.trace,
 			.progress = o.progress,
 		};

@@ -92,14 +92,22 @@ static char **list_folder(const char *dir, int *error)
 	return names;
 }
 
+/* The walk in progress: what to skip. */
+typedef struct walk {
+	bool recursive;
+	bool has_output; /* the output folder exists: out_dev, out_ino */
+	dev_t out_dev;
+	ino_t out_ino;
+} walk;
+
 static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
-		      bool recursive, char *err, size_t err_size);
+		      const walk *w, char *err, size_t err_size);
 
 /* One entry of a folder: a sub-folder to descend into, a .png input, or
  * nothing. A symbolic link to a folder is not followed (no cycles); a link
  * to a file, or a dangling one, is an input the decoder will judge. */
 static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
-		     const char *name, size_t root_len, bool recursive,
+		     const char *name, size_t root_len, const walk *w,
 		     char *err, size_t err_size)
 {
 	size_t len = dir_len + 1 + strlen(name) + 1;
@@ -108,9 +116,12 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 		return -ENOMEM;
 	snprintf(path, len, "%.*s/%s", (int)dir_len, dir, name);
 	struct stat st;
-	if (recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		int rc =
-			add_folder(inputs, path, root_len, true, err, err_size);
+	if (w->recursive && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		bool is_output = w->has_output && st.st_dev == w->out_dev &&
+				 st.st_ino == w->out_ino;
+		int rc = is_output ? 0
+				   : add_folder(inputs, path, root_len, w, err,
+						err_size);
 		free(path);
 		return rc;
 	}
@@ -122,7 +133,7 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 }
 
 static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
-		      bool recursive, char *err, size_t err_size)
+		      const walk *w, char *err, size_t err_size)
 {
 	int rc = 0;
 	char **names = list_folder(dir, &rc);
@@ -137,7 +148,7 @@ static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
 	for (size_t i = 0; names[i] != NULL; i++) {
 		if (rc == 0)
 			rc = add_entry(inputs, dir, dir_len, names[i], root_len,
-				       recursive, err, err_size);
+				       w, err, err_size);
 		free(names[i]);
 	}
 	free(names);
@@ -147,10 +158,18 @@ static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
 }
 
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
-		      size_t arg_count, bool recursive, char *err,
-		      size_t err_size)
+		      size_t arg_count, bool recursive, const char *output_dir,
+		      char *err, size_t err_size)
 {
 	memset(inputs, 0, sizeof *inputs);
+	walk w = {.recursive = recursive};
+	struct stat out;
+	if (output_dir != NULL && stat(output_dir, &out) == 0 &&
+	    S_ISDIR(out.st_mode)) {
+		w.has_output = true;
+		w.out_dev = out.st_dev;
+		w.out_ino = out.st_ino;
+	}
 	for (size_t i = 0; i < arg_count; i++) {
 		struct stat st;
 		int rc;
@@ -165,8 +184,8 @@ int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 			size_t root_len = strlen(args[i]);
 			while (root_len > 1 && args[i][root_len - 1] == '/')
 				root_len--;
-			rc = add_folder(inputs, args[i], root_len, recursive,
-					err, err_size);
+			rc = add_folder(inputs, args[i], root_len, &w, err,
+					err_size);
 			if (rc == 0 && inputs->count == first) {
 				snprintf(err, err_size,
 					 "%s: folder has no image files (png, "

@@ -19,10 +19,12 @@ typedef struct fp_inputs {
  * the decoder says what is wrong with it) or a folder: its *.png entries,
  * sorted by name, and with recursive, those of every sub-folder too (not
  * following symbolic links to folders). A missing argument, or a folder
- * with no PNG, is an error: FP_ECONFIG or -errno, "ARG: reason" in err. */
+ * with no PNG, is an error: FP_ECONFIG or -errno, "ARG: reason" in err.
+ * A sub-folder that is output_dir (when given and there) is never
+ * descended into: a run's outputs are not read back as inputs. */
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
-		      size_t arg_count, bool recursive, char *err,
-		      size_t err_size);
+		      size_t arg_count, bool recursive, const char *output_dir,
+		      char *err, size_t err_size);
 
 void fp__inputs_release(fp_inputs *inputs);
 

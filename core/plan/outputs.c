@@ -143,24 +143,103 @@ static int find_collision(const named *outs, uint64_t count,
 	return 0;
 }
 
+typedef struct file_id {
+	dev_t dev;
+	ino_t ino;
+	uint64_t input;
+} file_id;
+
+static int by_id(const void *a, const void *b)
+{
+	const file_id *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The inputs' files (through links), sorted by device and inode; *n of
+ * them. NULL with *n 0 when there are none; -ENOMEM in *rc. */
+static file_id *input_ids(const char *const *inputs, uint64_t count, size_t *n,
+			  int *rc)
+{
+	*n = 0;
+	if (inputs == NULL || count == 0)
+		return NULL;
+	file_id *ids = calloc(count, sizeof *ids);
+	if (ids == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		struct stat st;
+		if (stat(inputs[i], &st) == 0)
+			ids[(*n)++] = (file_id){st.st_dev, st.st_ino, i};
+	}
+	qsort(ids, *n, sizeof *ids, by_id);
+	return ids;
+}
+
+/* Never destroy an input by accident: an output that is, or resolves to
+ * (a link, a hard link, the same path spelt otherwise), one of the run's
+ * inputs is refused unless --in-place. *is_input marks them. */
+static int check_inputs(const named *outs, uint64_t count,
+			const char *const *inputs, fp_existing existing,
+			uint8_t *is_input, char *err, size_t err_size)
+{
+	int rc = 0;
+	size_t n;
+	file_id *ids = input_ids(inputs, count, &n, &rc);
+	uint64_t found = 0;
+	const named *first = NULL;
+	const char *first_input = NULL;
+	for (uint64_t i = 0; rc == 0 && n > 0 && i < count; i++) {
+		struct stat st;
+		if (stat(outs[i].path, &st) != 0)
+			continue;
+		file_id key = {st.st_dev, st.st_ino, 0};
+		const file_id *hit = bsearch(&key, ids, n, sizeof *ids, by_id);
+		if (hit == NULL)
+			continue;
+		is_input[outs[i].frame] = 1;
+		if (found++ == 0) {
+			first = &outs[i];
+			first_input = inputs[hit->input];
+		}
+	}
+	free(ids);
+	if (rc != 0 || found == 0 || (existing & FP_EXISTING_IN_PLACE))
+		return rc;
+	char more[64] = "";
+	if (found > 1)
+		snprintf(more, sizeof more, " (and %llu more)",
+			 (unsigned long long)found - 1);
+	snprintf(err, err_size,
+		 "%s would replace the input %s%s: give -o another folder, "
+		 "or --in-place to replace the inputs on purpose",
+		 first->path, first_input, more);
+	return FP_ECONFIG;
+}
+
 static int check_existing(fp_output_plan *plan, const named *outs,
-			  uint64_t count, fp_existing existing, char *err,
-			  size_t err_size)
+			  uint64_t count, fp_existing existing,
+			  const uint8_t *is_input, char *err, size_t err_size)
 {
 	uint64_t found = 0;
 	const char *first = NULL;
 	for (uint64_t i = 0; i < count; i++) {
 		struct stat st;
-		if (lstat(outs[i].path, &st) != 0)
+		/* --in-place: an input is meant to be replaced. */
+		if (is_input[outs[i].frame] || lstat(outs[i].path, &st) != 0)
 			continue;
 		if (found++ == 0)
 			first = outs[i].path;
-		if (existing == FP_EXISTING_SKIP) {
+		if ((existing & ~FP_EXISTING_IN_PLACE) == FP_EXISTING_SKIP) {
 			plan->skip[outs[i].frame] = 1;
 			plan->skipped++;
 		}
 	}
-	if (found == 0 || existing != FP_EXISTING_REFUSE)
+	if (found == 0 ||
+	    (existing & ~FP_EXISTING_IN_PLACE) != FP_EXISTING_REFUSE)
 		return 0;
 	char more[64] = "";
 	if (found > 1)
@@ -181,7 +260,10 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 	memset(plan, 0, sizeof *plan);
 	named *outs = calloc(count ? count : 1, sizeof *outs);
 	plan->skip = calloc(count ? count : 1, 1);
-	int rc = outs == NULL || plan->skip == NULL ? -ENOMEM : 0;
+	uint8_t *is_input = calloc(count ? count : 1, 1);
+	int rc = outs == NULL || plan->skip == NULL || is_input == NULL
+			 ? -ENOMEM
+			 : 0;
 	char path[4096];
 	uint64_t made = 0;
 	for (; rc == 0 && made < count; made++) {
@@ -210,7 +292,11 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 		rc = find_collision(outs, count, inputs, err, err_size);
 	}
 	if (rc == 0)
-		rc = check_existing(plan, outs, count, existing, err, err_size);
+		rc = check_inputs(outs, count, inputs, existing, is_input, err,
+				  err_size);
+	if (rc == 0)
+		rc = check_existing(plan, outs, count, existing, is_input, err,
+				    err_size);
 	if (rc == 0 && !dry_run)
 		rc = prepare_folders(plan, outs, count, err, err_size);
 	if (rc == -ENOMEM)
@@ -219,6 +305,7 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 	for (uint64_t i = 0; outs != NULL && i < made; i++)
 		free(outs[i].path);
 	free(outs);
+	free(is_input);
 	if (rc != 0)
 		fp__outputs_release(plan);
 	return rc;

@@ -11,6 +11,10 @@ typedef enum fp_existing {
 	FP_EXISTING_REFUSE = 0, /* an existing output is an error */
 	FP_EXISTING_OVERWRITE,	/* replace it */
 	FP_EXISTING_SKIP,	/* --resume: the input is already done */
+	/* A flag or'ed with the above (--in-place): an output may be one of
+	 * the run's inputs, and replaces it. Without it, an output that is,
+	 * or resolves to, an input is refused whatever the mode says. */
+	FP_EXISTING_IN_PLACE = 0x100,
 } fp_existing;
 
 typedef struct fp_output_plan {
