@@ -146,8 +146,8 @@ fp_pipe "$WORK/big.y4m" /dev/null run -q -p 'y4m_read ! null_sink'
 expect_rc 1 "big stream from a pipe"
 expect_err "a pool slot holds 16777216 (raise it: --set slot_size=N or [pipeline] slot_size)" "big stream"
 # ... and the way out, taken on the command line.
-fp_pipe "$WORK/big.y4m" /dev/null run -q --set slot_size=9M -p 'y4m_read ! null_sink'
-expect_rc 0 "big stream from a pipe, --set slot_size=9M"
+fp_pipe "$WORK/big.y4m" /dev/null run -q --set slot_size=18M -p 'y4m_read ! null_sink'
+expect_rc 0 "big stream from a pipe, --set slot_size=18M"
 fp run -q -p "y4m_read file=$WORK/big.y4m ! null_sink"
 expect_rc 0 "big stream from a file"
 
