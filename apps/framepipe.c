@@ -20,7 +20,6 @@
 #include "stats_merge.h"
 #include "suggest.h"
 #include "supervisor.h"
-#include "json.h"
 
 /* Everything `run` and `check` validate before a single frame moves. */
 typedef struct prepared {
@@ -194,26 +193,10 @@ static int empty_shard(const cli_options *o, const prepared *p)
 			o->shard.k, o->shard.n, p->all_inputs);
 	if (o->stats_json == NULL)
 		return 0;
-	FILE *f = fopen(o->stats_json, "we");
-	if (f == NULL) {
-		perror(o->stats_json);
-		return FP_EXIT_RUNTIME;
-	}
-	fputs("{\"frames\":{\"total\":0,\"ok\":0,\"failed\":0},"
-	      "\"failures\":[],\"stages\":[",
-	      f);
-	for (size_t k = 0; k < p->pipeline.stage_count; k++) {
-		const fp_stage_spec *s = &p->pipeline.stages[k];
-		fputs(k ? ",{\"name\":" : "{\"name\":", f);
-		fp__json_write_string(f, s->label);
-		fputs(",\"stage\":", f);
-		fp__json_write_string(f, s->plugin.desc->name);
-		fprintf(f, ",\"workers\":0,\"frames\":0,\"busy_s\":0.000000,"
-			   "\"pids\":[]}");
-	}
-	fputs("],\"wall_s\":0.000000}\n", f);
-	if (fclose(f) != 0) {
-		perror(o->stats_json);
+	int rc = fp__report_write_empty(&p->pipeline, o->stats_json);
+	if (rc != 0) {
+		fprintf(stderr, "framepipe: %s: cannot write stats: %s\n",
+			o->stats_json, fp_strerror(rc));
 		return FP_EXIT_RUNTIME;
 	}
 	return 0;

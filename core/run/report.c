@@ -1,14 +1,25 @@
 /* report — failures as they happen, the summary and --stats-json. */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "framepipe/framepipe.h"
 #include "supervisor_state.h"
 #include "json.h"
 
-#define NOT_STARTED_SHOWN 3
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+
+/* Failures kept in memory (listed in --stats-json); the rest counted. */
+#define FP_FAILURES_KEPT 1000
+
+static uint64_t failed_total(const fp_supervisor *sup)
+{
+	return sup->failure_count + sup->failures_dropped;
+}
 
 const char *fp__report_input_name(const fp_supervisor *sup,
 				  uint32_t input_index, char *buf, size_t size)
@@ -38,6 +49,10 @@ static void put_escaped(FILE *f, const char *text)
 static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
 		    const char *reason)
 {
+	if (sup->failure_count >= FP_FAILURES_KEPT) {
+		sup->failures_dropped++;
+		return 0;
+	}
 	if (sup->failure_count == sup->failure_capacity) {
 		size_t cap =
 			sup->failure_capacity ? sup->failure_capacity * 2 : 16;
@@ -64,7 +79,7 @@ void fp__report_progress(fp_supervisor *sup)
 {
 	fp_progress_counts c = {
 		.done = sup->broker.ok,
-		.failed = sup->failure_count,
+		.failed = failed_total(sup),
 		.total = sup->expected >= 0
 				 ? sup->expected - (int64_t)sup->plan.skipped
 				 : -1,
@@ -73,19 +88,48 @@ void fp__report_progress(fp_supervisor *sup)
 	fp__progress_update(&sup->progress, &c);
 }
 
+/* Is the failing stage (by label) one that writes the run's stdout, and
+ * is that stdout a pipe nobody reads any more? Asked of the kernel, not of
+ * anything a stage wrote. */
+static bool stdout_is_gone(const fp_supervisor *sup, const char *stage)
+{
+	bool writes_stdout = false;
+	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
+		const fp_stage_spec *spec = &sup->pipeline->stages[k];
+		if (strcmp(spec->label, stage) == 0)
+			writes_stdout = spec->plugin.desc->flags &
+					FP_STAGE_WRITES_STDOUT;
+	}
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+	return writes_stdout && poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 			const char *stage, const char *reason)
 {
 	char buf[32];
+	if (!sup->stdout_closed && stdout_is_gone(sup, stage)) {
+		/* A closed downstream pipe: one line, and the run takes no
+		 * more input (the frames in flight fail silently). */
+		sup->stdout_closed = true;
+		fp__broker_interrupt(&sup->broker);
+		fp__progress_clear(&sup->progress);
+		fprintf(stderr,
+			"framepipe: stage %s: standard output is closed (the "
+			"reading end of the pipe went away); stopping\n",
+			stage);
+	}
+	if (remember(sup, input_index, stage, reason) != 0)
+		fprintf(stderr,
+			"framepipe: out of memory recording failures\n");
+	if (sup->stdout_closed)
+		return;
 	fp__progress_clear(&sup->progress);
 	put_escaped(stderr,
 		    fp__report_input_name(sup, input_index, buf, sizeof buf));
 	fprintf(stderr, ": %s: ", stage);
 	put_escaped(stderr, reason);
 	fputc('\n', stderr);
-	if (remember(sup, input_index, stage, reason) != 0)
-		fprintf(stderr,
-			"framepipe: out of memory recording failures\n");
 }
 
 /* Inputs the source never reached (interrupt, or a stage that died out):
@@ -96,16 +140,20 @@ static void report_not_started(fp_supervisor *sup)
 	uint64_t next = sup->broker.next_sequence;
 	if (sup->expected < 0 || next >= (uint64_t)sup->expected)
 		return;
-	for (uint64_t i = next; i < (uint64_t)sup->expected; i++)
-		sup->not_started +=
-			sup->plan.skip == NULL || !sup->plan.skip[i];
+	if (sup->plan.skip == NULL) /* an endless-looking stream: no loop */
+		sup->not_started = (uint64_t)sup->expected - next;
+	for (uint64_t i = next;
+	     sup->plan.skip != NULL && i < (uint64_t)sup->expected; i++)
+		sup->not_started += !sup->plan.skip[i];
 	if (sup->not_started == 0)
 		return;
 	char buf[32];
 	put_escaped(stderr, fp__report_input_name(sup, (uint32_t)next, buf,
 						  sizeof buf));
 	fprintf(stderr, ": not started: %s",
-		sup->broker.interrupted ? "interrupted" : "the run stopped");
+		sup->stdout_closed	  ? "standard output closed"
+		: sup->broker.interrupted ? "interrupted"
+					  : "the run stopped");
 	if (sup->not_started > 1)
 		fprintf(stderr, " (and the %" PRIu64 " inputs after it)",
 			sup->not_started - 1);
@@ -172,16 +220,20 @@ static void print_failures(const fp_supervisor *sup)
 		put_escaped(stderr, f->reason);
 		fputc('\n', stderr);
 	}
-	if (sup->failure_count > FAILURES_LISTED)
-		fprintf(stderr, "  ... and %zu more%s\n",
-			sup->failure_count - FAILURES_LISTED,
-			sup->options->stats_json ? " (all in the stats file)"
-						 : " (--stats-json lists all)");
+	if (failed_total(sup) > FAILURES_LISTED)
+		fprintf(stderr, "  ... and %" PRIu64 " more%s\n",
+			failed_total(sup) - FAILURES_LISTED,
+			sup->failures_dropped > 0
+				? " (--stats-json lists the first " STR(
+					  FP_FAILURES_KEPT) ")"
+			: sup->options->stats_json
+				? " (all in the stats file)"
+				: " (--stats-json lists all)");
 }
 
 static void print_summary(const fp_supervisor *sup)
 {
-	uint64_t failed = sup->failure_count;
+	uint64_t failed = failed_total(sup);
 	fprintf(stderr,
 		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
 		" failed",
@@ -201,12 +253,16 @@ static void print_summary(const fp_supervisor *sup)
 	print_failures(sup);
 }
 
-static void json_stages(FILE *f, const fp_supervisor *sup)
+/* The stages of p; with sup NULL (nothing ran) each has no worker, no
+ * frame and no pid. */
+static void json_stages(FILE *f, const fp_pipeline *p, const fp_supervisor *sup)
 {
 	fputs("\"stages\":[", f);
-	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
-		const fp_broker_stage *st = &sup->broker.stages[k];
-		const fp_stage_spec *spec = &sup->pipeline->stages[k];
+	for (size_t k = 0; k < p->stage_count; k++) {
+		const fp_stage_spec *spec = &p->stages[k];
+		const fp_broker_stage *st =
+			sup != NULL ? &sup->broker.stages[k] : NULL;
+		unsigned workers = st != NULL ? spec->workers : 0;
 		fprintf(f, "%s{\"name\":", k ? "," : "");
 		fp__json_write_string(f, spec->label);
 		fputs(",\"stage\":", f);
@@ -214,8 +270,9 @@ static void json_stages(FILE *f, const fp_supervisor *sup)
 		fprintf(f,
 			",\"workers\":%u,\"frames\":%" PRIu64
 			",\"busy_s\":%.6f,\"pids\":[",
-			spec->workers, st->frames, (double)st->busy_us / 1e6);
-		for (unsigned i = 0; i < spec->workers; i++)
+			workers, st != NULL ? st->frames : 0,
+			st != NULL ? (double)st->busy_us / 1e6 : 0.0);
+		for (unsigned i = 0; i < workers; i++)
 			fprintf(f, "%s%d", i ? "," : "",
 				(int)sup->procs[st->instances[i].id].pid);
 		fputs("]}", f);
@@ -223,23 +280,28 @@ static void json_stages(FILE *f, const fp_supervisor *sup)
 	fputs("]", f);
 }
 
-static int write_stats_json(const fp_supervisor *sup, const char *path)
+/* The one --stats-json layout (stats_merge.c reads it back): a run's, or
+ * with sup NULL the zero-frame report of a run that had nothing to do. */
+static int write_stats(const fp_pipeline *p, const fp_supervisor *sup,
+		       const char *path)
 {
 	FILE *f = fopen(path, "we");
 	if (f == NULL)
 		return -errno;
+	uint64_t ok = sup ? sup->broker.ok : 0;
+	uint64_t failed = sup ? failed_total(sup) : 0;
+	uint64_t not_started = sup ? sup->not_started : 0;
+	uint64_t skipped = sup ? sup->plan.skipped : 0;
 	fprintf(f,
 		"{\"frames\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64
-		",\"failed\":%zu",
-		sup->broker.ok + sup->failure_count + sup->not_started +
-			sup->plan.skipped,
-		sup->broker.ok, sup->failure_count);
-	if (sup->not_started > 0)
-		fprintf(f, ",\"not_started\":%" PRIu64, sup->not_started);
-	if (sup->plan.skipped > 0)
-		fprintf(f, ",\"skipped\":%" PRIu64, sup->plan.skipped);
+		",\"failed\":%" PRIu64,
+		ok + failed + not_started + skipped, ok, failed);
+	if (not_started > 0)
+		fprintf(f, ",\"not_started\":%" PRIu64, not_started);
+	if (skipped > 0)
+		fprintf(f, ",\"skipped\":%" PRIu64, skipped);
 	fputs("},\"failures\":[", f);
-	for (size_t i = 0; i < sup->failure_count; i++) {
+	for (size_t i = 0; sup != NULL && i < sup->failure_count; i++) {
 		const fp_failure *fl = &sup->failures[i];
 		char buf[32];
 		fputs(i ? ",{\"input\":" : "{\"input\":", f);
@@ -253,12 +315,21 @@ static int write_stats_json(const fp_supervisor *sup, const char *path)
 		fputc('}', f);
 	}
 	fputs("],", f);
-	json_stages(f, sup);
+	if (sup != NULL && sup->failures_dropped > 0)
+		fprintf(f, "\"failures_not_listed\":%" PRIu64 ",",
+			sup->failures_dropped);
+	json_stages(f, p, sup);
 	fprintf(f,
 		",\"pool\":{\"slots\":%u,\"slot_bytes\":%zu},"
 		"\"wall_s\":%.6f}\n",
-		sup->pool.slot_count, sup->pool.slot_bytes, sup->wall_s);
+		sup ? sup->pool.slot_count : 0, sup ? sup->pool.slot_bytes : 0,
+		sup ? sup->wall_s : 0.0);
 	return fclose(f) == 0 ? 0 : -errno;
+}
+
+int fp__report_write_empty(const fp_pipeline *pipeline, const char *path)
+{
+	return write_stats(pipeline, NULL, path);
 }
 
 int fp__report_finish(fp_supervisor *sup)
@@ -281,15 +352,16 @@ int fp__report_finish(fp_supervisor *sup)
 	if (!sup->options->quiet)
 		print_summary(sup);
 	if (sup->options->stats_json != NULL) {
-		int rc = write_stats_json(sup, sup->options->stats_json);
+		int rc = write_stats(sup->pipeline, sup,
+				     sup->options->stats_json);
 		if (rc != 0)
 			fprintf(stderr,
 				"framepipe: %s: cannot write stats: %s\n",
-				sup->options->stats_json, strerror(-rc));
+				sup->options->stats_json, fp_strerror(rc));
 	}
 	if (b->runtime_error != 0 || b->interrupted)
 		return FP_EXIT_RUNTIME;
-	return sup->failure_count > 0 ? FP_EXIT_FAILED : FP_EXIT_OK;
+	return failed_total(sup) > 0 ? FP_EXIT_FAILED : FP_EXIT_OK;
 }
 
 void fp__report_release(fp_supervisor *sup)

@@ -44,4 +44,8 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
  * run, the summary after). Call as early as a run's planning starts. */
 void fp__supervisor_catch_signals(void);
 
+/* --stats-json for a run that had nothing to do (a --shard with no
+ * input): the layout of every run's, with zero frames. 0 or -errno. */
+int fp__report_write_empty(const fp_pipeline *pipeline, const char *path);
+
 #endif

@@ -61,9 +61,15 @@ struct fp_supervisor {
 	unsigned signals;     /* interrupts received */
 	uint64_t not_started; /* inputs the source never reached */
 
+	/* The first FP_FAILURES_KEPT failures; the rest are only counted
+	 * (failures_dropped), so an endless failing stream never grows. */
 	fp_failure *failures;
 	size_t failure_count;
 	size_t failure_capacity;
+	uint64_t failures_dropped;
+	/* A stage writing the run's stdout found it closed (EPIPE): the run
+	 * stops, said once. */
+	bool stdout_closed;
 
 	char runtime_message[512]; /* why setting up failed */
 	uint64_t start_ns;

@@ -24,8 +24,8 @@ typedef struct fp_ledger {
 int fp__ledger_init(fp_ledger *ledger, uint32_t slot_count);
 void fp__ledger_release(fp_ledger *ledger);
 
-/* Take a free slot for new_owner. FP_EPROTOCOL-free: returns -EAGAIN when
- * none is free. */
+/* Take a free slot for new_owner. Returns -EAGAIN when none is free (an
+ * empty pool is not a protocol violation: the caller waits). */
 int fp__ledger_take(fp_ledger *ledger, int32_t new_owner, uint32_t *slot);
 
 /* Move slot from `from` to `to` (FP_OWNER_FREE frees it). FP_EPROTOCOL if

@@ -248,8 +248,8 @@ typedef struct fp__kit_resampler {
 
 /* Resample in into out (which may be the same frame: a same-size pass such
  * as a blur runs in place; the caller has set out's geometry). Colour is
- * premultiplied by alpha while resampling. FP_ENOMEM-like failures come
- * back as -ENOMEM with nothing written. */
+ * premultiplied by alpha while resampling. Returns 0, or -ENOMEM (its
+ * scratch memory cannot be had) with nothing written. */
 int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 		     const fp__kit_map *mx, const fp__kit_map *my);
 void fp__kit_resampler_release(fp__kit_resampler *r);

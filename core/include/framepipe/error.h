@@ -3,7 +3,7 @@
  * Convention: 0 is success, a negative value is an error. A failed system
  * call is reported as -errno unchanged; framework codes live far from errno,
  * from -1000 down, and are listed once in FP_ERRNO_MAP, which generates the
- * enum here and fp_strerror()/fp_err_name() in the core. Codes cross pipes
+ * enum here and fp_strerror() in the core. Codes cross pipes
  * between processes, so an existing code is never renumbered: append only.
  */
 #ifndef FRAMEPIPE_ERROR_H
