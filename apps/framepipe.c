@@ -19,7 +19,17 @@
 #include "pipeline.h"
 #include "stats_merge.h"
 #include "suggest.h"
+#include "text.h"
 #include "supervisor.h"
+
+/* "framepipe: MESSAGE" on stderr, with the control bytes a config or a
+ * file name may carry escaped. */
+static void print_error(const char *message)
+{
+	fputs("framepipe: ", stderr);
+	fp__put_escaped(stderr, message);
+	fputc('\n', stderr);
+}
 
 /* Everything `run` and `check` validate before a single frame moves. */
 typedef struct prepared {
@@ -104,7 +114,7 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	    fp__inputs_expand(&p->inputs, o->inputs, o->input_count,
 			      o->recursive, o->output_dir, err,
 			      sizeof err) != 0) {
-		fprintf(stderr, "framepipe: %s\n", err);
+		print_error(err);
 		return FP_EXIT_USAGE;
 	}
 	int rc = take_shard(o, p);
@@ -137,7 +147,7 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 			p->inputs.index, p->inputs.count, existing_mode(o), err,
 			sizeof err);
 	if (rc != 0) {
-		fprintf(stderr, "framepipe: %s\n", err);
+		print_error(err);
 		return FP_EXIT_USAGE;
 	}
 	return 0;
@@ -148,7 +158,7 @@ static int print_config(const cli_options *o)
 	char err[1024];
 	fp_config config;
 	if (load_config(o, &config, err, sizeof err) != 0) {
-		fprintf(stderr, "framepipe: %s\n", err);
+		print_error(err);
 		return FP_EXIT_USAGE;
 	}
 	int rc = fp__config_write_ini(&config, stdout);

@@ -21,7 +21,14 @@ typedef struct parse_state {
 	char *err;
 	size_t err_size;
 	bool failed;
+	/* The last section header line, as written. */
+	char last_header[64];
+	bool have_header;
 } parse_state;
+
+/* inih's own limits (MAX_SECTION, MAX_NAME in ini.c): longer names are
+ * cut short and merged there, so they are refused here. */
+#define MAX_NAME_CHARS 49
 
 static void fail(parse_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -40,14 +47,80 @@ static void fail(parse_state *st, const char *fmt, ...)
 	}
 }
 
+/* What inih cannot tell us about a whole line: a section header whose
+ * name is too long or was seen before, a key too long. */
+static void check_line(parse_state *st, const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '[') {
+		const char *close = strchr(line, ']');
+		size_t n = close != NULL ? (size_t)(close - line - 1) : 0;
+		if (close == NULL)
+			return; /* inih reports it */
+		if (n > MAX_NAME_CHARS) {
+			fail(st,
+			     "section name longer than %d characters: "
+			     "[%.*s...]",
+			     MAX_NAME_CHARS, 20, line + 1);
+			return;
+		}
+		/* inih merges a header repeated right after itself into one
+		 * section; a later repeat is caught by section_for(). */
+		if (st->have_header && strlen(st->last_header) == n &&
+		    strncmp(st->last_header, line + 1, n) == 0) {
+			fail(st, "section [%.*s] appears twice", (int)n,
+			     line + 1);
+			return;
+		}
+		memcpy(st->last_header, line + 1, n);
+		st->last_header[n] = '\0';
+		st->have_header = true;
+		return;
+	}
+	if (*line == ';' || *line == '#')
+		return;
+	size_t key = strcspn(line, "=:");
+	if (line[key] == '\0')
+		return;
+	while (key > 0 && (line[key - 1] == ' ' || line[key - 1] == '\t'))
+		key--;
+	if (key > MAX_NAME_CHARS)
+		fail(st, "key longer than %d characters: '%.20s...'",
+		     MAX_NAME_CHARS, line);
+}
+
+/* One line (or as much as fits) from the file; a NUL byte is refused
+ * rather than letting it end the value silently. */
+static char *read_file_line(parse_state *st, char *buf, int size)
+{
+	int n = 0, c = EOF;
+	while (n + 1 < size && (c = getc(st->file)) != EOF) {
+		if (c == '\0') {
+			if (st->at_line_start)
+				st->line++;
+			st->at_line_start = false;
+			fail(st, "a NUL byte (a config is text)");
+			return NULL;
+		}
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	return n > 0 ? buf : NULL;
+}
+
 /* fgets-like reader over a FILE or a string that counts lines for us:
  * inih's handler does not get line numbers in Debian's build. */
 static char *read_chunk(char *buf, int size, void *stream)
 {
 	parse_state *st = stream;
 	char *got;
+	if (st->failed)
+		return NULL;
 	if (st->file != NULL) {
-		got = fgets(buf, size, st->file);
+		got = read_file_line(st, buf, size);
 	} else {
 		if (*st->text == '\0')
 			return NULL;
@@ -64,12 +137,15 @@ static char *read_chunk(char *buf, int size, void *stream)
 	}
 	if (got == NULL)
 		return NULL;
+	bool was_line_start = st->at_line_start;
 	if (st->at_line_start)
 		st->line++;
 	size_t len = strlen(buf);
 	st->at_line_start = len > 0 && buf[len - 1] == '\n';
 	if (!st->at_line_start && len + 1 == (size_t)size)
 		fail(st, "line longer than %d characters", size - 3);
+	else if (was_line_start)
+		check_line(st, buf);
 	return got;
 }
 

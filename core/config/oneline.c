@@ -36,10 +36,40 @@ static void skip_space(cursor *c)
 
 /* A bare or quoted word ending at space, '!' (or '=' when stop_at_equals);
  * the unquoted text goes to a new string in *word. */
+static bool ends_word(const char *p, bool stop_at_equals)
+{
+	return *p == '\0' || isspace((unsigned char)*p) || *p == '!' ||
+	       (stop_at_equals && *p == '=');
+}
+
+/* Bytes the unquoted word at p takes (quotes dropped); the scan stops at
+ * an unterminated quote, which read_word reports. Keeps the parse linear:
+ * each word allocates its own length, not the rest of the line. */
+static size_t word_length(const char *p, bool stop_at_equals)
+{
+	size_t n = 0;
+	while (!ends_word(p, stop_at_equals)) {
+		if (*p != '\'' && *p != '"') {
+			n++;
+			p++;
+			continue;
+		}
+		char quote = *p++;
+		while (*p != '\0' && *p != quote) {
+			n++;
+			p++;
+		}
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	return n;
+}
+
 static int read_word(cursor *c, bool stop_at_equals, char **word)
 {
-	size_t cap = strlen(c->p) + 1, n = 0;
-	char *out = malloc(cap);
+	size_t n = 0;
+	char *out = malloc(word_length(c->p, stop_at_equals) + 1);
 	if (out == NULL)
 		return -ENOMEM;
 	while (*c->p != '\0' && !isspace((unsigned char)*c->p) &&
@@ -98,14 +128,26 @@ static int add_entry(fp_config_section *s, const char *key, char *value,
 	return 0;
 }
 
-/* A label for the stage no earlier section has: NAME, NAME_2, ... */
+/* A label for the stage no earlier section has: NAME, NAME_2, ... The
+ * count of earlier uses of the name gives the first number to try, so a
+ * name used a thousand times costs one look-up per use, not a thousand. */
 static void unique_label(const fp_config *config, const char *stage,
 			 char *label, size_t size)
 {
 	const char *slash = strrchr(stage, '/');
 	const char *base = slash != NULL ? slash + 1 : stage;
 	size_t len = strcspn(base, ".");
-	for (int n = 1;; n++) {
+	int uses = 0;
+	for (size_t i = 0; i < config->count; i++) {
+		const char *name = config->sections[i].name;
+		if (strncmp(name, base, len) == 0 &&
+		    (name[len] == '\0' ||
+		     (name[len] == '_' &&
+		      strspn(name + len + 1, "0123456789") ==
+			      strlen(name + len + 1))))
+			uses++;
+	}
+	for (int n = uses + 1;; n++) {
 		if (n == 1)
 			snprintf(label, size, "%.*s", (int)len, base);
 		else

@@ -1,14 +1,19 @@
 #include "naming.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "framepipe/error.h"
 
+/* Pieces of one input's path, pointing into it (never copied into a
+ * fixed buffer, so a deep {dir} is never cut short). */
 typedef struct name_parts {
-	char name[256];
-	char dir[1024];
+	char synthetic[32]; /* frame_000012, when there is no input file */
+	const char *name;
+	const char *dir;
+	size_t dir_len;
 	const char *stem;
 	size_t stem_len;
 	const char *ext; /* without the dot, "" when none */
@@ -18,16 +23,19 @@ typedef struct name_parts {
 static void split_input(name_parts *parts, const char *rel_path, uint32_t index)
 {
 	parts->index = index;
-	parts->dir[0] = '\0';
+	parts->dir = "";
+	parts->dir_len = 0;
 	if (rel_path == NULL) {
-		snprintf(parts->name, sizeof parts->name, "frame_%06u", index);
+		snprintf(parts->synthetic, sizeof parts->synthetic,
+			 "frame_%06u", index);
+		parts->name = parts->synthetic;
 	} else {
 		const char *slash = strrchr(rel_path, '/');
-		snprintf(parts->name, sizeof parts->name, "%s",
-			 slash != NULL ? slash + 1 : rel_path);
-		if (slash != NULL)
-			snprintf(parts->dir, sizeof parts->dir, "%.*s",
-				 (int)(slash - rel_path), rel_path);
+		parts->name = slash != NULL ? slash + 1 : rel_path;
+		if (slash != NULL) {
+			parts->dir = rel_path;
+			parts->dir_len = (size_t)(slash - rel_path);
+		}
 	}
 	parts->stem = parts->name;
 	const char *dot = strrchr(parts->name, '.');
@@ -56,9 +64,10 @@ static const char *placeholder(const name_parts *parts, const char *key,
 		text = parts->name;
 	else if (key_len == 3 && strncmp(key, "ext", 3) == 0)
 		text = parts->ext;
-	else if (key_len == 3 && strncmp(key, "dir", 3) == 0)
-		text = parts->dir;
-	else if (key_len == 5 && strncmp(key, "index", 5) == 0) {
+	else if (key_len == 3 && strncmp(key, "dir", 3) == 0) {
+		*len = parts->dir_len;
+		return parts->dir;
+	} else if (key_len == 5 && strncmp(key, "index", 5) == 0) {
 		snprintf(piece, piece_size, "%u", parts->index);
 		text = piece;
 	} else if (key_len == 8 && strncmp(key, "index:0", 7) == 0 &&
@@ -128,7 +137,7 @@ int fp__output_template_check(const char *template, char *err, size_t err_size)
 {
 	name_parts parts;
 	split_input(&parts, "example.png", 0);
-	char out[1536];
+	char out[PATH_MAX];
 	const char *bad = NULL;
 	if (expand(template, &parts, out, sizeof out, &bad) != 0) {
 		if (bad != NULL)
@@ -157,7 +166,7 @@ int fp__output_path(const char *output_dir, const char *template,
 {
 	name_parts parts;
 	split_input(&parts, rel_path, index);
-	char name[1536];
+	char name[PATH_MAX];
 	const char *bad = NULL;
 	if (expand(template, &parts, name, sizeof name, &bad) != 0 ||
 	    !is_safe_relative(name))

@@ -9,6 +9,7 @@
 #include "framepipe/framepipe.h"
 #include "supervisor_state.h"
 #include "json.h"
+#include "text.h"
 
 #define STR_(x) #x
 #define STR(x)	STR_(x)
@@ -28,22 +29,6 @@ const char *fp__report_input_name(const fp_supervisor *sup,
 		return sup->options->inputs[input_index];
 	snprintf(buf, size, "frame %u", input_index);
 	return buf;
-}
-
-/* Write text with control characters escaped, so that one failure is
- * always one line, whatever the file is called. */
-static void put_escaped(FILE *f, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
 }
 
 static int remember(fp_supervisor *sup, uint32_t input_index, const char *stage,
@@ -125,10 +110,10 @@ void fp__report_failure(fp_supervisor *sup, uint32_t input_index,
 	if (sup->stdout_closed)
 		return;
 	fp__progress_clear(&sup->progress);
-	put_escaped(stderr,
-		    fp__report_input_name(sup, input_index, buf, sizeof buf));
+	fp__put_escaped(stderr, fp__report_input_name(sup, input_index, buf,
+						      sizeof buf));
 	fprintf(stderr, ": %s: ", stage);
-	put_escaped(stderr, reason);
+	fp__put_escaped(stderr, reason);
 	fputc('\n', stderr);
 }
 
@@ -148,8 +133,8 @@ static void report_not_started(fp_supervisor *sup)
 	if (sup->not_started == 0)
 		return;
 	char buf[32];
-	put_escaped(stderr, fp__report_input_name(sup, (uint32_t)next, buf,
-						  sizeof buf));
+	fp__put_escaped(stderr, fp__report_input_name(sup, (uint32_t)next, buf,
+						      sizeof buf));
 	fprintf(stderr, ": not started: %s",
 		sup->stdout_closed	  ? "standard output closed"
 		: sup->broker.interrupted ? "interrupted"
@@ -214,10 +199,11 @@ static void print_failures(const fp_supervisor *sup)
 		const fp_failure *f = &sup->failures[i];
 		char buf[32];
 		fputs("  ", stderr);
-		put_escaped(stderr, fp__report_input_name(sup, f->input_index,
-							  buf, sizeof buf));
+		fp__put_escaped(stderr,
+				fp__report_input_name(sup, f->input_index, buf,
+						      sizeof buf));
 		fprintf(stderr, ": %s: ", f->stage);
-		put_escaped(stderr, f->reason);
+		fp__put_escaped(stderr, f->reason);
 		fputc('\n', stderr);
 	}
 	if (failed_total(sup) > FAILURES_LISTED)
@@ -347,8 +333,11 @@ int fp__report_finish(fp_supervisor *sup)
 				    "returned, or frames unaccounted for",
 				    b->conf.slot_count - b->ledger.free_count,
 				    b->conf.slot_count);
-	if (b->runtime_error != 0)
-		fprintf(stderr, "framepipe: %s\n", b->runtime_message);
+	if (b->runtime_error != 0) {
+		fputs("framepipe: ", stderr);
+		fp__put_escaped(stderr, b->runtime_message);
+		fputc('\n', stderr);
+	}
 	if (!sup->options->quiet)
 		print_summary(sup);
 	if (sup->options->stats_json != NULL) {

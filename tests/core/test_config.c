@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "task_limits.h"
@@ -69,6 +70,54 @@ static void test_syntax_errors_name_the_line(void **state)
 	long_line[sizeof long_line - 1] = '\0';
 	expect_parse_error(long_line,
 			   "bad.ini:2: line longer than 197 characters");
+}
+
+/* inih's limits and blind spots (issue 14.11): refused, never truncated
+ * or merged. */
+static void test_config_edges(void **state)
+{
+	(void)state;
+	char text[512];
+	/* A 60-character section name: inih would cut it to 49 and merge
+	 * two such sections that differ only after that. */
+	snprintf(
+		text, sizeof text, "[%s]\nstage = testsrc\n",
+		"s23456789012345678901234567890123456789012345678901234567890");
+	expect_parse_error(text, "bad.ini:1: section name longer than 49 "
+				 "characters: [s2345678901234567890...]");
+	snprintf(
+		text, sizeof text, "[a]\n%s = 1\n",
+		"k23456789012345678901234567890123456789012345678901234567890");
+	expect_parse_error(text, "bad.ini:2: key longer than 49 characters: "
+				 "'k2345678901234567890...'");
+	/* The same section twice in a row: inih merges it into one. */
+	expect_parse_error("[a]\nk=1\n[a]\nj=2\n",
+			   "bad.ini:3: section [a] appears twice");
+	expect_parse_error("[a]\n[a]\nk=1\n",
+			   "bad.ini:2: section [a] appears twice");
+	/* 49 characters is fine. */
+	snprintf(text, sizeof text, "[%s]\nk = 1\n",
+		 "s234567890123456789012345678901234567890123456789");
+	fp_config c;
+	char err[512] = "";
+	assert_int_equal(
+		fp__config_parse_string(&c, "ok.ini", text, err, sizeof err),
+		0);
+	assert_int_equal(strlen(c.sections[0].name), 49);
+	fp__config_release(&c);
+	/* A NUL byte in a file: refused, not a value cut short. */
+	char path[] = "/tmp/fp_nul_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char nul[] = "[a]\nk = ab\0cd\n";
+	assert_int_equal(write(fd, nul, sizeof nul - 1), sizeof nul - 1);
+	close(fd);
+	assert_int_not_equal(fp__config_load(&c, path, err, sizeof err), 0);
+	char want[600];
+	snprintf(want, sizeof want, "%s:2: a NUL byte (a config is text)",
+		 path);
+	assert_string_equal(err, want);
+	unlink(path);
 }
 
 static void test_missing_file(void **state)
@@ -173,6 +222,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sections_in_file_order),
 		cmocka_unit_test(test_syntax_errors_name_the_line),
+		cmocka_unit_test(test_config_edges),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_pipeline_errors),
 		cmocka_unit_test(test_pipeline_ok),

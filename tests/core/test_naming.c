@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "naming.h"
@@ -103,6 +104,25 @@ static void test_zero_padded_index(void **state)
 	assert_string_equal(name_of("{index:01}.png", "a.png", 0), "out/0.png");
 }
 
+/* A {dir} deeper than 1023 bytes is kept whole (it was cut short). */
+static void test_deep_dir_is_not_cut(void **state)
+{
+	(void)state;
+	char rel[3000] = "", want[3100], out[4096];
+	for (int i = 0; i < 200; i++)
+		strcat(rel, "folder_xyz/"); /* 11 bytes a level: 2200 */
+	strcat(rel, "a.png");
+	snprintf(want, sizeof want, "out/%s", rel);
+	assert_int_equal(fp__output_path("out", FP_DEFAULT_OUTPUT, rel, 0, out,
+					 sizeof out),
+			 0);
+	assert_string_equal(out, want);
+	/* Too long for the buffer: refused, not cut. */
+	assert_int_not_equal(
+		fp__output_path("out", FP_DEFAULT_OUTPUT, rel, 0, out, 1000),
+		0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_escapes),
 		cmocka_unit_test(test_unknown_placeholder),
 		cmocka_unit_test(test_zero_padded_index),
+		cmocka_unit_test(test_deep_dir_is_not_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
