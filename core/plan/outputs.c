@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -96,9 +98,55 @@ static size_t remove_stale_temps(const char *dir)
 	return removed;
 }
 
-/* Make the folder of every output; clean each one once. */
-static int prepare_folders(fp_output_plan *plan, named *outs, uint64_t count,
-			   char *err, size_t err_size)
+/* Open (and with create, make) the folder rel below root, one component
+ * at a time from the root with O_NOFOLLOW: a symbolic link inside the
+ * output folder is never followed (it could send writes anywhere). The
+ * root itself is the user's choice and may be a link. Returns a folder
+ * fd; -ENOENT when a part is missing and !create; -ELOOP for a link. */
+static int open_below(const char *root, const char *rel, bool create)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char part[NAME_MAX + 1];
+	for (const char *c = rel; fd >= 0 && *c != '\0';) {
+		size_t n = strcspn(c, "/");
+		if (n > NAME_MAX) {
+			close(fd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(part, c, n);
+		part[n] = '\0';
+		c += n + (c[n] == '/');
+		if (n == 0)
+			continue;
+		if (create && mkdirat(fd, part, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		int next =
+			openat(fd, part,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		struct stat st;
+		bool is_link =
+			next < 0 &&
+			fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			S_ISLNK(st.st_mode);
+		close(fd);
+		if (next < 0)
+			return is_link ? -ELOOP : -e;
+		fd = next;
+	}
+	return fd;
+}
+
+/* Make the folder of every output; clean each one once. With dry_run
+ * (check) nothing is made, but a link on the way is refused the same. */
+static int prepare_folders(fp_output_plan *plan, const char *output_dir,
+			   named *outs, uint64_t count, bool dry_run, char *err,
+			   size_t err_size)
 {
 	const char *last = NULL;
 	size_t last_len = 0;
@@ -110,14 +158,31 @@ static int prepare_folders(fp_output_plan *plan, named *outs, uint64_t count,
 			continue;
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%.*s", (int)len, outs[i].path);
-		int rc = fp__make_dirs(dir);
-		if (rc != 0) {
+		size_t root = strlen(output_dir);
+		const char *rel = len > root ? dir + root + 1 : "";
+		int rc = dry_run && access(output_dir, F_OK) != 0
+				 ? -ENOENT
+				 : open_below(output_dir, rel, !dry_run);
+		if (rc == -ENOENT && dry_run)
+			rc = 0; /* made by the run */
+		if (rc == -ELOOP) {
+			snprintf(err, err_size,
+				 "%s: a symbolic link inside the output folder "
+				 "%s (outputs are never written through one)",
+				 dir, output_dir);
+			return FP_ECONFIG;
+		}
+		if (rc < 0) {
 			snprintf(err, err_size,
 				 "%s: cannot use as output folder: %s", dir,
 				 strerror(-rc));
 			return rc;
 		}
-		plan->stale_removed += remove_stale_temps(dir);
+		if (rc > 0) {
+			if (!dry_run)
+				plan->stale_removed += remove_stale_temps(dir);
+			close(rc);
+		}
 		last = outs[i].path;
 		last_len = len;
 	}
@@ -297,8 +362,9 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 	if (rc == 0)
 		rc = check_existing(plan, outs, count, existing, is_input, err,
 				    err_size);
-	if (rc == 0 && !dry_run)
-		rc = prepare_folders(plan, outs, count, err, err_size);
+	if (rc == 0)
+		rc = prepare_folders(plan, output_dir, outs, count, dry_run,
+				     err, err_size);
 	if (rc == -ENOMEM)
 		snprintf(err, err_size, "out of memory planning %llu outputs",
 			 (unsigned long long)count);
