@@ -1,5 +1,7 @@
 #include "catalog.h"
 
+#include "frame_check.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -163,6 +165,61 @@ void fp__params_describe(FILE *out, const fp_stage_descriptor *desc)
 	}
 }
 
+/* What the stage takes and makes, with its parameters' defaults: a
+ * source's formats; a sink's; for a filter, each format it takes and what
+ * it makes of it ("RGB8 -> G8"), from its shape function. */
+static void describe_formats(FILE *out, const fp_stage_descriptor *desc)
+{
+	uint32_t takes = fp__stage_formats(desc);
+	char why[256];
+	void *config = fp__params_new(desc, why, sizeof why);
+	if (desc->kind == FP_STAGE_SOURCE) {
+		fp_shape made = {.formats = FP_FORMATS_8BIT};
+		if (desc->shape != NULL && config != NULL)
+			(void)desc->shape(config, NULL, &made, why, sizeof why);
+		fputs("  makes:    ", out);
+		for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+			if (made.formats & FP_FORMAT_BIT(f))
+				fprintf(out, " %s",
+					fp_format_name((fp_format)f));
+		fputs(" (with its default parameters)\n", out);
+	} else if (desc->kind == FP_STAGE_SINK || desc->shape == NULL ||
+		   config == NULL) {
+		fputs("  accepts:  ", out);
+		for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+			if (takes & FP_FORMAT_BIT(f))
+				fprintf(out, " %s",
+					fp_format_name((fp_format)f));
+		fputs(desc->kind == FP_STAGE_FILTER ? " (each kept as it is)\n"
+						    : "\n",
+		      out);
+	} else {
+		fputs("  formats:  ", out);
+		const char *sep = "";
+		for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++) {
+			if (!(takes & FP_FORMAT_BIT(f)))
+				continue;
+			fp_shape in = {.width = 64,
+				       .height = 64,
+				       .formats = FP_FORMAT_BIT(f)},
+				 made = {0};
+			fprintf(out, "%s%s ->", sep,
+				fp_format_name((fp_format)f));
+			if (desc->shape(config, &in, &made, why, sizeof why) !=
+			    0)
+				fputs(" (refused)", out);
+			for (int g = FP_FORMAT_FIRST; g <= FP_FORMAT_LAST; g++)
+				if (made.formats & FP_FORMAT_BIT(g))
+					fprintf(out, " %s",
+						fp_format_name((fp_format)g));
+			sep = ", ";
+		}
+		fputc('\n', out);
+	}
+	if (config != NULL)
+		fp__params_free(desc, config);
+}
+
 void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 			const char *path)
 {
@@ -178,14 +235,7 @@ void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 			: "");
 	fprintf(out, "  file:      %s\n", path);
 	fprintf(out, "  ABI:       %u.%u\n", desc->abi_major, desc->abi_minor);
-	if (desc->kind != FP_STAGE_SOURCE) {
-		fputs("  accepts:  ", out);
-		for (int f = FP_FORMAT_G8; f <= FP_FORMAT_RGBA8; f++)
-			if (desc->formats & FP_FORMAT_BIT(f))
-				fprintf(out, " %s",
-					fp_format_name((fp_format)f));
-		fputc('\n', out);
-	}
+	describe_formats(out, desc);
 	if (desc->flags & FP_STAGE_READS_INPUTS)
 		fputs("  reads:     the input files (-i)\n", out);
 	if (desc->flags & FP_STAGE_WRITES_OUTPUTS)
