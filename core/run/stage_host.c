@@ -358,6 +358,14 @@ static int init_stage(host *h)
 _Noreturn void fp__stage_host_main(const fp_host_args *args)
 {
 	isolate(args);
+	/* FP_POOL_PREFAULT=1 maps the whole pool into our page tables before
+	 * the first frame (closed, the mapping stays). Off by default: on 4 KiB
+	 * pages it costs more than it saves (the whole pool becomes resident,
+	 * where the frames touch a few slots; tests/bench/README.md has the
+	 * figures). */
+	const char *prefault = getenv("FP_POOL_PREFAULT");
+	if (prefault != NULL && strcmp(prefault, "1") == 0)
+		fp__pool_prefault(args->pool);
 	/* No slot is ours until a FRAME says so. */
 	if (fp__pool_protect_all(args->pool) != 0)
 		_exit(FP_EXIT_RUNTIME);

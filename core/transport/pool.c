@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -12,9 +13,30 @@
 #include "framepipe/stage.h"
 #include "task_limits.h"
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older headers lack it */
+#endif
 static size_t page_round(size_t n, size_t page)
 {
 	return (n + page - 1) / page * page;
+}
+
+/* Whether transparent huge pages for shared memory may be asked for with
+ * madvise: the selected word of shmem_enabled is always, within_size,
+ * advise or force (not never or deny). */
+static int thp_shmem_allowed(void)
+{
+	FILE *f =
+		fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
+	if (f == NULL)
+		return 0;
+	char text[160] = "";
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	const char *open = strchr(text, '[');
+	return open != NULL && strncmp(open, "[never]", 7) != 0 &&
+	       strncmp(open, "[deny]", 6) != 0;
 }
 
 int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
@@ -61,6 +83,9 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 		return FP_ECONFIG;
 	}
 
+	/* Not SHM_HUGETLB: hugetlb mappings take mprotect in whole huge
+	 * pages only, and each slot has a 4 KiB guard page and is opened and
+	 * closed per frame (fp__pool_protect). */
 	int shmid = shmget(IPC_PRIVATE, total, IPC_CREAT | IPC_EXCL | 0600);
 	if (shmid < 0) {
 		int e = errno;
@@ -86,8 +111,13 @@ int fp__pool_create(fp_pool *pool, uint32_t slot_count, size_t slot_bytes,
 			 strerror(attach_errno));
 		return -attach_errno;
 	}
+	/* Transparent huge pages where the system lets shared memory have
+	 * them; nothing to say when it does not. */
+	if (thp_shmem_allowed())
+		(void)madvise(base, total, MADV_HUGEPAGE);
 	pool->shmid = shmid;
 	pool->base = base;
+	pool->total_bytes = total;
 	pool->slot_count = slot_count;
 	pool->slot_bytes = slot_bytes;
 	pool->meta_bytes = meta_bytes;
@@ -132,6 +162,43 @@ void fp__pool_release(fp_pool *pool)
 		shmdt(pool->base);
 	pool->base = NULL;
 	pool->shmid = -1;
+}
+
+/* Touch one byte per page without changing it: an atomic add of 0, so a
+ * concurrent write by another process is never undone. */
+static void touch_pages(uint8_t *p, size_t n, size_t page)
+{
+	for (size_t i = 0; i < n; i += page)
+		__atomic_fetch_add(p + i, 0, __ATOMIC_RELAXED);
+}
+
+static void populate(uint8_t *p, size_t n, size_t page, int *use_madvise)
+{
+	if (*use_madvise) {
+		if (madvise(p, n, MADV_POPULATE_WRITE) == 0 || errno != EINVAL)
+			return; /* done, or not writable: a touch would fault */
+		*use_madvise = 0; /* EINVAL: before Linux 5.14 */
+	}
+	touch_pages(p, n, page);
+}
+
+void fp__pool_prefault(const fp_pool *pool)
+{
+	if (pool->base == NULL)
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int use_madvise = 1;
+	populate(pool->base, pool->header_bytes, page, &use_madvise);
+	for (uint32_t s = 0; s < pool->slot_count; s++) {
+		/* the metadata area's first page (fp_meta and the first
+		 * records: most frames have none or a few) and every pixel
+		 * page; the rest of a large metadata area stays lazy */
+		uint8_t *meta = (uint8_t *)fp__pool_meta(pool, s);
+		populate(meta, page, page, &use_madvise);
+		populate(fp__pool_pixels(pool, s),
+			 pool->slot_stride - pool->meta_stride - pool->page,
+			 page, &use_madvise); /* not the guard page */
+	}
 }
 
 fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot)

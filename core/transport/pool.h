@@ -59,6 +59,7 @@ typedef struct fp_pool {
 				page + the guard page */
 	size_t header_bytes; /* the header table, rounded up to a page */
 	size_t page;	     /* the guard page after each slot's pixels */
+	size_t total_bytes;  /* the whole segment */
 } fp_pool;
 
 /* Create, attach and IPC_RMID a segment of slot_count slots of slot_bytes
@@ -76,6 +77,16 @@ int fp__pool_protect_all(const fp_pool *pool);
 
 /* Detach. The segment goes away when every process has detached. */
 void fp__pool_release(fp_pool *pool);
+
+/* Map every pixel page of the pool (and each metadata area's first page)
+ * into this process now, one madvise(MADV_POPULATE_WRITE) per area (a
+ * touch loop before Linux 5.14), instead of a page fault per page later.
+ * Each process has page tables of its own (fork does not copy those of a
+ * shared mapping), so each would call it. It allocates every page and the
+ * whole pool becomes resident, where lazy faults touch only the slots in
+ * use: a loss on 4 KiB pages (tests/bench/README.md), so the stage host
+ * calls it only when FP_POOL_PREFAULT=1. Contents are kept. */
+void fp__pool_prefault(const fp_pool *pool);
 
 fp_slot_header *fp__pool_header(const fp_pool *pool, uint32_t slot);
 uint8_t *fp__pool_pixels(const fp_pool *pool, uint32_t slot);

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Run one command and print what tests/bench/run.sh tabulates:
 
-    wall_s cpu_s peak_pss_mib
+    wall_s cpu_s peak_pss_mib sys_s page_faults
 
 wall: monotonic clock around the command; cpu: user + system time of the
 command and every descendant it waited for (wait4 rusage); peak PSS: the
 largest sum of Pss (smaps_rollup) over the command's whole process tree,
 sampled every 50 ms (shared pages are split between their users, so a pool
 mapped by every stage counts once). The sampler costs a few ms of CPU per
-second on its own, the same for every tool measured.
+second on its own, the same for every tool measured. sys and page faults
+(minor + major) come from the same rusage: the whole waited-for tree.
 
     measure.py [--interval S] -- CMD ARG...
 """
@@ -70,7 +71,8 @@ def main():
     wall = time.monotonic() - start
     cpu = usage.ru_utime + usage.ru_stime
     code = os.waitstatus_to_exitcode(status)
-    print(f"{wall:.3f} {cpu:.2f} {peak / 1024:.1f}")
+    faults = usage.ru_minflt + usage.ru_majflt
+    print(f"{wall:.3f} {cpu:.2f} {peak / 1024:.1f} {usage.ru_stime:.2f} {faults}")
     if code != 0:
         print(f"measure.py: {args[0]} exited with {code}", file=sys.stderr)
     sys.exit(code if code > 0 else 1 if code < 0 else 0)

@@ -27,7 +27,8 @@
 # baseline), BENCH_SETS ("mixed small"), BENCH_JOBS ("gray invert"),
 # BENCH_PEERS ("convert mogrify gm vips gst ffmpeg"), BENCH_SMALL_PEERS
 # (peers on the small set: "convert vips ffmpeg"), BENCH_PARTS ("compare transport startup memory encoder"),
-# BENCH_MEM_MANY (2400), BENCH_ENC_IMAGES ("mixed/m17.png mixed/m22.png":
+# BENCH_MEM_MANY (2400), BENCH_PREFAULT (0; 1 adds a row with the pool
+# prefaulted, FP_POOL_PREFAULT=1), BENCH_ENC_IMAGES ("mixed/m17.png mixed/m22.png":
 # corpus files for the encoder table), BENCH_CORPUS (folder). Machines here are shared: compare rows as
 # ratios within one run, never across runs.
 set -euo pipefail
@@ -55,6 +56,8 @@ PEERS=${BENCH_PEERS-convert mogrify gm vips gst ffmpeg}
 SMALL_PEERS=${BENCH_SMALL_PEERS-convert vips ffmpeg}
 PARTS=${BENCH_PARTS:-compare transport startup memory encoder}
 MEM_MANY=${BENCH_MEM_MANY:-2400}
+FP_EXTRA=""
+[ "${BENCH_PREFAULT:-0}" = 1 ] && FP_EXTRA=" framepipe_pf"
 ENC_IMAGES=${BENCH_ENC_IMAGES:-mixed/m17.png mixed/m22.png}
 MEASURE="python3 $HERE/measure.py"
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -181,6 +184,9 @@ cmd_framepipe() {
 		-i "$2" -o "$3" --overwrite -q
 }
 cmd_framepipe_own() { "$FP" run -p "$(fp_head "$1") ! png_encode" -i "$2" -o "$3" --overwrite -q; }
+# the same with every instance's view of the pool prefaulted before its
+# first frame (BENCH_PREFAULT=1 adds the row; core/transport/pool.h)
+cmd_framepipe_pf() { FP_POOL_PREFAULT=1 cmd_framepipe_own "$@"; }
 IM_PNG=(-strip -define png:compression-level=6 -define png:compression-filter=5
 	-define png:compression-strategy=1)
 im_ops() { if [ "$1" = gray ]; then echo "-grayscale Rec601Luma -filter Box -resize 50%"; else echo "-negate"; fi; }
@@ -229,6 +235,7 @@ cmd_ffmpeg() {
 declare -A LABEL=(
 	[serial]="serial baseline (1 process)" [serial2]="serial x2 (2 shards)"
 	[framepipe]="framepipe (libpng settings)" [framepipe_own]="framepipe (own defaults)"
+	[framepipe_pf]="framepipe (own, FP_POOL_PREFAULT=1)"
 	[convert]="ImageMagick convert, parallel -j2" [mogrify]="ImageMagick mogrify"
 	[gm]="GraphicsMagick, parallel -j2" [vips]="libvips CLI, parallel -j2"
 	[gst]="GStreamer gst-launch, parallel -j2" [ffmpeg]="ffmpeg"
@@ -263,23 +270,25 @@ print_row() {
 	images=$(manifest "$3" | wc -l)
 	mp=$(manifest "$3" | awk '{s += $2 * $3} END {print s / 1e6}')
 	bytes=$(find "$out" -name '*.png' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-	local wall cpu mem runs
+	local wall cpu mem runs sys faults
 	wall=$(cut -d' ' -f1 "$res" | median)
 	cpu=$(cut -d' ' -f2 "$res" | median)
+	sys=$(cut -d' ' -f4 "$res" | median)
+	faults=$(cut -d' ' -f5 "$res" | median)
 	mem=$(cut -d' ' -f3 "$res" | sort -g | tail -1)
 	runs=$(wc -l <"$res")
 	[ "$1" = serial ] && BASE_WALL=$wall
 	awk -v l="${LABEL[$1]}" -v w="$wall" -v n="$images" -v mp="$mp" -v c="$cpu" \
-		-v m="$mem" -v b="$bytes" -v bw="$BASE_WALL" -v runs="$runs" \
+		-v m="$mem" -v b="$bytes" -v bw="$BASE_WALL" -v runs="$runs" -v s="$sys" -v f="$faults" \
 		-v got="$(find "$out" -name '*.png' | wc -l)" 'BEGIN {
-		printf "  %-36s %7.2f %7.1f %7.1f %7.1f %8.0f %8.1f %6.2fx  %d/%d, %d run%s\n",
-			l, w, n / w, mp / w, c, m, b / 1e6, bw / w, got, n, runs, (runs > 1 ? "s" : "")
+		printf "  %-36s %7.2f %7.1f %7.1f %7.1f %6.2f %8.0f %8.0f %8.1f %6.2fx  %d/%d, %d run%s\n",
+			l, w, n / w, mp / w, c, s, f, m, b / 1e6, bw / w, got, n, runs, (runs > 1 ? "s" : "")
 	}'
 }
 
 header() {
-	printf '  %-36s %7s %7s %7s %7s %8s %8s %7s  %s\n' tool "wall s" "img/s" "MP/s" \
-		"CPU s" "PSS MiB" "out MB" "vs ser" outputs
+	printf '  %-36s %7s %7s %7s %7s %6s %8s %8s %8s %7s  %s\n' tool "wall s" "img/s" "MP/s" \
+		"CPU s" "sys s" "faults" "PSS MiB" "out MB" "vs ser" outputs
 }
 
 # framepipe's outputs against the baseline's, byte for byte
@@ -322,13 +331,13 @@ part_compare() {
 				fi
 			done
 			for r in $(seq 1 $((RUNS > PEER_RUNS ? RUNS : PEER_RUNS))); do
-				core="serial framepipe framepipe_own"
+				core="serial framepipe framepipe_own$FP_EXTRA"
 				[ "$r" -le "$PEER_RUNS" ] && core+=" serial2$avail"
 				[ "$r" -gt "$RUNS" ] && core="serial2$avail"
 				for tool in $core; do run_once "$tool" "$job" "$set"; done
 			done
 			header
-			for tool in serial serial2 framepipe framepipe_own $avail; do
+			for tool in serial serial2 framepipe framepipe_own$FP_EXTRA $avail; do
 				print_row "$tool" "$job" "$set"
 			done
 			[ -f "$WORK/skip-$job-$set" ] && while IFS=: read -r tool why; do

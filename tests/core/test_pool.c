@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -31,6 +32,65 @@ static int shm_listed(int shmid, unsigned *mode)
 	}
 	fclose(f);
 	return found;
+}
+
+/* Pages of [p, p + n) present in this process's page tables (bit 63 of
+ * /proc/self/pagemap; mincore would tell the shared page cache instead). */
+static size_t resident(const uint8_t *p, size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), count = 0;
+	FILE *f = fopen("/proc/self/pagemap", "rb");
+	assert_non_null(f);
+	for (size_t i = 0; i < n / page; i++) {
+		uint64_t entry = 0;
+		long at = (long)(((uintptr_t)p / page + i) * sizeof entry);
+		assert_int_equal(fseek(f, at, SEEK_SET), 0);
+		assert_int_equal(fread(&entry, sizeof entry, 1, f), 1);
+		count += entry >> 63;
+	}
+	fclose(f);
+	return count;
+}
+
+/* Prefault maps every pixel page and each metadata area's first page,
+ * keeps what was written, leaves the rest of a metadata area lazy; in a
+ * child too (its page tables are its own). */
+static void test_prefault(void **state)
+{
+	(void)state;
+	fp_pool pool;
+	char err[256];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	assert_int_equal(fp__pool_create(&pool, 3, 5 * page + 1, 4 * page, err,
+					 sizeof err),
+			 0);
+	size_t pixels = pool.slot_stride - pool.meta_stride - pool.page;
+	for (uint32_t s = 0; s < 3; s++)
+		assert_int_equal(resident(fp__pool_pixels(&pool, s), pixels),
+				 0);
+	fp__pool_pixels(&pool, 1)[3 * page + 7] = 0x5a;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* before: only what the parent wrote exists, nothing mapped */
+		int ok = resident(fp__pool_pixels(&pool, 1), pixels) == 0;
+		fp__pool_prefault(&pool);
+		for (uint32_t s = 0; s < 3; s++) {
+			uint8_t *meta = (uint8_t *)fp__pool_meta(&pool, s);
+			ok = ok && resident(fp__pool_pixels(&pool, s),
+					    pixels) == pixels / page;
+			ok = ok && resident(meta, page) == 1;
+			ok = ok && resident(meta + page,
+					    pool.meta_stride - page) == 0;
+		}
+		ok = ok && fp__pool_pixels(&pool, 1)[3 * page + 7] == 0x5a;
+		_exit(ok ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	fp__pool_release(&pool);
 }
 
 static void test_layout(void **state)
@@ -138,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_metadata_areas),
 		cmocka_unit_test(test_shared_with_children),
 		cmocka_unit_test(test_refuses_nonsense),
+		cmocka_unit_test(test_prefault),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
