@@ -149,16 +149,9 @@ static char *read_chunk(char *buf, int size, void *stream)
 	return got;
 }
 
-static fp_config_section *section_for(parse_state *st, const char *name)
+fp_config_section *fp__config_add_section(fp_config *config, const char *name,
+					  int line)
 {
-	fp_config *config = st->config;
-	if (config->count > 0 &&
-	    strcmp(config->sections[config->count - 1].name, name) == 0)
-		return &config->sections[config->count - 1];
-	if (fp__config_find(config, name) != NULL) {
-		fail(st, "section [%s] appears twice", name);
-		return NULL;
-	}
 	fp_config_section *grown =
 		realloc(config->sections, (config->count + 1) * sizeof *grown);
 	if (grown == NULL)
@@ -169,9 +162,22 @@ static fp_config_section *section_for(parse_state *st, const char *name)
 	s->name = strdup(name);
 	if (s->name == NULL)
 		return NULL;
-	s->line = st->line;
+	s->line = line;
 	config->count++;
 	return s;
+}
+
+static fp_config_section *section_for(parse_state *st, const char *name)
+{
+	fp_config *config = st->config;
+	if (config->count > 0 &&
+	    strcmp(config->sections[config->count - 1].name, name) == 0)
+		return &config->sections[config->count - 1];
+	if (fp__config_find(config, name) != NULL) {
+		fail(st, "section [%s] appears twice", name);
+		return NULL;
+	}
+	return fp__config_add_section(config, name, st->line);
 }
 
 static int on_entry(void *user, const char *section, const char *key,
@@ -274,24 +280,6 @@ const fp_config_section *fp__config_find(const fp_config *config,
 	return NULL;
 }
 
-static fp_config_section *append_section(fp_config *config, const char *name,
-					 int line)
-{
-	fp_config_section *grown =
-		realloc(config->sections, (config->count + 1) * sizeof *grown);
-	if (grown == NULL)
-		return NULL;
-	config->sections = grown;
-	fp_config_section *s = &grown[config->count];
-	memset(s, 0, sizeof *s);
-	s->name = strdup(name);
-	if (s->name == NULL)
-		return NULL;
-	s->line = line;
-	config->count++;
-	return s;
-}
-
 int fp__config_set(fp_config *config, const char *section, const char *key,
 		   const char *value, const char *origin, char *err,
 		   size_t err_size)
@@ -314,7 +302,8 @@ int fp__config_set(fp_config *config, const char *section, const char *key,
 			 fp__suggest_best(&hint) ? "'?)" : "");
 		return FP_ECONFIG;
 	}
-	if (s == NULL && (s = append_section(config, section, 0)) == NULL)
+	if (s == NULL &&
+	    (s = fp__config_add_section(config, section, 0)) == NULL)
 		goto nomem;
 	char *v = strdup(value);
 	if (v == NULL)

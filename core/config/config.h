@@ -53,6 +53,10 @@ int fp__config_set(fp_config *config, const char *section, const char *key,
 int fp__config_set_text(fp_config *config, const char *text, const char *origin,
 			char *err, size_t err_size);
 
+/* Append an empty section (name copied) at line; NULL when out of memory. */
+fp_config_section *fp__config_add_section(fp_config *config, const char *name,
+					  int line);
+
 void fp__config_release(fp_config *config);
 
 #endif

@@ -95,19 +95,7 @@ static int read_word(cursor *c, bool stop_at_equals, char **word)
 
 static int add_section(fp_config *config, const char *label, int col)
 {
-	fp_config_section *grown =
-		realloc(config->sections, (config->count + 1) * sizeof *grown);
-	if (grown == NULL)
-		return -ENOMEM;
-	config->sections = grown;
-	fp_config_section *s = &grown[config->count];
-	memset(s, 0, sizeof *s);
-	s->name = strdup(label);
-	s->line = col;
-	if (s->name == NULL)
-		return -ENOMEM;
-	config->count++;
-	return 0;
+	return fp__config_add_section(config, label, col) != NULL ? 0 : -ENOMEM;
 }
 
 static int add_entry(fp_config_section *s, const char *key, char *value,

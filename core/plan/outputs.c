@@ -79,6 +79,26 @@ static bool is_gone(long pid)
 	return close != NULL && close[1] == ' ' && close[2] == 'Z';
 }
 
+/* The PID in ".NAME.fp-tmp-PID-XXXXXX" (exactly what the sinks' mkstemp
+ * makes: digits, '-', six letters or digits, the end), or 0 when name is
+ * anything else, such as a user's ".notes.fp-tmp-backup.txt". */
+static long temp_pid(const char *name)
+{
+	const char *mark = strstr(name, TEMP_MARK);
+	if (mark == NULL)
+		return 0;
+	const char *p = mark + strlen(TEMP_MARK);
+	size_t digits = strspn(p, "0123456789");
+	if (digits == 0 || digits > 9 || p[digits] != '-')
+		return 0;
+	const char *tail = p + digits + 1;
+	if (strlen(tail) != 6 ||
+	    strspn(tail, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789") != 6)
+		return 0;
+	return strtol(p, NULL, 10);
+}
+
 /* "DIR/.NAME.fp-tmp-PID-XXXXXX" left by a run that is gone: remove it. */
 static size_t remove_stale_temps(const char *dir)
 {
@@ -87,11 +107,8 @@ static size_t remove_stale_temps(const char *dir)
 		return 0;
 	size_t removed = 0;
 	for (struct dirent *de; (de = readdir(d)) != NULL;) {
-		const char *mark = strstr(de->d_name, TEMP_MARK);
-		if (de->d_name[0] != '.' || mark == NULL)
-			continue;
-		long pid = strtol(mark + strlen(TEMP_MARK), NULL, 10);
-		if (pid <= 0 || is_gone(pid))
+		long pid = de->d_name[0] == '.' ? temp_pid(de->d_name) : 0;
+		if (pid > 0 && is_gone(pid))
 			removed += unlinkat(dirfd(d), de->d_name, 0) == 0;
 	}
 	closedir(d);

@@ -22,11 +22,17 @@ rm "$DEST/coins.png" "$DEST/logo.png"
 sh -c 'exit 0' & dead=$!; wait $dead
 : >"$DEST/.coins.png.fp-tmp-$dead-aaaaaa"
 : >"$DEST/.logo.png.fp-tmp-$$-bbbbbb"
+# A user's files that merely contain the mark are never touched.
+echo mine >"$DEST/.notes.fp-tmp-backup.txt"
+echo mine >"$DEST/.x.fp-tmp-0-aaaaaa"
 fp run "$CFG" -i "$DATA/sample" -o "$DEST" --resume --stats-json "$WORK/r.json"
 expect_rc 0 "--resume"
 expect_err "2 written, 0 failed, 3 skipped (already done)" "--resume summary"
 [ -e "$DEST/.coins.png.fp-tmp-$dead-aaaaaa" ] && fail "stale temporary file not removed"
 [ -e "$DEST/.logo.png.fp-tmp-$$-bbbbbb" ] || fail "a live process's temporary file was removed"
+[ -e "$DEST/.notes.fp-tmp-backup.txt" ] || fail "a user's .notes.fp-tmp-backup.txt was removed"
+[ -e "$DEST/.x.fp-tmp-0-aaaaaa" ] || fail "a name with PID 0 was removed"
+rm -f "$DEST/.notes.fp-tmp-backup.txt" "$DEST/.x.fp-tmp-0-aaaaaa"
 python3 - "$WORK/r.json" <<'PY' || fail "--resume stats"
 import json, sys
 s = json.load(open(sys.argv[1]))
