@@ -48,4 +48,14 @@ for cmd in check run; do
 	expect_err "(put \`convert format=rgb8\` before it)" "$cmd: ABI 1.1 plugin, 16-bit frames"
 	expect_err "vignette_abi11: takes G8, GA8, RGB8 or RGBA8 frames, but testsrc before it makes RGB16" "$cmd: ABI 1.1 plugin, 16-bit frames"
 done
+
+# Built with the 1.2 headers for 1.1 on purpose (FP_ABI_TARGET_MINOR=1): it
+# declares 1.1 and the 1.1 descriptor size, exactly what a 1.1 loader
+# accepts (minor <= 1, struct_size >= 1.1's), and runs here.
+T11="$FIX/abi11/vignette_target11.so"
+fp stages "$T11"
+expect_rc 0 "stages of a plugin targeting 1.1"
+grep -q "ABI: *1.1$" "$OUT" || fail "FP_ABI_TARGET_MINOR=1 did not stamp ABI 1.1: $(grep ABI "$OUT")"
+fp run -p "testsrc count=2 width=16 height=8 ! $T11 ! null_sink"
+expect_rc 0 "a plugin targeting 1.1 runs"
 finish
