@@ -30,7 +30,7 @@ fp stages png_encode
 expect_rc 0 "stages png_encode"
 grep -q "^  level *integer *default 6 *0..9" "$OUT" || fail "describe: level"
 grep -q "one of all|none|sub|up|avg|paeth" "$OUT" || fail "describe: filter choices"
-grep -q "accepts: *G8 GA8 RGB8 RGBA8" "$OUT" || fail "describe: formats"
+grep -q "accepts: *G8 GA8 RGB8 RGBA8 G16 GA16 RGB16 RGBA16$" "$OUT" || fail "describe: formats"
 grep -q "^  workers" "$OUT" || fail "describe: framework settings"
 fp stages png_encdoe
 expect_rc 2 "stages typo"

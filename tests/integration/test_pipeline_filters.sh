@@ -12,8 +12,6 @@ slot_size = 4M
 [decode]
 stage = png_decode
 format = keep
-; this chain is the 8-bit filters' test: 16-bit files are rounded to 8
-depth = 8
 [invert]
 stage = invert
 [bc]
