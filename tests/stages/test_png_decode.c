@@ -430,6 +430,104 @@ static void test_idat_bomb(void **state)
 	free(bomb);
 }
 
+/* basn2c08.png with extra chunks (made here) spliced in before its IDAT. */
+static unsigned char *with_chunks(const unsigned char *extra, size_t n,
+				  size_t *size)
+{
+	size_t base_size;
+	unsigned char *base = read_file(SUITE "/basn2c08.png", &base_size);
+	assert_non_null(base);
+	unsigned char *png = malloc(base_size + n);
+	size_t at = 8; /* find the first IDAT */
+	while (memcmp(base + at + 4, "IDAT", 4) != 0)
+		at += 12 + ((size_t)base[at] << 24 |
+			    (size_t)base[at + 1] << 16 |
+			    (size_t)base[at + 2] << 8 | base[at + 3]);
+	memcpy(png, base, at);
+	memcpy(png + at, extra, n);
+	memcpy(png + at + n, base + at, base_size - at);
+	*size = base_size + n;
+	free(base);
+	return png;
+}
+
+static void test_metadata_entries(void **state)
+{
+	(void)state;
+	unsigned char extra[4096];
+	size_t n = 0;
+	static const unsigned char itxt[] = "Title\0\0\0fr\0Titre\0Un chat";
+	put_chunk(extra, &n, "iTXt", itxt, sizeof itxt - 1);
+	static const char xmp[] = "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>";
+	unsigned char xmp_chunk[128];
+	memcpy(xmp_chunk, "XML:com.adobe.xmp\0\0\0\0\0", 22);
+	memcpy(xmp_chunk + 22, xmp, sizeof xmp - 1);
+	put_chunk(extra, &n, "iTXt", xmp_chunk, 22 + sizeof xmp - 1);
+	unsigned char ztxt[256] = "Comment\0";
+	uLongf zn = sizeof ztxt - 9;
+	assert_int_equal(compress(ztxt + 9, &zn, (const Bytef *)"squeezed", 8),
+			 Z_OK);
+	put_chunk(extra, &n, "zTXt", ztxt, 9 + zn);
+	static const unsigned char phys[] = {0, 0,    0x2e, 0x23, 0,
+					     0, 0x2e, 0x23, 1};
+	put_chunk(extra, &n, "pHYs", phys, 9);
+	static const unsigned char srgb[] = {1};
+	put_chunk(extra, &n, "sRGB", srgb, 1);
+	size_t size;
+	unsigned char *png = with_chunks(extra, n, &size);
+	const char *path = temp_file(png, size);
+	fp_harness *h;
+	fp_frame f;
+	assert_int_equal(decode_keep(&h, path, &f), 0);
+	assert_non_null(f.meta);
+
+	const fp_meta_entry *e = fp_meta_find(f.meta, FP_META_TEXT, "Title");
+	assert_non_null(e);
+	assert_int_equal(e->flags, FP_META_TEXT_UTF8);
+	fp_meta_text t;
+	assert_true(fp_meta_text_parts(e, &t));
+	assert_string_equal(t.language, "fr");
+	assert_string_equal(t.translated_key, "Titre");
+	assert_int_equal(t.text_size, 7);
+	assert_memory_equal(t.text, "Un chat", 7);
+
+	e = fp_meta_find(f.meta, FP_META_XMP, NULL);
+	assert_non_null(e);
+	assert_int_equal(e->value_size, sizeof xmp - 1);
+	assert_memory_equal(fp_meta_value(e), xmp, sizeof xmp - 1);
+
+	e = fp_meta_find(f.meta, FP_META_TEXT, "Comment");
+	assert_non_null(e);
+	assert_int_equal(e->flags, FP_META_TEXT_COMPRESSED);
+	assert_true(fp_meta_text_parts(e, &t));
+	assert_string_equal(t.language, "");
+	assert_memory_equal(t.text, "squeezed", 8);
+
+	e = fp_meta_find(f.meta, FP_META_RESOLUTION, NULL);
+	assert_non_null(e);
+	fp_meta_resolution r;
+	memcpy(&r, fp_meta_value(e), sizeof r);
+	assert_int_equal(r.x, 11811); /* 300 per inch */
+	assert_int_equal(r.unit, FP_RES_PER_METRE);
+	assert_int_equal(fp_meta_u32(f.meta, FP_META_SRGB, 9), 1);
+	/* basn2c08.png's own gAMA */
+	assert_int_equal(fp_meta_u32(f.meta, FP_META_GAMMA, 0), 100000);
+	fp_harness_free(h);
+
+	/* An area too small for them: one line naming the setting. */
+	h = fp_harness_new("png_decode");
+	fp_harness_set_metadata_size(h, 100);
+	const char *inputs[] = {path};
+	assert_int_equal(fp_harness_start(h, inputs, 1, NULL), 0);
+	assert_int_equal(fp_harness_source(h, 0, &f), FP_ENOFIT);
+	assert_non_null(strstr(fp_harness_error(h), "metadata area full: "));
+	assert_non_null(strstr(fp_harness_error(h),
+			       "(raise [pipeline] metadata_size)"));
+	fp_harness_free(h);
+	unlink(path);
+	free(png);
+}
+
 static void test_frame_larger_than_slot(void **state)
 {
 	(void)state;
@@ -467,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_past_the_end_is_end),
 		cmocka_unit_test(test_hostile_files),
 		cmocka_unit_test(test_idat_bomb),
+		cmocka_unit_test(test_metadata_entries),
 		cmocka_unit_test(test_frame_larger_than_slot),
 		cmocka_unit_test(test_limits_are_parameters),
 	};
