@@ -75,8 +75,8 @@ int fp__png_decode_check(const void *config, char *err, size_t err_size)
 	if (fd != 0 && d != 0 && fd != d)
 		return fp__codec_error(
 			err, err_size, FP_EPARAM,
-			"depth: %u contradicts format = %s (a %u-bit format; "
-			"give one of them)",
+			"depth: %u contradicts format = %s, which is %u-bit "
+			"(give one of them)",
 			d,
 			fp_format_name(fp_format_of(fp__png_want_channels(cfg),
 						    fd / 8)),
