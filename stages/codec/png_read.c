@@ -286,12 +286,12 @@ static int check_fit(fp_frame *out, uint32_t width, uint32_t height,
 
 	if (stride <= UINT32_MAX && need <= out->capacity)
 		return 0;
-	return fp_frame_fail(
-		out, FP_ENOFIT,
-		"decoded %" PRIu32 "x%" PRIu32 " %s needs %" PRIu64
-		" bytes, pool slot holds %zu (raise it: --set "
-		"slot_size=N or [pipeline] slot_size)",
-		width, height, fp_format_name(format), need, out->capacity);
+	return fp_frame_fail(out, FP_ENOFIT,
+			     "decoded %" PRIu32 "x%" PRIu32 " %s needs %" PRIu64
+			     " bytes, pool slot holds %zu (raise it: --set "
+			     "slot_size=N or [pipeline] slot_size)",
+			     width, height, fp_format_name(format), need,
+			     out->capacity);
 }
 
 static bool little_endian(void)
