@@ -59,8 +59,9 @@ static const fp_param pipeline_params[] = {
 		       FP_MAX_SLOT_SIZE,
 		       "bytes of pixels per slot; auto: the largest frame any "
 		       "stage makes from the largest input"),
-	FP_PARAM_INT_(pipeline_settings, depth, "4", 1, FP_MAX_DEPTH,
-		      "frames queued ahead of each instance"),
+	FP_PARAM_INT_(pipeline_settings, depth, "auto", 1, FP_MAX_DEPTH,
+		      "frames each instance may hold; auto: 4, more for frames "
+		      "under 256 KiB (16 at 64 KiB or less)"),
 	FP_PARAM_STRING_(pipeline_settings, output, FP_DEFAULT_OUTPUT,
 			 "output file name below -o: {dir} {stem} {name} {ext} "
 			 "{index}"),
@@ -472,7 +473,7 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 			     size_t err_size)
 {
 	memset(p, 0, sizeof *p);
-	p->depth = FP_DEFAULT_DEPTH;
+	p->depth = 0; /* auto: the supervisor picks it from slot_size */
 	p->metadata_size = FP_DEFAULT_METADATA_SIZE;
 	p->config_path = strdup(config->path);
 	p->output_template = strdup(FP_DEFAULT_OUTPUT);

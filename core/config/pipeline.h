@@ -28,11 +28,10 @@ typedef struct fp_pipeline {
 	uint64_t slot_size; /* 0 = auto */
 	/* Bytes of each slot's metadata area (ICC, EXIF, XMP, text...). */
 	uint64_t metadata_size;
-	uint32_t depth;
+	uint32_t depth; /* 0 = auto */
 	char *output_template;
 } fp_pipeline;
 
-#define FP_DEFAULT_DEPTH	 4
 #define FP_MAX_WORKERS		 64
 #define FP_MAX_RESTARTS		 1000
 #define FP_MAX_SLOTS		 4096

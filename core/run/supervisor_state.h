@@ -55,6 +55,7 @@ struct fp_supervisor {
 	fp_process *procs;		  /* one per broker instance */
 	size_t instance_count;
 	uint32_t reserve; /* free slots sources may not take */
+	uint32_t depth;	  /* [pipeline] depth, auto resolved */
 
 	fp_output_plan plan;  /* skip: inputs whose output exists (--resume) */
 	int64_t expected;     /* frames the source will make, -1 unknown */

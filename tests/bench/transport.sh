@@ -47,9 +47,10 @@ print(f'{\"$1\":<34} {r:>12,.0f} {r * b / 2**30:>10.1f}')"
 }
 
 printf "%-34s %12s %10s\n" "frames (best of 3)" "frames/s" "GiB/s*"
-run "4 KB (32x32 RGBA), depth 4" 200000 32 32 4 1
+run "4 KB (32x32 RGBA), depth auto" 200000 32 32 auto 1
+run "4 KB, depth 4" 200000 32 32 4 1
 run "4 KB, depth 16" 200000 32 32 16 1
 run "4 KB, depth 4, 2 filter workers" 200000 32 32 4 2
-run "64 MB (4096x4096 RGBA), depth 4" 20000 4096 4096 4 1
+run "64 MB (4096x4096 RGBA), depth auto" 20000 4096 4096 auto 1
 run "64 MB, depth 16" 20000 4096 4096 16 1
 echo "* pixel bytes that changed owner per second; none were copied"
