@@ -124,28 +124,31 @@ static inline int64_t fp__codec_stage_count(const void *config,
 		.probe = probe_,                                             \
 	}
 
-#define FP_CODEC_ENCODE_STAGE(codec_, name_, summary_, params_, config_, \
-			      formats_, check_, description_)            \
-	static int codec_stage_process(void *state, fp_frame *in,        \
-				       fp_frame *out)                    \
-	{                                                                \
-		(void)out;                                               \
-		return codec_.encode(state, in);                         \
-	}                                                                \
-	FP_STAGE_EXPORT = {                                              \
-		FP_STAGE_HEADER,                                         \
-		.name = name_,                                           \
-		.summary = summary_,                                     \
-		.kind = FP_STAGE_SINK,                                   \
-		.flags = FP_STAGE_WRITES_OUTPUTS,                        \
-		.formats = formats_,                                     \
-		.params = params_,                                       \
-		.param_count = FP_COUNT_OF(params_),                     \
-		.config_size = sizeof(config_),                          \
-		.init = fp__codec_stage_init,                            \
-		.process = codec_stage_process,                          \
-		.description = description_,                             \
-		.check = check_,                                         \
+/* ext_: the extension of the files it writes (".webp"), for the default
+ * output name. */
+#define FP_CODEC_ENCODE_STAGE(codec_, name_, ext_, summary_, params_, config_, \
+			      formats_, check_, description_)                  \
+	static int codec_stage_process(void *state, fp_frame *in,              \
+				       fp_frame *out)                          \
+	{                                                                      \
+		(void)out;                                                     \
+		return codec_.encode(state, in);                               \
+	}                                                                      \
+	FP_STAGE_EXPORT = {                                                    \
+		FP_STAGE_HEADER,                                               \
+		.name = name_,                                                 \
+		.summary = summary_,                                           \
+		.kind = FP_STAGE_SINK,                                         \
+		.flags = FP_STAGE_WRITES_OUTPUTS,                              \
+		.formats = formats_,                                           \
+		.params = params_,                                             \
+		.param_count = FP_COUNT_OF(params_),                           \
+		.config_size = sizeof(config_),                                \
+		.init = fp__codec_stage_init,                                  \
+		.process = codec_stage_process,                                \
+		.description = description_,                                   \
+		.check = check_,                                               \
+		.output_extension = ext_,                                      \
 	}
 
 #endif

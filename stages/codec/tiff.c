@@ -260,7 +260,7 @@ FP_CODEC_DECODE_STAGE(
 #elif defined(FP_CODEC_STAGE_ENCODE)
 #include "stage.h"
 FP_CODEC_ENCODE_STAGE(
-	fp_codec_tiff, "tiff_encode",
+	fp_codec_tiff, "tiff_encode", ".tif",
 	"write frames as TIFF files (libtiff), atomically", tiff_encode_params,
 	struct tiff_encode_config, FP_FORMATS_ALL, NULL,
 	"Every format, 8 or 16 bits, alpha as unassociated extra sample.\n"

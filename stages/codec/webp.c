@@ -782,7 +782,7 @@ FP_CODEC_DECODE_STAGE(
 #elif defined(FP_CODEC_STAGE_ENCODE)
 #include "stage.h"
 FP_CODEC_ENCODE_STAGE(
-	fp_codec_webp, "webp_encode",
+	fp_codec_webp, "webp_encode", ".webp",
 	"write frames as WebP files (libwebp), atomically", webp_encode_params,
 	struct webp_encode_config, FP_FORMATS_8BIT, webp_encode_check,
 	"Lossy by default (cwebp's settings: quality 75, effort 4);\n"
