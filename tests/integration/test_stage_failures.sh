@@ -83,7 +83,9 @@ expect_err "(timeout = 0.5 s) (twice); skipped" "hang: timeout and retry"
 
 # Past the restart limit the run cannot go on: exit 3 with the reason,
 # every input accounted for (written, failed or not started), no leak.
-pipeline crash 1 1 >"$WORK/limit.ini"
+# depth = 4: how many frames before the crash are done depends on how
+# many wait in each queue (depth = auto queues 16 of these small frames).
+{ printf '[pipeline]\ndepth = 4\n'; pipeline crash 1 1; } >"$WORK/limit.ini"
 fp run "$WORK/limit.ini" --stats-json "$WORK/limit.json" -q
 expect_rc 3 "restart limit"
 expect_err "stage bad cannot go on" "restart limit message"
