@@ -5,8 +5,10 @@
  * mono streams become RGB8 frames (G8 for mono, or with format = gray),
  * through the BT.601 or BT.709 matrix, honouring the stream's
  * XCOLORRANGE (LIMITED when absent). Chroma is upsampled by repeating
- * each sample. One instance reads the whole stream in order; the stream
- * ends the run (frame_count is unknown).
+ * each sample. Each frame carries the stream's frame rate (F, as
+ * FP_META_FRAME_RATE) and its index in the stream (FP_META_TIMESTAMP). One
+ * instance reads the whole stream in order; the stream ends the run
+ * (frame_count is unknown).
  */
 #define _GNU_SOURCE /* fseeko, off_t */
 
@@ -38,6 +40,7 @@ typedef struct y4m_stream {
 	uint32_t width, height;
 	int chroma;
 	bool full_range;
+	uint32_t rate[2];     /* F num:den; 0:0 when absent or unknown */
 	uint64_t frame_bytes; /* planes of one frame */
 } y4m_stream;
 
@@ -92,6 +95,28 @@ static int parse_chroma(const char *tag, int *chroma)
 	return -1;
 }
 
+/* "30000:1001" into rate; 0:0 (what some writers put for "unknown")
+ * and a zero part read as no rate. -1 when it is not two numbers. */
+static int parse_rate(const char *t, uint32_t rate[2])
+{
+	unsigned long v[2];
+	for (int i = 0; i < 2; i++) {
+		char *end;
+		if (*t < '0' || *t > '9')
+			return -1;
+		errno = 0;
+		v[i] = strtoul(t, &end, 10);
+		if (errno != 0 || v[i] > UINT32_MAX ||
+		    *end != (i == 0 ? ':' : '\0'))
+			return -1;
+		t = end + 1;
+	}
+	bool known = v[0] > 0 && v[1] > 0;
+	rate[0] = known ? (uint32_t)v[0] : 0;
+	rate[1] = known ? (uint32_t)v[1] : 0;
+	return 0;
+}
+
 /* Parse "YUV4MPEG2 W.. H.. ..." into s; else a message in err. */
 static int parse_header(char *line, y4m_stream *s, char *err, size_t size)
 {
@@ -133,11 +158,20 @@ static int parse_header(char *line, y4m_stream *s, char *err, size_t size)
 				return FP_EFORMAT;
 			}
 			break;
+		case 'F':
+			if (parse_rate(t + 1, s->rate) != 0) {
+				snprintf(err, size,
+					 "frame rate '%.20s' (expected "
+					 "F<numerator>:<denominator>)",
+					 t);
+				return FP_ECORRUPT;
+			}
+			break;
 		case 'X':
 			if (strcmp(t, "XCOLORRANGE=FULL") == 0)
 				s->full_range = true;
 			break;
-		default: break; /* F, I, A and unknown tags do not matter */
+		default: break; /* I, A and unknown tags do not matter */
 		}
 	}
 	if (s->width == 0 || s->height == 0) {
@@ -354,6 +388,15 @@ static int y4m_read_process(void *state, fp_frame *in, fp_frame *out)
 	int rc = read_frame(r, out);
 	if (rc != 0)
 		return rc;
+	/* The stream's rate and the frame's place in it travel with the
+	 * pixels (to y4m_write, or any sink that reads them). A zero
+	 * metadata_size leaves no room: they are then not carried. */
+	int64_t timestamp = (int64_t)(r->next - 1);
+	if (r->s.rate[0] != 0)
+		fp_meta_set(out->meta, FP_META_FRAME_RATE, 0, NULL, r->s.rate,
+			    sizeof r->s.rate);
+	fp_meta_set(out->meta, FP_META_TIMESTAMP, 0, NULL, &timestamp,
+		    sizeof timestamp);
 	unsigned channels = fp_format_channels(r->format);
 	uint64_t bytes = (uint64_t)r->s.width * r->s.height * channels;
 	if (bytes > out->capacity)
@@ -433,10 +476,13 @@ FP_STAGE_EXPORT = {
 		"Reads 8-bit 4:2:0, 4:2:2, 4:4:4 and mono YUV4MPEG2, as\n"
 		"ffmpeg -f yuv4mpegpipe writes it, into RGB8 (G8 for mono or\n"
 		"format=gray). Chroma is upsampled by repeating samples.\n"
-		"One instance reads the stream in order; the end of the\n"
-		"stream ends the run. Pool slots are sized from the header\n"
-		"when file is a regular file; from a pipe they are 16 MiB\n"
-		"(up to 2560x2048 RGB): set [pipeline] slot_size for more.",
+		"Each frame carries the stream's frame rate (F) and its\n"
+		"index in the stream as metadata (y4m_write writes them\n"
+		"back). One instance reads the stream in order; the end of\n"
+		"the stream ends the run. Pool slots are sized from the\n"
+		"header when file is a regular file; from a pipe they are\n"
+		"16 MiB (up to 2560x2048 RGB): set [pipeline] slot_size\n"
+		"for more.",
 	.kind = FP_STAGE_SOURCE,
 	.flags = FP_STAGE_SINGLE_INSTANCE,
 	.params = params,

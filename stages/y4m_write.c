@@ -6,6 +6,13 @@
  * frame must have its size. RGB8/RGBA8 and G8/GA8 (alpha is dropped) are
  * converted with the BT.601 or BT.709 matrix to limited or full range,
  * chroma averaged over each 2x2 (4:2:0) or 2x1 (4:2:2) block.
+ *
+ * The header's frame rate is the first frame's FP_META_FRAME_RATE (what
+ * y4m_read puts there), unless fps_num is set; 25:1 when neither says.
+ * A YUV4MPEG2 frame's time is its place in the stream: a frame whose
+ * FP_META_TIMESTAMP is past the next place (the frames between failed
+ * upstream) is preceded by repeats of the frame before it, so the stream
+ * keeps its length and every frame its time.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,9 +40,16 @@ typedef struct writer {
 	uint32_t width, height; /* of the stream, from its first frame */
 	uint64_t frame_bytes;
 	uint8_t *planes;
-	int32_t *sums;	/* R, G, B sums of one band's chroma blocks */
-	bool is_broken; /* a write failed: the stream is unusable */
+	int32_t *sums;	  /* R, G, B sums of one band's chroma blocks */
+	bool is_broken;	  /* a write failed: the stream is unusable */
+	bool is_timed;	  /* the first frame had a timestamp */
+	int64_t first;	  /* its timestamp */
+	uint64_t written; /* frames in the stream, repeats included */
 } writer;
+
+/* The longest gap filled with repeats: a timestamp further ahead is
+ * damaged metadata, not frames that failed. */
+#define MAX_REPEATS 100000
 
 static const char *const chroma_tags[] = {"420jpeg", "422", "444", "mono"};
 
@@ -110,6 +124,71 @@ static void convert_frame(const writer *wr, const fp_frame *in)
 
 /* ---- the stream ---------------------------------------------------------- */
 
+/* The value of the first entry of kind, when it has exactly size bytes. */
+static bool meta_value(const fp_meta *m, fp_meta_kind kind, void *value,
+		       size_t size)
+{
+	const fp_meta_entry *e = fp_meta_find(m, kind, NULL);
+	if (e == NULL || e->value_size != size)
+		return false;
+	memcpy(value, fp_meta_value(e), size);
+	return true;
+}
+
+/* "FRAME\n" and the planes; 0, or the frame failed with errno's reason. */
+static int write_planes(writer *wr, fp_frame *in)
+{
+	if (fputs("FRAME\n", wr->file) < 0 ||
+	    fwrite(wr->planes, 1, wr->frame_bytes, wr->file) !=
+		    wr->frame_bytes) {
+		int e = errno;
+		wr->is_broken = true;
+		return fp_frame_fail(in, e > 0 ? -e : FP_EIO,
+				     "cannot write %s: %s", wr->name,
+				     strerror(e));
+	}
+	wr->written++;
+	return 0;
+}
+
+/* Before a timed frame: repeats of the last frame written up to the
+ * frame's place (0 when it is the next one). A frame that is not after
+ * the last place, or too far after it, fails. */
+static int fill_to(writer *wr, fp_frame *in)
+{
+	int64_t t;
+	if (!meta_value(in->meta, FP_META_TIMESTAMP, &t, sizeof t))
+		return 0;
+	if (wr->written == 0) {
+		wr->is_timed = true;
+		wr->first = t;
+		return 0;
+	}
+	if (!wr->is_timed)
+		return 0;
+	int64_t next = wr->first + (int64_t)wr->written;
+	if (t < next)
+		return fp_frame_fail(in, FP_ECORRUPT,
+				     "timestamp %" PRId64
+				     " is not after the last frame written "
+				     "(%" PRId64
+				     "): a YUV4MPEG2 stream has one "
+				     "frame per period",
+				     t, next - 1);
+	if (t - next > MAX_REPEATS)
+		return fp_frame_fail(in, FP_ECORRUPT,
+				     "timestamp %" PRId64 " is %" PRId64
+				     " frames past the last written (at most "
+				     "%d are filled with repeats)",
+				     t, t - next + 1, MAX_REPEATS);
+	for (; next < t; next++) {
+		int rc = write_planes(wr, in);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int start_stream(writer *wr, fp_frame *in)
 {
 	const y4m_write_config *c = wr->cfg;
@@ -129,11 +208,22 @@ static int start_stream(writer *wr, fp_frame *in)
 		wr->planes = NULL;
 		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	}
+	uint64_t rate[2] = {25, 1};
+	uint32_t carried[2];
+	if (c->fps_num > 0) {
+		rate[0] = (uint64_t)c->fps_num;
+		rate[1] = (uint64_t)c->fps_den;
+	} else if (meta_value(in->meta, FP_META_FRAME_RATE, carried,
+			      sizeof carried) &&
+		   carried[0] > 0 && carried[1] > 0) {
+		rate[0] = carried[0];
+		rate[1] = carried[1];
+	}
 	if (fprintf(wr->file,
-		    "YUV4MPEG2 W%" PRIu32 " H%" PRIu32
-		    " F%lld:%lld Ip A1:1 C%s XCOLORRANGE=%s\n",
-		    in->width, in->height, (long long)c->fps_num,
-		    (long long)c->fps_den, chroma_tags[c->chroma],
+		    "YUV4MPEG2 W%" PRIu32 " H%" PRIu32 " F%" PRIu64 ":%" PRIu64
+		    " Ip A1:1 C%s XCOLORRANGE=%s\n",
+		    in->width, in->height, rate[0], rate[1],
+		    chroma_tags[c->chroma],
 		    c->range == 1 ? "FULL" : "LIMITED") < 0) {
 		wr->is_broken = true;
 		return fp_frame_fail(in, FP_EIO, "cannot write %s: %s",
@@ -196,11 +286,14 @@ static int y4m_write_process(void *state, fp_frame *in, fp_frame *out)
 			"frame is %" PRIu32 "x%" PRIu32 ", the stream %" PRIu32
 			"x%" PRIu32 " (a YUV4MPEG2 stream has one size)",
 			in->width, in->height, wr->width, wr->height);
+	int rc = fill_to(wr, in);
+	if (rc != 0)
+		return rc;
 	convert_frame(wr, in);
-	if (fputs("FRAME\n", wr->file) < 0 ||
-	    fwrite(wr->planes, 1, wr->frame_bytes, wr->file) !=
-		    wr->frame_bytes ||
-	    fflush(wr->file) != 0) {
+	rc = write_planes(wr, in);
+	if (rc != 0)
+		return rc;
+	if (fflush(wr->file) != 0) {
 		int e = errno;
 		wr->is_broken = true;
 		return fp_frame_fail(in, e > 0 ? -e : FP_EIO,
@@ -219,10 +312,12 @@ static const fp_param params[] = {
 			 "RGB to Y'CbCr matrix (BT.601 SD, BT.709 HD)"),
 	FP_PARAM_CHOICE_(y4m_write_config, range, "limited", "limited|full",
 			 "written as XCOLORRANGE in the header"),
-	FP_PARAM_INT_(y4m_write_config, fps_num, "25", 1, 1e9,
-		      "frame rate numerator (the header's F)"),
+	FP_PARAM_INT_(y4m_write_config, fps_num, "0", 0, 1e9,
+		      "frame rate numerator (the header's F); 0: the "
+		      "frames' own rate (y4m_read's), 25 when they carry "
+		      "none"),
 	FP_PARAM_INT_(y4m_write_config, fps_den, "1", 1, 1e9,
-		      "frame rate denominator"),
+		      "frame rate denominator, with fps_num"),
 };
 
 FP_STAGE_EXPORT = {
@@ -234,9 +329,13 @@ FP_STAGE_EXPORT = {
 		"Writes the frames, in sequence order, as one 8-bit\n"
 		"YUV4MPEG2 stream that ffmpeg -f yuv4mpegpipe -i - reads.\n"
 		"The header is taken from the first frame; every frame must\n"
-		"have its size. Alpha is dropped. A frame that failed before\n"
-		"this stage is left out of the stream. The frame rate is not\n"
-		"carried through the pipeline: set fps_num and fps_den.",
+		"have its size. Alpha is dropped. The frame rate is the\n"
+		"frames' own (y4m_read carries the input's), 25:1 when they\n"
+		"have none, or fps_num:fps_den when fps_num is set. Frames\n"
+		"keep their timestamps: a frame that failed before this\n"
+		"stage is replaced by a repeat of the one before it, so the\n"
+		"stream keeps its length (a frame with no timestamp is\n"
+		"appended).",
 	.kind = FP_STAGE_SINK,
 	.flags = FP_STAGE_ORDERED | FP_STAGE_SINGLE_INSTANCE |
 		 FP_STAGE_WRITES_STDOUT,

@@ -46,6 +46,43 @@ for i in 1 2 3 4 5 6; do
 	expect_rc 0 "300 small frames from a pipe, run $i"
 done
 
+# The frame rate and each frame's timestamp travel with the frames: the
+# header's F comes back, and a frame that fails upstream is replaced by a
+# repeat of the one before it (the stream keeps its length), through
+# several workers out of order.
+sed '1s/F25:1/F30000:1001/' "$WORK/a.y4m" >"$WORK/ntsc.y4m"
+fp_pipe "$WORK/ntsc.y4m" "$WORK/b.y4m" run -q -p 'y4m_read ! invert workers=2 ! invert ! y4m_write'
+expect_rc 0 "F30000:1001 through invert workers=2"
+head -1 "$WORK/b.y4m" | grep -q ' F30000:1001 ' || fail "frame rate not carried: $(head -1 "$WORK/b.y4m")"
+fp_pipe "$WORK/ntsc.y4m" "$WORK/b.y4m" run -q -p 'y4m_read ! y4m_write fps_num=24'
+head -1 "$WORK/b.y4m" | grep -q ' F24:1 ' || fail "fps_num=24: $(head -1 "$WORK/b.y4m")"
+sed '1s/ F25:1//' "$WORK/a.y4m" >"$WORK/norate.y4m"
+fp_pipe "$WORK/norate.y4m" "$WORK/b.y4m" run -q -p 'y4m_read ! y4m_write'
+head -1 "$WORK/b.y4m" | grep -q ' F25:1 ' || fail "no rate in: $(head -1 "$WORK/b.y4m")"
+fp run -q -p "testsrc count=2 width=64 height=16 ! y4m_write file=$WORK/b.y4m"
+head -1 "$WORK/b.y4m" | grep -q ' F25:1 ' || fail "testsrc: $(head -1 "$WORK/b.y4m")"
+sed '1s/F25:1/F30000:/' "$WORK/a.y4m" >"$WORK/badrate.y4m"
+fp_pipe "$WORK/badrate.y4m" /dev/null run -q -p 'y4m_read ! y4m_write'
+expect_err "standard input: frame rate 'F30000:' (expected F<numerator>:<denominator>)" "bad F"
+cat >"$WORK/gap.ini" <<INI
+[in]
+stage = y4m_read
+file = $WORK/ntsc.y4m
+[bad]
+plugin = ${FP_FIXTURE_DIR:?}/misbehaving_filter.so
+mode = jitter
+at = 5
+workers = 2
+[out]
+stage = y4m_write
+file = $WORK/gap.y4m
+INI
+fp run "$WORK/gap.ini" -q
+expect_rc 1 "frame 5 failing"
+expect_err "jitter fails it" "frame 5 failing"
+[ "$($Y4M index "$WORK/gap.y4m" | tr '\n' ' ')" = "$(seq 0 39 | sed 's/^5$/4/' | tr '\n' ' ')" ] ||
+	fail "frame 5 failed: not a repeat of frame 4 in its place: $($Y4M index "$WORK/gap.y4m" | head -8 | tr '\n' ' ')"
+
 # Every chroma layout and range round-trips.
 for spec in 420paldv:420:LIMITED:limited 420mpeg2:420:FULL:full 420:420:LIMITED:limited \
 	422:422:LIMITED:limited 444:444:FULL:full mono:mono:LIMITED:limited; do
@@ -167,6 +204,17 @@ if command -v ffmpeg >/dev/null; then
 		ffmpeg -nostdin -loglevel error -f yuv4mpegpipe -i - -c:v ffv1 -y "$WORK/b.mkv"
 	ffmpeg -nostdin -loglevel error -i "$WORK/b.mkv" -f yuv4mpegpipe -y "$WORK/b2.y4m"
 	$Y4M check "$WORK/b2.y4m" 40 "$WORK/a.y4m" 0 >"$WORK/check" || fail "through ffmpeg: $(cat "$WORK/check")"
+	# A 30000/1001 clip through a resize and an invert with two workers
+	# each: ffprobe reads the same frame count, rate and duration out as in.
+	ffmpeg -nostdin -loglevel error -f lavfi -i testsrc=rate=30000/1001:size=160x120 -t 2 \
+		-pix_fmt yuv420p -y "$WORK/ntsc_ff.y4m"
+	fp run -q -p "y4m_read file=$WORK/ntsc_ff.y4m ! resize width=80 workers=2 ! invert workers=2 ! y4m_write file=$WORK/ntsc_out.y4m"
+	expect_rc 0 "30000/1001 clip"
+	probe() { ffprobe -v error -count_frames -select_streams v:0 -show_entries \
+		stream=nb_read_frames,r_frame_rate:format=duration -of csv=p=0 "$1" | tr '\n' ' '; }
+	want=$(probe "$WORK/ntsc_ff.y4m") got=$(probe "$WORK/ntsc_out.y4m")
+	[ "$want" = "30000/1001,60 2.002000 " ] || fail "ffmpeg made an unexpected clip: $want"
+	[ "$got" = "$want" ] || fail "30000/1001 round trip: ffprobe reads '$got', the input '$want'"
 else
 	echo "ffmpeg not installed: the ffmpeg round trips were not run"
 fi
