@@ -48,7 +48,7 @@ static const cli_option options[] = {
 	{OPT_OUTPUT, "-o", "--output", "OUTDIR", RUN | CHECK,
 	 "output folder, created if missing"},
 	{OPT_RECURSIVE, "-r", "--recursive", NULL, RUN | CHECK,
-	 "look for *.png in sub-folders too; {dir} in\nthe output name "
+	 "look for images in sub-folders too; {dir} in\nthe output name "
 	 "mirrors them (the default)"},
 	{OPT_SET, NULL, "--set", "KEY=VALUE", RUN | CHECK,
 	 "a [pipeline] setting (slot_size=8M, slots=16,\n...: framepipe "
@@ -69,7 +69,8 @@ static const cli_option options[] = {
 	 "{index} stays the place in the full list"},
 	{OPT_LIST_INPUTS, NULL, "--list-inputs", NULL, RUN | CHECK,
 	 "print the inputs this run would process, one a\nline (after "
-	 "--shard and --resume), and exit"},
+	 "--shard and --resume), and exit;\ncheck adds a tab and the decoder "
+	 "each will get\n(decode: from the file's first bytes)"},
 	{OPT_STATS_JSON, NULL, "--stats-json", "FILE", RUN,
 	 "write run statistics as JSON"},
 	{OPT_TRACE, NULL, "--trace", "FILE", RUN,
@@ -88,9 +89,10 @@ static const char run_head[] =
 	"[options]\n"
 	"\n"
 	"Run a pipeline over INPUT files or folders (a folder means its "
-	"*.png,\n"
-	"sorted by name). CONFIG is an INI file; PIPELINE is the same on one\n"
-	"line: 'png_decode ! resize width=256 ! png_encode level=6'.\n";
+	"image\n"
+	"files, sorted by name). CONFIG is an INI file; PIPELINE is the same "
+	"on\n"
+	"one line: 'png_decode ! resize width=256 ! png_encode level=6'.\n";
 
 static const char run_tail[] =
 	"exit status: 0 every frame written, 1 some frames failed (each\n"
@@ -106,7 +108,9 @@ static const char check_head[] =
 	"the output folder and output names. Every mistake is reported as\n"
 	"FILE:LINE: stage.param: what was expected, what was given.\n";
 
-static const char check_tail[] = "exit status: 0 valid, 2 invalid.\n";
+static const char check_tail[] =
+	"exit status: 0 valid, 2 invalid; with --list-inputs 1 when some\n"
+	"input is a file no decoder reads.\n";
 
 static void print_options(FILE *out, unsigned command)
 {

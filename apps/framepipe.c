@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "framepipe/framepipe.h"
+#include "input_decoder.h"
 #include "inputs.h"
 #include "loader.h"
 #include "naming.h"
@@ -170,12 +171,35 @@ static int print_config(const cli_options *o)
 	return rc ? FP_EXIT_USAGE : 0;
 }
 
+/* check --list-inputs: "PATH<tab>DECODER", the stage that will decode it
+ * (the generic decode's choice from the file's first bytes); a file no
+ * decoder takes gets "-" and one line on stderr, and makes the exit 1. */
+static int print_decoder(const prepared *p, const char *path)
+{
+	char name[64], err[1024];
+	int rc = fp__plugin_input_decoder(&p->pipeline.stages[0].plugin, path,
+					  name, sizeof name, err, sizeof err);
+	printf("%s\t%s\n", path, rc == 0 ? name : "-");
+	if (rc == 0)
+		return 0;
+	fflush(stdout);
+	fputs("framepipe: ", stderr);
+	fp__put_escaped(stderr, path);
+	fputs(": ", stderr);
+	fp__put_escaped(stderr, err);
+	fputc('\n', stderr);
+	return FP_EXIT_FAILED;
+}
+
 /* --list-inputs: the inputs the run would process, one a line: this
- * shard's, less those --resume would skip. */
-static int list_inputs(const cli_options *o, const prepared *p)
+ * shard's, less those --resume would skip; check adds each one's decoder. */
+static int list_inputs(const cli_options *o, const prepared *p,
+		       bool with_decoder)
 {
 	bool resume = o->existing == FP_EXISTING_SKIP &&
 		      o->output_dir != NULL && sink_writes_files(&p->pipeline);
+	with_decoder = with_decoder && reads_inputs(&p->pipeline);
+	int code = 0;
 	for (size_t i = 0; i < p->inputs.count; i++) {
 		char path[4096];
 		struct stat st;
@@ -187,9 +211,14 @@ static int list_inputs(const cli_options *o, const prepared *p)
 				    path, sizeof path) == 0 &&
 		    lstat(path, &st) == 0)
 			continue;
-		printf("%s\n", p->inputs.paths[i]);
+		if (with_decoder) {
+			if (print_decoder(p, p->inputs.paths[i]) != 0)
+				code = FP_EXIT_FAILED;
+		} else {
+			printf("%s\n", p->inputs.paths[i]);
+		}
 	}
-	return fflush(stdout) == 0 ? 0 : FP_EXIT_RUNTIME;
+	return fflush(stdout) == 0 ? code : FP_EXIT_RUNTIME;
 }
 
 /* A shard with no input: nothing runs, but the stats file a script waits
@@ -233,7 +262,7 @@ static int run_command(int argc, char **argv)
 	prepared p;
 	code = prepare(&o, &p, false);
 	if (code == 0 && o.list_inputs) {
-		code = list_inputs(&o, &p);
+		code = list_inputs(&o, &p, false);
 	} else if (code == 0 && p.is_empty_shard) {
 		code = empty_shard(&o, &p);
 	} else if (code == 0) {
@@ -269,7 +298,7 @@ static int check_command(int argc, char **argv)
 	prepared p;
 	code = prepare(&o, &p, true);
 	if (code == 0 && o.list_inputs) {
-		code = list_inputs(&o, &p);
+		code = list_inputs(&o, &p, true);
 	} else if (code == 0) {
 		printf("%s: valid:", o.oneline ? "-p" : o.config);
 		for (size_t i = 0; i < p.pipeline.stage_count; i++)

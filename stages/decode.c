@@ -52,6 +52,26 @@ static const fp_codec *codec_of(const char *path, size_t *index, int *code,
 	return codec;
 }
 
+/* Not part of the stage ABI: `framepipe check --list-inputs` looks this
+ * symbol up in the built-in decode (fp__plugin_input_decoder) to name the
+ * decoder each input will get, by the very sniffing decode_process does.
+ * 0 and the codec's stage ("jpeg_decode") in name, or an error with the
+ * reason in err. */
+__attribute__((visibility("default"))) int
+framepipe_input_decoder(const char *path, char *name, size_t name_size,
+			char *err, size_t err_size);
+int framepipe_input_decoder(const char *path, char *name, size_t name_size,
+			    char *err, size_t err_size)
+{
+	size_t i;
+	int code;
+	const fp_codec *codec = codec_of(path, &i, &code, err, err_size);
+	if (codec == NULL)
+		return code;
+	snprintf(name, name_size, "%s_decode", codec->name);
+	return 0;
+}
+
 static int decode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)in;
@@ -123,7 +143,7 @@ __attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {
 	FP_STAGE_HEADER,
 	.name = "decode",
 	.summary = "decode every input with the codec its first bytes name "
-		   "(PNG, JPEG, WebP)",
+		   "(PNG, JPEG, WebP, TIFF)",
 	.description =
 		"The codec is chosen from each file's first bytes, never its "
 		"name; a file no codec\n"

@@ -68,7 +68,7 @@ __attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {
 	FP_STAGE_HEADER,
 	.name = "encode",
 	.summary = "write each frame with the codec its output name's "
-		   "extension names (PNG, JPEG, WebP)",
+		   "extension names (PNG, JPEG, WebP, TIFF)",
 	.description =
 		"The default output name keeps each input's name and format "
 		"({dir}/{stem}.{ext});\n"

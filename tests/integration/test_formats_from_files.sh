@@ -42,6 +42,38 @@ if "$FP_BIN" stages decode | grep -q '^  png\.'; then
 	done
 fi
 
+# check --list-inputs names each input's decoder from its first bytes, as
+# decode picks it: the same as ImageMagick's own sniffing (identify %m) for
+# every image, "-" and one line for a file no codec reads (exit 1).
+LIST="$WORK/list"
+mkdir -p "$LIST"
+cp "$IN"/* "$LIST/"
+convert "$DATA/sample/coins.png" -compress lzw "$LIST/scan.tif"
+cp "$LIST/scan.tif" "$LIST/scan_named.webp"
+: >"$LIST/empty.png"
+fp check -p 'resize width=64' -i "$LIST" --list-inputs
+expect_rc 1 "check --list-inputs with a non-image"
+expect_err "notes.jpg: not a file framepipe reads" "check --list-inputs, non-image"
+expect_err "empty.png: empty file" "check --list-inputs, empty file"
+[ "$(wc -l <"$OUT")" -eq "$(ls "$LIST" | wc -l)" ] || fail "check --list-inputs: $(wc -l <"$OUT") lines for $(ls "$LIST" | wc -l) inputs"
+while IFS=$'\t' read -r path decoder; do
+	case $(basename "$path") in
+	notes.jpg | empty.png) want=- ;;
+	*) want=$(identify -format '%m\n' "$path" | head -1 |
+		sed 's/JPEG/jpeg/;s/PNG/png/;s/WEBP/webp/;s/TIFF/tiff/')_decode ;;
+	esac
+	[ "$decoder" = "$want" ] || fail "check --list-inputs: $path: $decoder, ImageMagick says $want"
+done <"$OUT"
+grep -q "camera.PNG	jpeg_decode" "$OUT" || fail "check --list-inputs: camera.PNG (a JPEG) not jpeg_decode"
+grep -q "scan_named.webp	tiff_decode" "$OUT" || fail "check --list-inputs: a TIFF named .webp not tiff_decode"
+# Any other source decodes every input itself; run --list-inputs stays
+# one path a line.
+fp check -p 'png_decode ! png_encode' -i "$LIST/cat.jpg" --list-inputs
+expect_rc 0 "check --list-inputs, png_decode"
+[ "$(cat "$OUT")" = "$LIST/cat.jpg	png_decode" ] || fail "check --list-inputs, png_decode: $(cat "$OUT")"
+fp run -p 'resize width=64' -i "$LIST/cat.jpg" --list-inputs
+[ "$(cat "$OUT")" = "$LIST/cat.jpg" ] || fail "run --list-inputs: $(cat "$OUT")"
+
 # Per-codec settings in one pipeline, and converting through the name
 # template: every input becomes a WebP.
 printf '[pipeline]\noutput = {stem}.webp\n[decode]\nstage = decode\n[resize]\nstage = resize\nwidth = 32\n[encode]\nstage = encode\nwebp.quality = 50\njpeg.quality = 70\n' >"$WORK/towebp.ini"
