@@ -143,10 +143,8 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	if (rc == 0 && sink_writes_files(&p->pipeline) &&
 	    reads_inputs(&p->pipeline) && p->inputs.count > 0)
 		rc = fp__outputs_check(
-			o->output_dir, p->pipeline.output_template,
-			(const char *const *)p->inputs.paths, p->inputs.rel,
-			p->inputs.index, p->inputs.count, existing_mode(o), err,
-			sizeof err);
+			o->output_dir, p->pipeline.output_template, &p->inputs,
+			p->inputs.count, existing_mode(o), err, sizeof err);
 	if (rc != 0) {
 		print_error(err);
 		return FP_EXIT_USAGE;
@@ -205,10 +203,9 @@ static int list_inputs(const cli_options *o, const prepared *p,
 		struct stat st;
 		if (resume &&
 		    fp__output_path(o->output_dir, p->pipeline.output_template,
-				    p->inputs.paths[i] + p->inputs.rel[i],
-				    p->inputs.index ? p->inputs.index[i]
-						    : (uint32_t)i,
-				    path, sizeof path) == 0 &&
+				    fp__inputs_rel_path(&p->inputs, i),
+				    fp__inputs_index(&p->inputs, i), path,
+				    sizeof path) == 0 &&
 		    lstat(path, &st) == 0)
 			continue;
 		if (with_decoder) {
@@ -267,10 +264,7 @@ static int run_command(int argc, char **argv)
 		code = empty_shard(&o, &p);
 	} else if (code == 0) {
 		fp_run_options options = {
-			.inputs = (const char *const *)p.inputs.paths,
-			.input_rel = p.inputs.rel,
-			.input_index = p.inputs.index,
-			.input_count = p.inputs.count,
+			.inputs = &p.inputs,
 			.output_dir = o.output_dir,
 			.stats_json = o.stats_json,
 			.quiet = o.quiet,

@@ -212,6 +212,16 @@ int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 	return 0;
 }
 
+const char *fp__inputs_rel_path(const fp_inputs *inputs, size_t i)
+{
+	return inputs->paths[i] + inputs->rel[i];
+}
+
+uint32_t fp__inputs_index(const fp_inputs *inputs, size_t i)
+{
+	return inputs->index != NULL ? inputs->index[i] : (uint32_t)i;
+}
+
 void fp__inputs_release(fp_inputs *inputs)
 {
 	for (size_t i = 0; i < inputs->count; i++)

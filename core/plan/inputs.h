@@ -10,10 +10,18 @@ typedef struct fp_inputs {
 	char **paths;	 /* owned */
 	size_t *rel;	 /* paths[i] + rel[i]: the path below its input root */
 	uint32_t *index; /* NULL, or after fp__inputs_shard: each input's
-			    position in the full list, its {index} */
+			    position in the full list; read it with
+			    fp__inputs_index */
 	size_t count;
 	size_t capacity;
 } fp_inputs;
+
+/* Input i's path below its input root, for {dir} and {name}. */
+const char *fp__inputs_rel_path(const fp_inputs *inputs, size_t i);
+
+/* Input i's {index}: its place in the full list, of which a --shard run
+ * keeps a part (i itself when nothing was left out). */
+uint32_t fp__inputs_index(const fp_inputs *inputs, size_t i);
 
 /* Each argument is a file (kept as given, even if it is not a regular file:
  * the decoder says what is wrong with it) or a folder: its *.png entries,

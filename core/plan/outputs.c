@@ -335,10 +335,11 @@ static int check_existing(fp_output_plan *plan, const named *outs,
 }
 
 static int plan(fp_output_plan *plan, const char *output_dir,
-		const char *template, const char *const *inputs,
-		const size_t *rel, const uint32_t *index, uint64_t count,
+		const char *template, const fp_inputs *files, uint64_t count,
 		fp_existing existing, bool dry_run, char *err, size_t err_size)
 {
+	const char *const *inputs =
+		files != NULL ? (const char *const *)files->paths : NULL;
 	memset(plan, 0, sizeof *plan);
 	named *outs = calloc(count ? count : 1, sizeof *outs);
 	plan->skip = calloc(count ? count : 1, 1);
@@ -349,9 +350,9 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 	char path[4096];
 	uint64_t made = 0;
 	for (; rc == 0 && made < count; made++) {
-		const char *r =
-			inputs != NULL ? inputs[made] + rel[made] : NULL;
-		uint32_t at = index != NULL ? index[made] : (uint32_t)made;
+		const char *r = files ? fp__inputs_rel_path(files, made) : NULL;
+		uint32_t at =
+			files ? fp__inputs_index(files, made) : (uint32_t)made;
 		if (fp__output_path(output_dir, template, r, at, path,
 				    sizeof path) != 0) {
 			char b[32];
@@ -395,22 +396,21 @@ static int plan(fp_output_plan *plan, const char *output_dir,
 }
 
 int fp__outputs_plan(fp_output_plan *p, const char *output_dir,
-		     const char *template, const char *const *inputs,
-		     const size_t *rel, const uint32_t *index, uint64_t count,
-		     fp_existing existing, char *err, size_t err_size)
+		     const char *template, const fp_inputs *inputs,
+		     uint64_t count, fp_existing existing, char *err,
+		     size_t err_size)
 {
-	return plan(p, output_dir, template, inputs, rel, index, count,
-		    existing, false, err, err_size);
+	return plan(p, output_dir, template, inputs, count, existing, false,
+		    err, err_size);
 }
 
 int fp__outputs_check(const char *output_dir, const char *template,
-		      const char *const *inputs, const size_t *rel,
-		      const uint32_t *index, uint64_t count,
+		      const fp_inputs *inputs, uint64_t count,
 		      fp_existing existing, char *err, size_t err_size)
 {
 	fp_output_plan p;
-	int rc = plan(&p, output_dir, template, inputs, rel, index, count,
-		      existing, true, err, err_size);
+	int rc = plan(&p, output_dir, template, inputs, count, existing, true,
+		      err, err_size);
 	if (rc == 0)
 		fp__outputs_release(&p);
 	return rc;

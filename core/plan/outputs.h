@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inputs.h"
+
 typedef enum fp_existing {
 	FP_EXISTING_REFUSE = 0, /* an existing output is an error */
 	FP_EXISTING_OVERWRITE,	/* replace it */
@@ -23,20 +25,18 @@ typedef struct fp_output_plan {
 	size_t stale_removed; /* temporary files of dead runs removed */
 } fp_output_plan;
 
-/* Plan count frames: frame i reads inputs[i] (rel: its path below the input
- * root; index: its {index}, or NULL for i), or is synthetic when inputs is
- * NULL. On error returns FP_ECONFIG
+/* Plan count frames: frame i reads input i of inputs (borrowed; count of
+ * them), or is synthetic when inputs is NULL. On error returns FP_ECONFIG
  * (or -errno) with one line in err naming the inputs or files. */
 int fp__outputs_plan(fp_output_plan *plan, const char *output_dir,
-		     const char *template, const char *const *inputs,
-		     const size_t *rel, const uint32_t *index, uint64_t count,
-		     fp_existing existing, char *err, size_t err_size);
+		     const char *template, const fp_inputs *inputs,
+		     uint64_t count, fp_existing existing, char *err,
+		     size_t err_size);
 
 /* The same checks without touching the disk (framepipe check): nothing is
  * created or removed. */
 int fp__outputs_check(const char *output_dir, const char *template,
-		      const char *const *inputs, const size_t *rel,
-		      const uint32_t *index, uint64_t count,
+		      const fp_inputs *inputs, uint64_t count,
 		      fp_existing existing, char *err, size_t err_size);
 
 /* Could output_dir be used: an existing writable folder, or one that can

@@ -61,8 +61,8 @@ int fp__inputs_shard(fp_inputs *inputs, const fp_shard *shard)
 		return -ENOMEM;
 	size_t kept = 0;
 	for (size_t i = 0; i < inputs->count; i++) {
-		uint32_t full = inputs->index ? inputs->index[i] : (uint32_t)i;
-		if (!fp__shard_has(shard, inputs->paths[i] + inputs->rel[i])) {
+		uint32_t full = fp__inputs_index(inputs, i);
+		if (!fp__shard_has(shard, fp__inputs_rel_path(inputs, i))) {
 			free(inputs->paths[i]);
 			continue;
 		}

@@ -25,8 +25,8 @@ static uint64_t failed_total(const fp_supervisor *sup)
 const char *fp__report_input_name(const fp_supervisor *sup,
 				  uint32_t input_index, char *buf, size_t size)
 {
-	if (input_index < sup->options->input_count)
-		return sup->options->inputs[input_index];
+	if (input_index < sup->options->inputs->count)
+		return sup->options->inputs->paths[input_index];
 	snprintf(buf, size, "frame %u", input_index);
 	return buf;
 }

@@ -139,7 +139,8 @@ static void frame_from_slot(host *h, uint32_t slot, uint32_t input, fp_frame *f)
 	f->capacity = pool->slot_bytes;
 	f->sequence = hd->sequence;
 	f->input_index = input;
-	f->input_path = input < o->input_count ? o->inputs[input] : NULL;
+	f->input_path =
+		input < o->inputs->count ? o->inputs->paths[input] : NULL;
 	f->error = hd->error;
 	f->error_size = sizeof hd->error;
 	f->meta = fp__pool_meta_reset(pool, slot, 0);
@@ -157,20 +158,17 @@ static void frame_to_slot(host *h, uint32_t slot, const fp_frame *f)
 /* The input's path below its input root, for {dir} and {name}. */
 static const char *rel_path(const host *h, uint32_t input_index)
 {
-	const fp_run_options *o = h->options;
-	if (input_index >= o->input_count)
-		return NULL;
-	return o->inputs[input_index] +
-	       (o->input_rel ? o->input_rel[input_index] : 0);
+	const fp_inputs *in = h->options->inputs;
+	return input_index < in->count ? fp__inputs_rel_path(in, input_index)
+				       : NULL;
 }
 
 /* The input's {index}: its place in the full list of a sharded run. */
 static uint32_t name_index(const host *h, uint32_t input_index)
 {
-	const fp_run_options *o = h->options;
-	return o->input_index != NULL && input_index < o->input_count
-		       ? o->input_index[input_index]
-		       : input_index;
+	const fp_inputs *in = h->options->inputs;
+	return input_index < in->count ? fp__inputs_index(in, input_index)
+				       : input_index;
 }
 
 /* Run process() on one frame; returns its code and the time it took. */
@@ -336,8 +334,8 @@ static int init_stage(host *h)
 		.struct_size = sizeof h->env,
 		.label = h->spec->label,
 		.instance = h->args->index,
-		.input_count = o->input_count,
-		.inputs = o->inputs,
+		.input_count = o->inputs->count,
+		.inputs = (const char *const *)o->inputs->paths,
 		.output_dir = o->output_dir,
 		.log = stage_log,
 		.threads = fp__stage_threads(h->spec),

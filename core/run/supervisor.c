@@ -43,9 +43,9 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 		return bytes > 0 ? bytes : AUTO_SLOT_FALLBACK;
 	}
 	uint64_t largest = 0;
-	for (size_t i = 0; i < sup->options->input_count; i++) {
-		uint64_t bytes =
-			fp__pipeline_slot_bound(p, sup->options->inputs[i]);
+	for (size_t i = 0; i < sup->options->inputs->count; i++) {
+		uint64_t bytes = fp__pipeline_slot_bound(
+			p, sup->options->inputs->paths[i]);
 		if (bytes > largest)
 			largest = bytes;
 	}
@@ -316,15 +316,14 @@ static int plan_outputs(fp_supervisor *sup)
 	if (o->output_dir == NULL || !(sink->flags & FP_STAGE_WRITES_OUTPUTS))
 		return 0;
 	bool files = src->flags & FP_STAGE_READS_INPUTS;
-	int64_t count = files ? (int64_t)o->input_count : sup->expected;
+	int64_t count = files ? (int64_t)o->inputs->count : sup->expected;
 	if (count < 0 || count > MAX_PLANNED_OUTPUTS)
 		return 0; /* an endless or huge stream: names are checked
 			     frame by frame when written */
-	int rc = fp__outputs_plan(
-		&sup->plan, o->output_dir, p->output_template,
-		files ? o->inputs : NULL, o->input_rel,
-		files ? o->input_index : NULL, (uint64_t)count, o->existing,
-		sup->runtime_message, sizeof sup->runtime_message);
+	int rc = fp__outputs_plan(&sup->plan, o->output_dir, p->output_template,
+				  files ? o->inputs : NULL, (uint64_t)count,
+				  o->existing, sup->runtime_message,
+				  sizeof sup->runtime_message);
 	return rc == -ENOMEM ? rc : rc != 0 ? FP_ECONFIG : 0;
 }
 
@@ -333,7 +332,7 @@ static int prepare(fp_supervisor *sup)
 	const fp_pipeline *p = sup->pipeline;
 	const fp_run_options *o = sup->options;
 	const fp_stage_descriptor *src = p->stages[0].plugin.desc;
-	if ((src->flags & FP_STAGE_READS_INPUTS) && o->input_count == 0) {
+	if ((src->flags & FP_STAGE_READS_INPUTS) && o->inputs->count == 0) {
 		snprintf(sup->runtime_message, sizeof sup->runtime_message,
 			 "stage %s reads input files: give some with -i",
 			 p->stages[0].label);
@@ -349,10 +348,10 @@ static int prepare(fp_supervisor *sup)
 			return FP_ECONFIG;
 		}
 	}
-	sup->expected =
-		src->frame_count != NULL
-			? src->frame_count(p->stages[0].config, o->input_count)
-			: -1;
+	sup->expected = src->frame_count != NULL
+				? src->frame_count(p->stages[0].config,
+						   o->inputs->count)
+				: -1;
 	fp__progress_init(&sup->progress, o->progress, stderr);
 	if (o->quiet)
 		sup->progress.mode = FP_PROGRESS_NONE;

@@ -6,17 +6,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "inputs.h"
 #include "outputs.h"
 #include "pipeline.h"
 #include "progress.h"
 
 typedef struct fp_run_options {
-	const char *const *inputs; /* borrowed, already expanded to files */
-	const size_t *input_rel; /* inputs[i] + input_rel[i]: below its root */
-	/* {index} of each input: its place in the full list, which a --shard
-	 * run reads part of; NULL: the position in inputs. */
-	const uint32_t *input_index;
-	size_t input_count;
+	/* borrowed, never NULL: the files, already expanded (none: count 0),
+	 * each with its path below its root and its {index} */
+	const fp_inputs *inputs;
 	const char *output_dir; /* borrowed; created if missing; may be NULL */
 	const char *stats_json; /* path or NULL */
 	bool quiet;		/* no summary */
