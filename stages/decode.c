@@ -108,12 +108,7 @@ static int decode_bound(const void *config, const char *path, uint64_t *bytes,
 	int rc = decode_probe(config, path, &shape, err, err_size);
 	if (rc != 0)
 		return rc;
-	unsigned widest = 0;
-	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
-		if ((shape.formats & FP_FORMAT_BIT(f)) &&
-		    fp_format_pixel_bytes((fp_format)f) > widest)
-			widest = fp_format_pixel_bytes((fp_format)f);
-	*bytes = (uint64_t)shape.width * shape.height * widest;
+	*bytes = fp_shape_max_bytes(&shape);
 	return 0;
 }
 

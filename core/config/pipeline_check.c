@@ -85,48 +85,13 @@ uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count)
 {
 	uint64_t largest = 0;
 	for (size_t i = 0; i < count; i++) {
-		unsigned widest = 0;
-		for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
-			if ((shapes[i].formats & FP_FORMAT_BIT(f)) &&
-			    fp_format_pixel_bytes((fp_format)f) > widest)
-				widest = fp_format_pixel_bytes((fp_format)f);
 		if (shapes[i].width == 0 || shapes[i].height == 0)
 			return 0;
-		uint64_t bytes =
-			(uint64_t)shapes[i].width * shapes[i].height * widest;
+		uint64_t bytes = fp_shape_max_bytes(&shapes[i]);
 		if (bytes > largest)
 			largest = bytes;
 	}
 	return largest;
-}
-
-/* The format to name in the advice: the same layout at a depth the stage
- * takes, else the richest format it takes. */
-static const char *advice(uint32_t accepted, uint32_t arriving, char *buf,
-			  size_t size)
-{
-	fp_format pick = 0;
-	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST && pick == 0; f++) {
-		if (!(arriving & FP_FORMAT_BIT(f)))
-			continue;
-		unsigned ch = fp_format_channels((fp_format)f);
-		for (unsigned depth = 1; depth <= 2 && pick == 0; depth++) {
-			fp_format g = fp_format_of(ch, depth);
-			if (accepted & FP_FORMAT_BIT(g))
-				pick = g;
-		}
-	}
-	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST && pick == 0; f--)
-		if (accepted & FP_FORMAT_BIT(f))
-			pick = (fp_format)f;
-	const char *name = fp_format_name(pick);
-	size_t i = 0;
-	for (; name[i] != '\0' && i + 1 < size; i++)
-		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
-					? name[i] - 'A' + 'a'
-					: name[i]);
-	buf[i] = '\0';
-	return buf;
 }
 
 /* Formats: refuse a stage that can never get a frame it takes. Where only
@@ -163,7 +128,8 @@ static int check_formats(const fp_pipeline *p, const fp_config *config,
 				 p->stages[i - 1].label,
 				 fp__format_list(flow.formats, gets,
 						 sizeof gets),
-				 advice(accepted, flow.formats, to, sizeof to));
+				 fp__convert_advice(accepted, flow.formats, to,
+						    sizeof to));
 			return FP_EFORMAT;
 		}
 		fp_shape in = flow;

@@ -1,5 +1,6 @@
 #include "frame_check.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,42 +55,48 @@ const char *fp__format_list(uint32_t formats, char *buf, size_t size)
 	return buf;
 }
 
-/* The format to suggest converting to: the same layout at the depth the
- * stage takes, else the richest it takes. */
-static fp_format suggestion(uint32_t accepted, fp_format got)
+const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
+			       size_t size)
 {
-	unsigned ch = fp_format_channels(got);
-	for (unsigned depth = 1; depth <= 2; depth++) {
-		fp_format f = fp_format_of(ch, depth);
-		if (f != 0 && (accepted & FP_FORMAT_BIT(f)))
-			return f;
+	fp_format pick = 0;
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST && pick == 0; f++) {
+		if (!(arriving & FP_FORMAT_BIT(f)))
+			continue;
+		unsigned ch = fp_format_channels((fp_format)f);
+		for (unsigned depth = 1; depth <= 2 && pick == 0; depth++) {
+			fp_format g = fp_format_of(ch, depth);
+			if (accepted & FP_FORMAT_BIT(g))
+				pick = g;
+		}
 	}
-	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST; f--)
+	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST && pick == 0; f--)
 		if (accepted & FP_FORMAT_BIT(f))
-			return (fp_format)f;
-	return (fp_format)0;
+			pick = (fp_format)f;
+	const char *name = fp_format_name(pick);
+	size_t i = 0;
+	for (; name[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
+					? name[i] - 'A' + 'a'
+					: name[i]);
+	if (size > 0)
+		buf[i] = '\0';
+	return buf;
 }
 
 int fp__frame_accepted(const fp_stage_descriptor *desc, fp_format format,
 		       char *err, size_t err_size)
 {
 	uint32_t accepted = fp__stage_formats(desc);
-	if (format >= FP_FORMAT_FIRST && format <= FP_FORMAT_LAST &&
-	    (accepted & FP_FORMAT_BIT(format)))
+	bool known = format >= FP_FORMAT_FIRST && format <= FP_FORMAT_LAST;
+	if (known && (accepted & FP_FORMAT_BIT(format)))
 		return 0;
-	char list[96], lower[16];
-	fp_format to = suggestion(accepted, format);
-	const char *name = fp_format_name(to);
-	size_t i = 0;
-	for (; name[i] != '\0' && i + 1 < sizeof lower; i++)
-		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
-					  ? name[i] - 'A' + 'a'
-					  : name[i]);
-	lower[i] = '\0';
+	char list[96], to[16];
 	snprintf(err, err_size,
 		 "takes %s frames, not %s (put `convert format=%s` before it)",
 		 fp__format_list(accepted, list, sizeof list),
-		 fp_format_name(format), lower);
+		 fp_format_name(format),
+		 fp__convert_advice(accepted, known ? FP_FORMAT_BIT(format) : 0,
+				    to, sizeof to));
 	return FP_EFORMAT;
 }
 

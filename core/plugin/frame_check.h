@@ -5,6 +5,7 @@
 #define FP_FRAME_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "framepipe/stage.h"
 
@@ -17,6 +18,14 @@ uint32_t fp__stage_formats(const fp_stage_descriptor *desc);
 
 /* "G8, RGB8 or RGBA8" for a set of FP_FORMAT_BIT()s, into buf. */
 const char *fp__format_list(uint32_t formats, char *buf, size_t size);
+
+/* The format to advise a `convert` to, in lower case as a parameter spells
+ * it ("rgb8"), into buf: for a stage that takes the formats accepted and
+ * gets frames of the formats arriving (FP_FORMAT_BIT()s), the layout of the
+ * first arriving format at a depth the stage takes, else the richest
+ * format it takes. */
+const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
+			       size_t size);
 
 /* 0 when the stage takes frames of format; otherwise FP_EFORMAT with
  * "takes G8 or RGB8 frames, not RGB16 (put `convert format=rgb8` before

@@ -47,7 +47,6 @@ static inline int fp__codec_stage_bound(const fp_codec *codec,
 					size_t err_size)
 {
 	fp_shape shape = {0};
-	unsigned widest = 0;
 
 	if (path == NULL)
 		return fp__codec_error(err, err_size, FP_ECONFIG,
@@ -56,11 +55,7 @@ static inline int fp__codec_stage_bound(const fp_codec *codec,
 	int ret = codec->probe(config, path, &shape, err, err_size);
 	if (ret < 0)
 		return ret;
-	for (unsigned f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
-		if ((shape.formats & FP_FORMAT_BIT(f)) != 0 &&
-		    fp_format_pixel_bytes((fp_format)f) > widest)
-			widest = fp_format_pixel_bytes((fp_format)f);
-	*bytes = (uint64_t)shape.width * shape.height * widest;
+	*bytes = fp_shape_max_bytes(&shape);
 	return 0;
 }
 

@@ -159,6 +159,18 @@ static inline unsigned fp_format_pixel_bytes(fp_format format)
 	return fp_format_channels(format) * fp_format_sample_bytes(format);
 }
 
+/* Bytes per pixel of the widest format in formats (FP_FORMAT_BIT()s); 0 for
+ * none. */
+static inline unsigned fp_formats_max_pixel_bytes(uint32_t formats)
+{
+	unsigned widest = 0;
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
+		if ((formats & FP_FORMAT_BIT(f)) &&
+		    fp_format_pixel_bytes((fp_format)f) > widest)
+			widest = fp_format_pixel_bytes((fp_format)f);
+	return widest;
+}
+
 static inline bool fp_format_has_alpha(fp_format format)
 {
 	unsigned c = fp_format_channels(format);
@@ -642,6 +654,14 @@ typedef struct fp_shape {
 	uint32_t formats;
 	uint32_t reserved; /* 0 */
 } fp_shape;
+
+/* Bytes of the largest frame of shape (width x height x its widest
+ * format's pixel); 0 when a side is unknown. */
+static inline uint64_t fp_shape_max_bytes(const fp_shape *shape)
+{
+	return (uint64_t)shape->width * shape->height *
+	       fp_formats_max_pixel_bytes(shape->formats);
+}
 
 /* What an instance knows about its run; borrowed, valid until fini(). */
 typedef struct fp_stage_env {
