@@ -19,6 +19,26 @@
 
 #include "framepipe/stage.h"
 
+/* ---- instruction sets -------------------------------------------------------
+ */
+
+/* FP_KIT_AVX2 marks the AVX2 copy of a hot loop (x86 only; the body is a
+ * static inline function that the baseline copy calls too). */
+#if defined(__x86_64__) || defined(__i386__)
+#define FP_KIT_HAVE_AVX2 1
+#define FP_KIT_AVX2	 __attribute__((target("avx2")))
+#else
+#define FP_KIT_HAVE_AVX2 0
+#define FP_KIT_AVX2
+#endif
+/* Forces a helper into its caller, so that it is compiled for the
+ * caller's instruction set. */
+#define FP_KIT_INLINE static inline __attribute__((always_inline))
+
+/* Whether to run the AVX2 copies: the CPU has AVX2 and FP_SIMD=generic is
+ * not set (the tests run both). Stages ask once a frame. */
+bool fp__kit_avx2(void);
+
 /* ---- frames ---------------------------------------------------------------
  */
 
@@ -217,7 +237,17 @@ typedef struct fp__kit_axis {
 	float *weights;
 	size_t max_taps;
 	size_t start_cap, count_cap, tap_cap;
+	/* The longest run of outputs [run_lo, run_hi) with the same taps
+	 * (count and weights) as run_lo, each starting run_step inputs after
+	 * the previous one (1 to FP_KIT_MAX_STEP): the interior of a blur
+	 * (step 1) or of a downscale by 2 (step 2). Empty when none. The
+	 * horizontal pass runs it as one long vectorisable loop per tap
+	 * (FP_KIT_RUNS=0 in the environment turns that off, for a test that
+	 * compares both ways). */
+	uint32_t run_lo, run_hi;
+	int32_t run_step;
 } fp__kit_axis;
+#define FP_KIT_MAX_STEP 4
 
 /* How one axis maps: output i is centred on input coordinate
  * (i + offset + 0.5) / scale - 0.5; the kernel widens by 1/scale on
@@ -241,7 +271,10 @@ typedef struct fp__kit_resampler {
 	float *ring;	/* rows of input converted to float */
 	float *column;	/* one vertically resampled row */
 	float *out_row; /* one output row before conversion */
+	float *phase;	/* the column's pixels split by index mod run_step */
+	const float **taps; /* one source row per tap */
 	size_t ring_rows, row_floats, ring_cap, column_cap, out_cap;
+	size_t phase_cap, taps_cap;
 	fp__kit_mode mode;
 	float amount, level; /* FP_KIT_UNSHARP */
 } fp__kit_resampler;
@@ -253,6 +286,10 @@ typedef struct fp__kit_resampler {
 int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 		     const fp__kit_map *mx, const fp__kit_map *my);
 void fp__kit_resampler_release(fp__kit_resampler *r);
+/* The passes of fp__kit_resample once its taps and buffers are ready
+ * (kit/resample_rows.c). */
+void fp__kit_resample_rows(fp__kit_resampler *r, const fp_frame *in,
+			   fp_frame *out, unsigned ch, bool alpha);
 
 /* Gaussian blur of f in place (edges clamped); -ENOMEM on failure. */
 int fp__kit_blur_frame(fp__kit_resampler *r, fp_frame *f, double sigma);

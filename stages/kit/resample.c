@@ -72,6 +72,45 @@ static int32_t clamp_index(int64_t j, uint32_t len)
 	return (int32_t)(j < 0 ? 0 : j >= (int64_t)len ? (int64_t)len - 1 : j);
 }
 
+static bool same_taps(const fp__kit_axis *a, uint32_t i, uint32_t j)
+{
+	return a->count[i] == a->count[j] &&
+	       memcmp(a->weights + (size_t)i * a->max_taps,
+		      a->weights + (size_t)j * a->max_taps,
+		      (size_t)a->count[i] * sizeof(float)) == 0;
+}
+
+static void keep_longer(fp__kit_axis *a, uint32_t lo, uint32_t hi, int32_t step)
+{
+	if (hi - lo >= 2 && hi - lo > a->run_hi - a->run_lo) {
+		a->run_lo = lo;
+		a->run_hi = hi;
+		a->run_step = step;
+	}
+}
+
+/* The axis's longest run of equal taps at a constant step (see kit.h). */
+static void find_run(fp__kit_axis *a, uint32_t out_len)
+{
+	a->run_lo = a->run_hi = 0;
+	a->run_step = 0;
+	uint32_t lo = 0;
+	int32_t step = 0;
+	for (uint32_t i = 1; i < out_len; i++) {
+		int32_t d = a->start[i] - a->start[i - 1];
+		bool ok = same_taps(a, lo, i) &&
+			  (i == lo + 1 ? d >= 1 && d <= FP_KIT_MAX_STEP
+				       : d == step);
+		if (ok) {
+			step = d;
+			continue;
+		}
+		keep_longer(a, lo, i, step);
+		lo = i;
+	}
+	keep_longer(a, lo, out_len, step);
+}
+
 /* Fill the tap table of one axis. */
 static int plan_axis(fp__kit_axis *a, const fp__kit_map *m)
 {
@@ -122,6 +161,7 @@ static int plan_axis(fp__kit_axis *a, const fp__kit_map *m)
 		for (int32_t t = 0; t < a->count[i]; t++)
 			w[t] = (float)(w[t] / sum);
 	}
+	find_run(a, m->out_len);
 	return 0;
 }
 
@@ -140,157 +180,12 @@ void fp__kit_resampler_release(fp__kit_resampler *r)
 	free(r->ring);
 	free(r->column);
 	free(r->out_row);
-	r->ring = r->column = r->out_row = NULL;
+	free(r->phase);
+	free(r->taps);
+	r->ring = r->column = r->out_row = r->phase = NULL;
+	r->taps = NULL;
 	r->ring_cap = r->column_cap = r->out_cap = 0;
-}
-
-/* load_row for 16-bit samples: alpha/65535. */
-static void load_row16(const fp_frame *in, uint32_t y, unsigned ch, float *dst)
-{
-	const uint16_t *src = fp__kit_row16(in, y);
-	size_t n = (size_t)in->width * ch;
-	if (!fp__kit_has_alpha(in->format)) {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = src[i];
-		return;
-	}
-	for (size_t i = 0; i < n; i += ch) {
-		float a = src[i + ch - 1];
-		float f = a * (1.0f / 65535.0f);
-		for (unsigned c = 0; c + 1 < ch; c++)
-			dst[i + c] = src[i + c] * f;
-		dst[i + ch - 1] = a;
-	}
-}
-
-/* Input row y as floats, colour premultiplied by alpha/255. */
-static void load_row(const fp_frame *in, uint32_t y, unsigned ch, float *dst)
-{
-	if (fp__kit_is16(in->format)) {
-		load_row16(in, y, ch, dst);
-		return;
-	}
-	const uint8_t *src = in->pixels + (size_t)y * in->stride;
-	size_t n = (size_t)in->width * ch;
-	if (!fp__kit_has_alpha(in->format)) {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = src[i];
-		return;
-	}
-	for (size_t i = 0; i < n; i += ch) {
-		float a = src[i + ch - 1];
-		float f = a * (1.0f / 255.0f);
-		for (unsigned c = 0; c + 1 < ch; c++)
-			dst[i + c] = src[i + c] * f;
-		dst[i + ch - 1] = a;
-	}
-}
-
-static inline __attribute__((always_inline)) void
-hpass(const fp__kit_axis *a, const float *src, float *dst, uint32_t out_w,
-      unsigned ch)
-{
-	for (uint32_t x = 0; x < out_w; x++) {
-		const float *w = a->weights + (size_t)x * a->max_taps;
-		const float *s = src + (size_t)a->start[x] * ch;
-		int32_t n = a->count[x];
-		float acc[4] = {0, 0, 0, 0};
-		for (int32_t t = 0; t < n; t++, s += ch)
-			for (unsigned c = 0; c < ch; c++)
-				acc[c] += w[t] * s[c];
-		for (unsigned c = 0; c < ch; c++)
-			dst[(size_t)x * ch + c] = acc[c];
-	}
-}
-
-static void hpass_any(const fp__kit_axis *a, const float *src, float *dst,
-		      uint32_t out_w, unsigned ch)
-{
-	switch (ch) {
-	case 1: hpass(a, src, dst, out_w, 1); break;
-	case 2: hpass(a, src, dst, out_w, 2); break;
-	case 3: hpass(a, src, dst, out_w, 3); break;
-	default: hpass(a, src, dst, out_w, 4); break;
-	}
-}
-
-static uint8_t to_u8(float v)
-{
-	return v <= 0.0f ? 0 : v >= 255.0f ? 255 : (uint8_t)(v + 0.5f);
-}
-
-static uint16_t to_u16(float v)
-{
-	return v <= 0.0f ? 0 : v >= 65535.0f ? 65535 : (uint16_t)(v + 0.5f);
-}
-
-/* The unsharp mask on vals, from orig, for 16-bit rows (level is in the
- * samples' scale); store_row keeps its own copy of the loop for 8 bits. */
-static void unsharp(const fp__kit_resampler *r, float *vals, const float *orig,
-		    size_t n, unsigned ch, bool alpha, float level)
-{
-	for (size_t i = 0; i < n; i++) {
-		float d = orig[i] - vals[i];
-		vals[i] = fabsf(d) >= level ? orig[i] + r->amount * d : orig[i];
-	}
-	if (alpha) /* the mask sharpens colour, never alpha */
-		for (size_t i = ch - 1; i < n; i += ch)
-			vals[i] = orig[i];
-}
-
-/* store_row for 16-bit samples. */
-static void store_row16(const fp__kit_resampler *r, float *vals,
-			const float *orig, uint16_t *dst, uint32_t w,
-			unsigned ch, bool alpha)
-{
-	size_t n = (size_t)w * ch;
-	if (orig != NULL) /* the threshold is in 8-bit units */
-		unsharp(r, vals, orig, n, ch, alpha, r->level * 257.0f);
-	if (!alpha) {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = to_u16(vals[i]);
-		return;
-	}
-	for (size_t i = 0; i < n; i += ch) {
-		float a = vals[i + ch - 1];
-		uint16_t a16 = to_u16(a);
-		float f = a16 == 0 ? 0.0f : 65535.0f / a;
-		for (unsigned c = 0; c + 1 < ch; c++)
-			dst[i + c] = to_u16(vals[i + c] * f);
-		dst[i + ch - 1] = a16;
-	}
-}
-
-/* One output row: vals (premultiplied) to bytes; orig is the same row of
- * the input (premultiplied) for the unsharp mask, else NULL. */
-static void store_row(const fp__kit_resampler *r, float *vals,
-		      const float *orig, uint8_t *dst, uint32_t w, unsigned ch,
-		      bool alpha)
-{
-	size_t n = (size_t)w * ch;
-	if (orig != NULL) {
-		for (size_t i = 0; i < n; i++) {
-			float d = orig[i] - vals[i];
-			vals[i] = fabsf(d) >= r->level ? orig[i] + r->amount * d
-						       : orig[i];
-		}
-		if (alpha) /* the mask sharpens colour, never alpha */
-			for (size_t i = ch - 1; i < n; i += ch)
-				vals[i] = orig[i];
-	}
-	if (!alpha) {
-		for (size_t i = 0; i < n; i++)
-			dst[i] = to_u8(vals[i]);
-		return;
-	}
-	for (size_t i = 0; i < n; i += ch) {
-		float a = vals[i + ch - 1];
-		uint8_t a8 = to_u8(a);
-		float f = a8 == 0 ? 0.0f : 255.0f / a;
-		for (unsigned c = 0; c + 1 < ch; c++)
-			dst[i + c] = to_u8(vals[i + c] * f);
-		dst[i + ch - 1] = a8;
-	}
+	r->phase_cap = r->taps_cap = 0;
 }
 
 static int reserve_buffers(fp__kit_resampler *r, const fp_frame *in,
@@ -306,7 +201,14 @@ static int reserve_buffers(fp__kit_resampler *r, const fp_frame *in,
 			 sizeof(float)) ||
 	    fp__kit_grow(&r->column, &r->column_cap, in_row, sizeof(float)) ||
 	    fp__kit_grow(&r->out_row, &r->out_cap, (size_t)out->width * ch,
-			 sizeof(float)))
+			 sizeof(float)) ||
+	    fp__kit_grow(&r->phase, &r->phase_cap,
+			 in_row + (size_t)FP_KIT_MAX_STEP * ch,
+			 sizeof(float)) ||
+	    fp__kit_grow(&r->taps, &r->taps_cap,
+			 r->v.max_taps > r->h.max_taps ? r->v.max_taps
+						       : r->h.max_taps,
+			 sizeof(float *)))
 		return -ENOMEM;
 	return 0;
 }
@@ -319,41 +221,10 @@ int fp__kit_resample(fp__kit_resampler *r, const fp_frame *in, fp_frame *out,
 	if (plan_axis(&r->h, mx) != 0 || plan_axis(&r->v, my) != 0 ||
 	    reserve_buffers(r, in, out, ch) != 0)
 		return -ENOMEM;
-	size_t rf = r->row_floats;
-	int64_t loaded = 0;
-	for (uint32_t y = 0; y < out->height; y++) {
-		int32_t start = r->v.start[y], n = r->v.count[y];
-		for (; loaded < start + n; loaded++)
-			load_row(in, (uint32_t)loaded, ch,
-				 r->ring +
-					 (size_t)(loaded % r->ring_rows) * rf);
-		const float *w = r->v.weights + (size_t)y * r->v.max_taps;
-		float *col = r->column;
-		const float *src =
-			r->ring + (size_t)(start % r->ring_rows) * rf;
-		for (size_t i = 0; i < rf; i++)
-			col[i] = w[0] * src[i];
-		for (int32_t t = 1; t < n; t++) {
-			src = r->ring +
-			      (size_t)((start + t) % (int64_t)r->ring_rows) *
-				      rf;
-			float wt = w[t];
-			for (size_t i = 0; i < rf; i++)
-				col[i] += wt * src[i];
-		}
-		hpass_any(&r->h, col, r->out_row, out->width, ch);
-		const float *orig =
-			r->mode == FP_KIT_UNSHARP
-				? r->ring + (size_t)(y % r->ring_rows) * rf
-				: NULL;
-		if (fp__kit_is16(out->format))
-			store_row16(r, r->out_row, orig, fp__kit_row16(out, y),
-				    out->width, ch, alpha);
-		else
-			store_row(r, r->out_row, orig,
-				  out->pixels + (size_t)y * out->stride,
-				  out->width, ch, alpha);
-	}
+	const char *runs = getenv("FP_KIT_RUNS");
+	if (runs != NULL && strcmp(runs, "0") == 0)
+		r->h.run_hi = r->h.run_lo;
+	fp__kit_resample_rows(r, in, out, ch, alpha);
 	return 0;
 }
 

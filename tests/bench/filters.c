@@ -5,10 +5,16 @@
  * into its buffer (the passthrough row) is subtracted from the others.
  * A second argument 16 runs the same on an RGB16 frame. On a loaded
  * machine FP_BENCH_CPU=1 measures the process's CPU time instead of the
- * wall clock (steadier when other work shares the cores).
+ * wall clock (steadier when other work shares the cores). The last
+ * column is a checksum of each output (FNV-1a over its geometry and rows):
+ * two builds that print the same one wrote the same bytes.
  *
  *   build/bin/bench_filters [RUNS [16]]          (needs the built stages)
  *   FRAMEPIPE_PLUGIN_PATH=build/lib/framepipe/stages build/.../bench_filters
+ *   FP_BENCH_ONLY=blur,median build/bin/bench_filters    (those stages and
+ *                                                  passthrough only)
+ * To compare with another build, run that build's bench_filters (it
+ * loads the stages beside it): the checksums show whether they agree.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
@@ -29,6 +35,38 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(clock_id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* FNV-1a, 64 bits, over the frame's geometry and its rows (not the
+ * padding past width). */
+static uint64_t checksum(const fp_frame *f)
+{
+	uint64_t h = 14695981039346656037ull;
+	uint32_t head[3] = {f->width, f->height, (uint32_t)f->format};
+	const uint8_t *p = (const uint8_t *)head;
+	for (size_t i = 0; i < sizeof head; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	size_t row = (size_t)f->width * fp_format_pixel_bytes(f->format);
+	for (uint32_t y = 0; y < f->height; y++) {
+		p = f->pixels + (size_t)y * f->stride;
+		for (size_t i = 0; i < row; i++)
+			h = (h ^ p[i]) * 1099511628211ull;
+	}
+	return h;
+}
+
+/* Whether name is one of the comma-separated names of list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (end != NULL);
+	}
+	return false;
 }
 
 struct bench {
@@ -91,10 +129,18 @@ int main(int argc, char **argv)
 		memcpy(in.pixels + 2 * i, &v16, 2);
 	}
 	double copy = 0;
-	printf("%-20s %-34s %9s %9s\n", "stage", "parameters", "ms", "MP/s");
+	printf("%-20s %-34s %9s %9s  %-16s\n", "stage", "parameters", "ms",
+	       "MP/s", "output checksum");
 	for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
 		const struct bench *bn = &benches[b];
-		fp_harness *h = fp_harness_new(bn->stage);
+		const char *only = getenv("FP_BENCH_ONLY");
+		if (b > 0 && only != NULL && !listed(only, bn->stage))
+			continue;
+		char path[4096];
+		const char *dir = getenv("FP_BENCH_STAGES");
+		if (dir != NULL)
+			snprintf(path, sizeof path, "%s/%s.so", dir, bn->stage);
+		fp_harness *h = fp_harness_new(dir ? path : bn->stage);
 		if (h == NULL)
 			return 1;
 		/* room for pad's 4100x3100 at 16 bits (76 MB) */
@@ -114,6 +160,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		double best = 1e9;
+		uint64_t sum = 0;
 		for (int r = 0; r < runs; r++) {
 			fp_frame out;
 			double t0 = now();
@@ -125,6 +172,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			best = t < best ? t : best;
+			if (r == 0)
+				sum = checksum(&out);
 		}
 		/* the harness copies the input into its buffer first, as a
 		 * pool slot would hold it: passthrough measures that copy */
@@ -133,8 +182,8 @@ int main(int argc, char **argv)
 		double net = b == 0 ? best : best - copy;
 		if (net < 1e-6)
 			net = 1e-6;
-		printf("%-20s %-34s %9.1f %9.0f\n", bn->stage, desc, net * 1e3,
-		       W * H / net / 1e6);
+		printf("%-20s %-34s %9.1f %9.0f  %016llx\n", bn->stage, desc,
+		       net * 1e3, W * H / net / 1e6, (unsigned long long)sum);
 		fp_harness_free(h);
 	}
 	free(in.pixels);
