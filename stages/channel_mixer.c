@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kit.h"
 
@@ -87,7 +88,7 @@ static int mixer_init(void **state, const void *config, const fp_stage_env *env,
 	return 0;
 }
 
-static uint8_t mix(const int32_t *row, int32_t r, int32_t g, int32_t b)
+FP_KIT_INLINE uint8_t mix(const int32_t *row, int32_t r, int32_t g, int32_t b)
 {
 	int32_t v = row[0] * r + row[1] * g + row[2] * b + (1 << (FIX - 1));
 	return v <= 0 ? 0 : v >= 255 << FIX ? 255 : (uint8_t)(v >> FIX);
@@ -103,6 +104,52 @@ static uint16_t mix16(const int32_t *row, int64_t r, int64_t g, int64_t b)
 #define MIXER_FORMATS                                                     \
 	(FP_FORMAT_BIT(FP_FORMAT_RGB8) | FP_FORMAT_BIT(FP_FORMAT_RGBA8) | \
 	 FP_FORMAT_BIT(FP_FORMAT_RGB16) | FP_FORMAT_BIT(FP_FORMAT_RGBA16))
+
+/* n pixels of ch channels (3 or 4; alpha copied) from src to dst. */
+FP_KIT_INLINE void mix_body(const uint8_t *restrict src, uint8_t *restrict dst,
+			    size_t n, unsigned ch, const int32_t *m)
+{
+	for (size_t x = 0; x < n; x++) {
+		const uint8_t *p = src + x * ch;
+		uint8_t *q = dst + x * ch;
+		int32_t r = p[0], g = p[1], b = p[2];
+		q[0] = mix(m, r, g, b);
+		q[1] = mix(m + 3, r, g, b);
+		q[2] = mix(m + 6, r, g, b);
+		if (ch == 4)
+			q[3] = p[3];
+	}
+}
+
+/* In place in chunks through a buffer, so the loop can vectorise. */
+FP_KIT_INLINE void mix_frame(fp_frame *in, unsigned ch, const int32_t *m)
+{
+	enum { CHUNK = 256 };
+	uint8_t buf[CHUNK * 4];
+	for (uint32_t y = 0; y < in->height; y++) {
+		uint8_t *row = in->pixels + (size_t)y * in->stride;
+		for (uint32_t x = 0; x < in->width; x += CHUNK) {
+			size_t n =
+				in->width - x < CHUNK ? in->width - x : CHUNK;
+			uint8_t *p = row + (size_t)x * ch;
+			if (ch == 3)
+				mix_body(p, buf, n, 3, m);
+			else
+				mix_body(p, buf, n, 4, m);
+			memcpy(p, buf, n * ch);
+		}
+	}
+}
+
+static void mix_generic(fp_frame *in, unsigned ch, const int32_t *m)
+{
+	mix_frame(in, ch, m);
+}
+
+FP_KIT_AVX2 static void mix_avx2(fp_frame *in, unsigned ch, const int32_t *m)
+{
+	mix_frame(in, ch, m);
+}
 
 static int mixer_process(void *state, fp_frame *in, fp_frame *out)
 {
@@ -121,15 +168,10 @@ static int mixer_process(void *state, fp_frame *in, fp_frame *out)
 		}
 		return 0;
 	}
-	for (uint32_t y = 0; y < in->height; y++) {
-		uint8_t *p = in->pixels + (size_t)y * in->stride;
-		for (uint32_t x = 0; x < in->width; x++, p += ch) {
-			int32_t r = p[0], g = p[1], b = p[2];
-			p[0] = mix(s->m, r, g, b);
-			p[1] = mix(s->m + 3, r, g, b);
-			p[2] = mix(s->m + 6, r, g, b);
-		}
-	}
+	if (fp__kit_avx2())
+		mix_avx2(in, ch, s->m);
+	else
+		mix_generic(in, ch, s->m);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kit.h"
 
@@ -24,9 +25,13 @@ static const fp_param params[] = {
 			 "Rec601Luma) or Rec. 709 (HDTV, sRGB primaries)"),
 };
 
+/* The weights in millionths, as they are written (fp__kit_bt601/709). */
+static const uint32_t millionths[2][3] = {{298839, 586811, 114350},
+					  {212656, 715158, 72186}};
+
 typedef struct grayscale_state {
-	fp__kit_luma_lut lut;
 	const fp__kit_luma *weights;
+	const uint32_t *millionths; /* the same, for 8-bit samples */
 } grayscale_state;
 
 static int grayscale_init(void **state, const void *config,
@@ -40,7 +45,7 @@ static int grayscale_init(void **state, const void *config,
 		return -ENOMEM;
 	}
 	s->weights = c->weights == 0 ? &fp__kit_bt601 : &fp__kit_bt709;
-	fp__kit_luma_init(&s->lut, s->weights);
+	s->millionths = millionths[c->weights == 0 ? 0 : 1];
 	*state = s;
 	return 0;
 }
@@ -84,11 +89,69 @@ static void gray16(const grayscale_state *s, fp_frame *in, unsigned ci)
 	}
 }
 
+/* Luma of n pixels of ci channels into co channels (alpha kept), in
+ * integers: fp__kit_luma_of is floor(floor(257 S + 0.5) / 257) with
+ * S = sum of weight times sample, which is floor(S + 1/514) =
+ * floor((A + 10^6 / 514) / 10^6) with A = S 10^6 an integer (the weights
+ * have six decimals). Exact: (514 A + 10^6) / (514 10^6) is never within
+ * 3.9e-9 of an integer (10^6 is not a multiple of 257), far beyond the
+ * doubles' rounding, and no integer lies between A + 1945 and
+ * A + 1945.53. test_grayscale checks all 2^24 colours. */
+FP_KIT_INLINE void gray_body(const uint8_t *restrict src, uint8_t *restrict dst,
+			     size_t n, unsigned ci, unsigned co,
+			     const uint32_t *w)
+{
+	uint32_t wr = w[0], wg = w[1], wb = w[2];
+	for (size_t x = 0; x < n; x++) {
+		const uint8_t *p = src + x * ci;
+		uint32_t a = wr * p[0] + wg * p[1] + wb * p[2] + 1000000 / 514;
+		dst[x * co] = (uint8_t)(a / 1000000);
+		if (co == 2)
+			dst[x * co + 1] = ci == 4 ? p[3] : 255;
+	}
+}
+
+/* A row in chunks through a buffer: output pixel x never lies past input
+ * pixel x, so each chunk is read before its output overwrites it. */
+FP_KIT_INLINE void gray_row(const uint8_t *src, uint8_t *dst, uint32_t width,
+			    unsigned ci, unsigned co, const uint32_t *w)
+{
+	enum { CHUNK = 256 };
+	uint8_t buf[CHUNK * 2];
+	for (uint32_t x = 0; x < width; x += CHUNK) {
+		size_t n = width - x < CHUNK ? width - x : CHUNK;
+		if (ci == 3 && co == 1)
+			gray_body(src + (size_t)x * 3, buf, n, 3, 1, w);
+		else if (ci == 4)
+			gray_body(src + (size_t)x * 4, buf, n, 4, 2, w);
+		else
+			gray_body(src + (size_t)x * ci, buf, n, ci, co, w);
+		memcpy(dst + (size_t)x * co, buf, n * co);
+	}
+}
+
+static void gray_frame_generic(fp_frame *in, unsigned ci, unsigned co,
+			       const uint32_t *w)
+{
+	for (uint32_t y = 0; y < in->height; y++)
+		gray_row(in->pixels + (size_t)y * in->stride,
+			 in->pixels + (size_t)y * in->width * co, in->width, ci,
+			 co, w);
+}
+
+FP_KIT_AVX2 static void gray_frame_avx2(fp_frame *in, unsigned ci, unsigned co,
+					const uint32_t *w)
+{
+	for (uint32_t y = 0; y < in->height; y++)
+		gray_row(in->pixels + (size_t)y * in->stride,
+			 in->pixels + (size_t)y * in->width * co, in->width, ci,
+			 co, w);
+}
+
 static int grayscale_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
 	const grayscale_state *s = state;
-	const fp__kit_luma_lut *lut = &s->lut;
 	unsigned ci = fp_format_channels(in->format);
 	if (ci < 3)
 		return 0;
@@ -99,18 +162,10 @@ static int grayscale_process(void *state, fp_frame *in, fp_frame *out)
 		in->stride = in->width * co * 2;
 		return 0;
 	}
-	/* Output pixel x of row y never lies past input pixel x of row y:
-	 * reading forwards and writing behind is safe in place. */
-	for (uint32_t y = 0; y < in->height; y++) {
-		const uint8_t *src = in->pixels + (size_t)y * in->stride;
-		uint8_t *dst = in->pixels + (size_t)y * in->width * co;
-		for (uint32_t x = 0; x < in->width; x++, src += ci, dst += co) {
-			uint8_t alpha = ci == 4 ? src[3] : 255;
-			dst[0] = fp__kit_luma_of(lut, src[0], src[1], src[2]);
-			if (co == 2)
-				dst[1] = alpha;
-		}
-	}
+	if (fp__kit_avx2())
+		gray_frame_avx2(in, ci, co, s->millionths);
+	else
+		gray_frame_generic(in, ci, co, s->millionths);
 	in->format = co == 1 ? FP_FORMAT_G8 : FP_FORMAT_GA8;
 	in->stride = in->width * co;
 	return 0;

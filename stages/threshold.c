@@ -35,6 +35,7 @@ static int threshold_init(void **state, const void *config,
 		return -ENOMEM;
 	}
 	s->table.stage = "threshold";
+	s->table.line = false;
 	for (int v = 0; v < 256; v++)
 		s->table.lut[v] = v >= c->level ? 255 : 0;
 	for (int64_t v = 0; v < 65536; v++)

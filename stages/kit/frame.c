@@ -1,4 +1,4 @@
-/* kit/frame.c — output set-up, lookup tables, luma, colours, number lists
+/* kit/frame.c — output set-up, alpha tables, luma, colours, number lists
  * and gravity for the filter stages. */
 #include "kit.h"
 
@@ -31,77 +31,6 @@ int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 	out->height = height;
 	out->format = format;
 	out->stride = width * fp_format_pixel_bytes(format);
-	return 0;
-}
-
-void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256])
-{
-	unsigned channels = fp_format_channels(f->format);
-	/* The alpha sample is the last one of a pixel. */
-	unsigned colours =
-		fp__kit_has_alpha(f->format) ? channels - 1 : channels;
-	for (uint32_t y = 0; y < f->height; y++) {
-		uint8_t *row = f->pixels + (size_t)y * f->stride;
-		if (colours == channels) {
-			size_t n = (size_t)f->width * channels;
-			for (size_t i = 0; i < n; i++)
-				row[i] = lut[row[i]];
-			continue;
-		}
-		for (uint32_t x = 0; x < f->width; x++, row += channels)
-			for (unsigned c = 0; c < colours; c++)
-				row[c] = lut[row[c]];
-	}
-}
-
-void fp__kit_apply_lut16(fp_frame *f, const uint16_t lut[65536])
-{
-	unsigned channels = fp_format_channels(f->format);
-	unsigned colours =
-		fp__kit_has_alpha(f->format) ? channels - 1 : channels;
-	for (uint32_t y = 0; y < f->height; y++) {
-		uint16_t *row = fp__kit_row16(f, y);
-		if (colours == channels) {
-			size_t n = (size_t)f->width * channels;
-			for (size_t i = 0; i < n; i++)
-				row[i] = lut[row[i]];
-			continue;
-		}
-		for (uint32_t x = 0; x < f->width; x++, row += channels)
-			for (unsigned c = 0; c < colours; c++)
-				row[c] = lut[row[c]];
-	}
-}
-
-void fp__kit_lut_fill(fp__kit_lut_stage *s, fp__kit_curve curve,
-		      const void *ctx)
-{
-	for (unsigned v = 0; v < 256; v++)
-		s->lut[v] = fp__kit_clamp_u8(curve(ctx, (double)v));
-	for (unsigned v = 0; v < 65536; v++)
-		s->lut16[v] = fp__kit_clamp_u16(257.0 * curve(ctx, v / 257.0));
-}
-
-int fp__kit_lut_new(void **state, const char *stage, char *err, size_t err_size)
-{
-	fp__kit_lut_stage *s = calloc(1, sizeof *s);
-	if (s == NULL) {
-		snprintf(err, err_size, "out of memory");
-		return -ENOMEM;
-	}
-	s->stage = stage;
-	*state = s;
-	return 0;
-}
-
-int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out)
-{
-	(void)out;
-	const fp__kit_lut_stage *s = state;
-	if (fp__kit_is16(in->format))
-		fp__kit_apply_lut16(in, s->lut16);
-	else
-		fp__kit_apply_lut(in, s->lut);
 	return 0;
 }
 

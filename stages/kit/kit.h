@@ -66,12 +66,6 @@ static inline uint16_t *fp__kit_row16(const fp_frame *f, uint32_t y)
 int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		       uint32_t height, fp_format format);
 
-/* Apply lut to every colour sample of f (8-bit) in place; alpha samples
- * are kept. */
-void fp__kit_apply_lut(fp_frame *f, const uint8_t lut[256]);
-/* The same for a 16-bit frame and a 65536-entry table. */
-void fp__kit_apply_lut16(fp_frame *f, const uint16_t lut[65536]);
-
 /* State of the stages that are one lookup table over colour samples
  * (invert, gamma, levels...): their init calls fp__kit_lut_new and fills
  * lut and lut16 (fp__kit_lut_fill does both from one curve); process and
@@ -80,6 +74,10 @@ typedef struct fp__kit_lut_stage {
 	const char *stage;
 	uint8_t lut[256];
 	uint16_t lut16[65536];
+	/* lut is clamp((line_a v + line_b) >> 16) (kit/lut.c); false for a
+	 * table filled by hand */
+	bool line;
+	int32_t line_a, line_b;
 } fp__kit_lut_stage;
 int fp__kit_lut_new(void **state, const char *stage, char *err,
 		    size_t err_size);
@@ -88,7 +86,8 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
  * (real numbers; a 16-bit sample s is v = s / 257). */
 typedef double (*fp__kit_curve)(const void *ctx, double v);
 /* lut[v] = round(curve(v)) and lut16[s] = round(257 curve(s / 257)),
- * each clamped. */
+ * each clamped; notes whether lut is a straight line (FP_KIT_LINES=0 in
+ * the environment: never, for a test that compares both ways). */
 void fp__kit_lut_fill(fp__kit_lut_stage *s, fp__kit_curve curve,
 		      const void *ctx);
 

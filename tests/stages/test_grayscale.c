@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "frames.h"
@@ -122,6 +123,54 @@ static void test_16_bits(void **state)
 }
 
 /* The shape: colour formats become gray, gray ones stay, depth kept. */
+/* ImageMagick Q16's rounding as the kit wrote it with tables: the 8-bit
+ * luma of every one of the 2^24 colours, RGB and RGBA, both weights. */
+static void test_every_colour(void **state)
+{
+	(void)state;
+	static const double w[2][3] = {{0.298839, 0.586811, 0.114350},
+				       {0.212656, 0.715158, 0.072186}};
+	static const char *const names[2] = {"bt601", "bt709"};
+	for (unsigned ch = 3; ch <= 4; ch++) {
+		fp_format fmt = ch == 3 ? FP_FORMAT_RGB8 : FP_FORMAT_RGBA8;
+		size_t n = (size_t)1 << 24;
+		uint8_t *px = malloc(n * ch);
+		assert_non_null(px);
+		for (size_t i = 0; i < n; i++) {
+			px[i * ch] = (uint8_t)i;
+			px[i * ch + 1] = (uint8_t)(i >> 8);
+			px[i * ch + 2] = (uint8_t)(i >> 16);
+			if (ch == 4)
+				px[i * ch + 3] = (uint8_t)(i * 7);
+		}
+		for (unsigned k = 0; k < 2; k++) {
+			fp_frame f = ft_frame(fmt, 4096, 4096, 0, px), out;
+			fp_harness *h = ft_harness("grayscale", "weights",
+						   names[k], NULL);
+			assert_int_equal(fp_harness_filter(h, &f, &out), 0);
+			for (size_t i = 0; i < n; i++) {
+				double r = w[k][0] * px[i * ch] * 257,
+				       g = w[k][1] * px[i * ch + 1] * 257,
+				       b = w[k][2] * px[i * ch + 2] * 257;
+				uint8_t want =
+					(uint8_t)((uint32_t)(r + g + b + 0.5) /
+						  257);
+				uint8_t got = out.pixels[i * (ch - 2)];
+				if (got != want)
+					fail_msg("%s: colour %06zx: %u, "
+						 "expected %u",
+						 names[k], i, got, want);
+				if (ch == 4)
+					assert_int_equal(out.pixels[i * 2 + 1],
+							 px[i * 4 + 3]);
+			}
+			fp_harness_free(h);
+			ft_free(&f);
+		}
+		free(px);
+	}
+}
+
 static void test_shape(void **state)
 {
 	(void)state;
@@ -153,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_bad_choice_refused),
 		cmocka_unit_test(test_16_bits),
 		cmocka_unit_test(test_shape),
+		cmocka_unit_test(test_every_colour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,17 @@
 /* The filters' fast paths give the same bytes as their plain ones: each
  * stage runs on frames large enough for every vector loop and its tail
  * (odd widths, several formats), with the AVX2 copies and the baseline
- * ones (FP_SIMD=generic), and for the resampler with and without the
+ * ones (FP_SIMD=generic), for the resampler with and without the
  * horizontal run of equal taps (FP_KIT_RUNS=0: every output through its
- * own tap loop, the code before the runs). All outputs must be equal. */
+ * own tap loop, the code before the runs), and for the lookup tables with
+ * and without the straight-line arithmetic (FP_KIT_LINES=0: the table).
+ * All outputs must be equal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +89,19 @@ static const struct check checks[] = {
 	{"resize", {"scale", "0.34", "kernel", "lanczos3", NULL}},
 	{"resize", {"scale", "2", "kernel", "lanczos3", NULL}},
 	{"median", {"radius", "1", NULL}},
+	{"invert", {NULL, ""}}, /* params[1] is printed */
+	{"brightness_contrast", {"brightness", "-7", "contrast", "1.3", NULL}},
+	{"brightness_contrast", {"brightness", "20.25", NULL}},
+	{"gamma", {"gamma", "2.2", NULL}},
+	{"levels", {"in_black", "10", "in_white", "240", NULL}},
+	{"levels", {"in_black", "3", "out_white", "200", "gamma", "0.8", NULL}},
+	{"threshold", {"level", "100", NULL}},
+	{"grayscale", {"weights", "bt601", NULL}},
+	{"grayscale", {"weights", "bt709", NULL}},
+	{"channel_mixer", {"preset", "sepia", NULL}},
+	{"channel_mixer", {"matrix", "1.1 -0.2 0.3 0 1 0 -1 2 0.5", NULL}},
+	{"flip", {"direction", "horizontal", NULL}},
+	{"flip", {"direction", "vertical", NULL}},
 };
 
 static const fp_format formats[] = {
@@ -99,17 +115,24 @@ static void test_same_bytes(void **state)
 	/* generic/runs, AVX2/runs, generic/no runs, AVX2/no runs */
 	static const char *const simd[] = {"generic", "", "generic", ""};
 	static const char *const runs[] = {"1", "1", "0", "0"};
-	/* 204 halves exactly (a run at step 2); 211 leaves odd tails */
-	static const uint32_t widths[] = {204, 211};
+	/* 204 halves exactly (a run at step 2); 211 leaves odd tails; 1031
+	 * is more than a row chunk (flip) */
+	static const uint32_t widths[] = {204, 211, 1031};
+	enum { NW = FP_COUNT_OF(widths) };
 	for (size_t c = 0; c < FP_COUNT_OF(checks); c++)
-		for (size_t f = 0; f < 2 * FP_COUNT_OF(formats); f++) {
-			fp_format fmt = formats[f / 2];
-			fp_frame in = noisy(fmt, widths[f % 2], 37);
+		for (size_t f = 0; f < NW * FP_COUNT_OF(formats); f++) {
+			fp_format fmt = formats[f / NW];
+			/* channel_mixer refuses gray formats */
+			if (strcmp(checks[c].stage, "channel_mixer") == 0 &&
+			    fp_format_channels(fmt) < 3)
+				continue;
+			fp_frame in = noisy(fmt, widths[f % NW], 37);
 			uint8_t *ref = NULL;
 			size_t ref_size = 0;
 			for (size_t k = 0; k < 4; k++) {
 				setenv("FP_SIMD", simd[k], 1);
 				setenv("FP_KIT_RUNS", runs[k], 1);
+				setenv("FP_KIT_LINES", runs[k], 1);
 				size_t size;
 				uint8_t *o = run(checks[c].stage,
 						 checks[c].params, &in, &size);
@@ -123,7 +146,9 @@ static void test_same_bytes(void **state)
 					fail_msg("%s %s=%s, %s: way %zu "
 						 "differs",
 						 checks[c].stage,
-						 checks[c].params[0],
+						 checks[c].params[0]
+							 ? checks[c].params[0]
+							 : "",
 						 checks[c].params[1],
 						 fp_format_name(fmt), k);
 				free(o);
@@ -133,6 +158,7 @@ static void test_same_bytes(void **state)
 		}
 	unsetenv("FP_SIMD");
 	unsetenv("FP_KIT_RUNS");
+	unsetenv("FP_KIT_LINES");
 }
 
 int main(void)
