@@ -104,18 +104,28 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 		return rc;
 	uint8_t px[8];
 	fp__kit_color_pixel2(&s->color, in->format, px);
-	for (uint32_t y = 0; y < h; y++) {
-		uint8_t *row = out->pixels + (size_t)y * out->stride;
-		for (uint32_t x = 0; x < w; x++)
-			memcpy(row + (size_t)x * ch, px, ch);
-	}
 	int64_t x0, y0;
 	fp__kit_gravity(c->gravity, w, h, in->width, in->height, &x0, &y0);
+	/* The border only: output row 0 is filled with the colour once (by
+	 * doubling copies), and every border run is copied from it. */
+	size_t row = (size_t)w * ch, left = (size_t)x0 * ch;
+	size_t body = (size_t)in->width * ch, right = row - left - body;
+	uint8_t *fill = out->pixels;
+	memcpy(fill, px, ch);
+	for (size_t k = ch; k < row; k *= 2)
+		memcpy(fill + k, fill, k < row - k ? k : row - k);
+	for (uint32_t y = 1; y < h; y++) {
+		uint8_t *dst = out->pixels + (size_t)y * out->stride;
+		if (y < y0 || y >= y0 + in->height) {
+			memcpy(dst, fill, row);
+			continue;
+		}
+		memcpy(dst, fill, left);
+		memcpy(dst + left + body, fill, right);
+	}
 	for (uint32_t y = 0; y < in->height; y++)
-		memcpy(out->pixels + (size_t)(y0 + y) * out->stride +
-			       (size_t)x0 * ch,
-		       in->pixels + (size_t)y * in->stride,
-		       (size_t)in->width * ch);
+		memcpy(out->pixels + (size_t)(y0 + y) * out->stride + left,
+		       in->pixels + (size_t)y * in->stride, body);
 	return 0;
 }
 

@@ -15,6 +15,10 @@
  *                                                  passthrough only)
  * To compare with another build, run that build's bench_filters (it
  * loads the stages beside it): the checksums show whether they agree.
+ *
+ * Where libvips-dev was found at configure time, each row also times
+ * libvips's equivalent on the same frame, one thread (filters_vips.c),
+ * and prints it beside ours with the ratio (vips time / ours).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
@@ -24,6 +28,10 @@
 #include <time.h>
 
 #include "framepipe/testing.h"
+
+#ifdef FP_BENCH_VIPS
+#include "filters_vips.h"
+#endif
 
 #define W 4000
 #define H 3000
@@ -129,8 +137,14 @@ int main(int argc, char **argv)
 		memcpy(in.pixels + 2 * i, &v16, 2);
 	}
 	double copy = 0;
-	printf("%-20s %-34s %9s %9s  %-16s\n", "stage", "parameters", "ms",
+#ifdef FP_BENCH_VIPS
+	bool vips = fp_bench_vips_init(argv[0]) == 0;
+	printf("%-20s %-34s %8s %7s %8s %6s  %-16s\n", "stage", "parameters",
+	       "ms", "MP/s", "vips ms", "ratio", "output checksum");
+#else
+	printf("%-20s %-34s %8s %7s  %-16s\n", "stage", "parameters", "ms",
 	       "MP/s", "output checksum");
+#endif
 	for (size_t b = 0; b < sizeof benches / sizeof benches[0]; b++) {
 		const struct bench *bn = &benches[b];
 		const char *only = getenv("FP_BENCH_ONLY");
@@ -182,8 +196,20 @@ int main(int argc, char **argv)
 		double net = b == 0 ? best : best - copy;
 		if (net < 1e-6)
 			net = 1e-6;
-		printf("%-20s %-34s %9.1f %9.0f  %016llx\n", bn->stage, desc,
-		       net * 1e3, W * H / net / 1e6, (unsigned long long)sum);
+		printf("%-20s %-34s %8.1f %7.0f ", bn->stage, desc, net * 1e3,
+		       W * H / net / 1e6);
+#ifdef FP_BENCH_VIPS
+		double v = vips ? fp_bench_vips(bn->stage, desc, in.pixels, W,
+						H, 3, wide, runs, now)
+				: -1;
+		if (v > 0 && b > 0)
+			printf("%8.1f %5.1fx ", v * 1e3, v / net);
+		else if (v > 0)
+			printf("%8.1f %6s ", v * 1e3, "");
+		else
+			printf("%8s %6s ", "-", "");
+#endif
+		printf(" %016llx\n", (unsigned long long)sum);
 		fp_harness_free(h);
 	}
 	free(in.pixels);
