@@ -36,6 +36,10 @@ typedef struct fp_codec_side {
 	uint32_t formats; /* decoder: formats it makes; encoder: accepts */
 	/* Optional: parameter checks across fields (descriptor.check). */
 	int (*check)(const void *config, char *err, size_t err_size);
+	/* Optional, decoder: the formats this config may make (a source's
+	 * descriptor.shape); NULL: `formats`. */
+	int (*shape)(const void *config, const fp_shape *in, fp_shape *out,
+		     char *err, size_t err_size);
 } fp_codec_side;
 
 typedef struct fp_codec {

@@ -1,5 +1,6 @@
-/* jpeg.c — the JPEG codec (libjpeg-turbo): its parameters, its sniffer and
- * the libjpeg error handling its reader and writer share. Decoding is in
+/* jpeg.c — the JPEG codec (libjpeg-turbo): its parameters, its sniffer, the
+ * libjpeg error handling its reader and writer share, and the jpeg_decode
+ * and jpeg_encode descriptors (stage.h). Decoding is in
  * jpeg_read.c, encoding in jpeg_write.c.
  */
 #include "jpeg.h"
@@ -172,3 +173,34 @@ void fp__jpeg_progress_init(j_decompress_ptr d,
 	progress->progress_monitor = on_progress;
 	d->progress = progress;
 }
+
+#if defined(FP_CODEC_STAGE_DECODE)
+#include "stage.h"
+FP_CODEC_DECODE_STAGE(
+	fp_codec_jpeg, "jpeg_decode",
+	"decode JPEG input files (libjpeg-turbo) into G8 or RGB8 frames",
+	fp_jpeg_decode_params, struct fp_jpeg_decode_config,
+	"Gray JPEGs give G8, colour ones RGB8 (CMYK and YCCK converted as "
+	"djpeg does);\n"
+	"pixels are djpeg's, byte for byte (integer DCT, fancy upsampling).\n"
+	"Keeps EXIF, XMP, the ICC profile, comments, the JFIF density and the "
+	"EXIF\n"
+	"orientation (1..8; other values are ignored) as frame metadata.\n"
+	"Decodes at 1/2, 1/4 or 1/8 scale when the next stages hint they need "
+	"no more.\n"
+	"Damaged data (a truncated file, bad Huffman codes) fails the file.");
+#elif defined(FP_CODEC_STAGE_ENCODE)
+#include "stage.h"
+FP_CODEC_ENCODE_STAGE(
+	fp_codec_jpeg, "jpeg_encode", ".jpg",
+	"write G8 and RGB8 frames as JPEG files (libjpeg-turbo), atomically",
+	fp_jpeg_encode_params, struct fp_jpeg_encode_config,
+	FP_JPEG_ENCODE_FORMATS,
+	"Settings and defaults are cjpeg's: a frame without metadata gives "
+	"cjpeg's bytes.\n"
+	"Frames with alpha are refused (put alpha_flatten before), 16-bit ones "
+	"too.\n"
+	"Writes the frame's EXIF, XMP, ICC profile, comments and resolution; "
+	"strip=meta\n"
+	"keeps only the ICC profile, strip=all writes none.");
+#endif

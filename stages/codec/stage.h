@@ -5,15 +5,18 @@
  * fp_codec object, so it is written in the codec's own file, after its
  * tables, and compiled in only for that stage's module:
  *
- *   #ifdef FP_CODEC_STAGE_DECODE       (CMake: fp_add_codec_stages)
+ *   #ifdef FP_CODEC_STAGE_DECODE       (CMake: fp_add_codec)
  *   FP_CODEC_DECODE_STAGE(fp_codec_webp, "webp_decode", "summary",
  *                         webp_decode_params, struct webp_decode_config,
- *                         webp_probe, description);
+ *                         description);
  *   #endif
  *
  * The decoder stage makes one frame per input file (FP_EEND after the
- * last), sizes slots from probe(), and gives the codec's formats as its
- * shape; the encoder stage writes every frame it gets.
+ * last), probes with the codec's probe() (refusing to run without input
+ * files), sizes slots from it, and gives the formats of the codec's
+ * decoder.shape (for this config) or else decoder.formats as its shape;
+ * the encoder stage writes every frame it gets. Both check a config with
+ * the codec side's check, when it has one.
  */
 #ifndef FP_CODEC_STAGE_H
 #define FP_CODEC_STAGE_H
@@ -40,19 +43,27 @@ static inline int fp__codec_stage_decode(const fp_codec *codec, void *state,
 	return codec->decode(state, out);
 }
 
+/* The codec's probe(), for a stage named name that reads input files. */
+static inline int fp__codec_stage_probe(const fp_codec *codec, const char *name,
+					const void *config, const char *path,
+					fp_shape *out, char *err,
+					size_t err_size)
+{
+	if (path == NULL)
+		return fp__codec_error(err, err_size, FP_ECONFIG,
+				       "%s needs input files", name);
+	return codec->probe(config, path, out, err, err_size);
+}
+
 /* Bytes of the largest frame probe() says path gives. */
-static inline int fp__codec_stage_bound(const fp_codec *codec,
+static inline int fp__codec_stage_bound(const fp_codec *codec, const char *name,
 					const void *config, const char *path,
 					uint64_t *bytes, char *err,
 					size_t err_size)
 {
 	fp_shape shape = {0};
-
-	if (path == NULL)
-		return fp__codec_error(err, err_size, FP_ECONFIG,
-				       "%s decoding needs input files",
-				       codec->name);
-	int ret = codec->probe(config, path, &shape, err, err_size);
+	int ret = fp__codec_stage_probe(codec, name, config, path, &shape, err,
+					err_size);
 	if (ret < 0)
 		return ret;
 	*bytes = fp_shape_max_bytes(&shape);
@@ -60,14 +71,24 @@ static inline int fp__codec_stage_bound(const fp_codec *codec,
 }
 
 static inline int fp__codec_stage_shape(const fp_codec *codec,
-					const fp_shape *in, fp_shape *out)
+					const void *config, const fp_shape *in,
+					fp_shape *out, char *err,
+					size_t err_size)
 {
-	(void)in;
+	if (codec->decoder.shape != NULL)
+		return codec->decoder.shape(config, in, out, err, err_size);
 	out->width = 0;
 	out->height = 0;
 	out->formats = codec->decoder.formats;
 	out->reserved = 0;
 	return 0;
+}
+
+static inline int fp__codec_stage_check(const fp_codec_side *side,
+					const void *config, char *err,
+					size_t err_size)
+{
+	return side->check != NULL ? side->check(config, err, err_size) : 0;
 }
 
 static inline int64_t fp__codec_stage_count(const void *config,
@@ -78,28 +99,39 @@ static inline int64_t fp__codec_stage_count(const void *config,
 }
 
 #define FP_CODEC_DECODE_STAGE(codec_, name_, summary_, params_, config_,     \
-			      probe_, description_)                          \
+			      description_)                                  \
 	static int codec_stage_process(void *state, fp_frame *in,            \
 				       fp_frame *out)                        \
 	{                                                                    \
 		(void)in;                                                    \
 		return fp__codec_stage_decode(&codec_, state, out);          \
 	}                                                                    \
+	static int codec_stage_probe(const void *config, const char *path,   \
+				     fp_shape *out, char *err,               \
+				     size_t err_size)                        \
+	{                                                                    \
+		return fp__codec_stage_probe(&codec_, name_, config, path,   \
+					     out, err, err_size);            \
+	}                                                                    \
 	static int codec_stage_bound(const void *config, const char *path,   \
 				     uint64_t *bytes, char *err,             \
 				     size_t err_size)                        \
 	{                                                                    \
-		return fp__codec_stage_bound(&codec_, config, path, bytes,   \
-					     err, err_size);                 \
+		return fp__codec_stage_bound(&codec_, name_, config, path,   \
+					     bytes, err, err_size);          \
 	}                                                                    \
 	static int codec_stage_shape(const void *config, const fp_shape *in, \
 				     fp_shape *out, char *err,               \
 				     size_t err_size)                        \
 	{                                                                    \
-		(void)config;                                                \
-		(void)err;                                                   \
-		(void)err_size;                                              \
-		return fp__codec_stage_shape(&codec_, in, out);              \
+		return fp__codec_stage_shape(&codec_, config, in, out, err,  \
+					     err_size);                      \
+	}                                                                    \
+	static int codec_stage_check(const void *config, char *err,          \
+				     size_t err_size)                        \
+	{                                                                    \
+		return fp__codec_stage_check(&codec_.decoder, config, err,   \
+					     err_size);                      \
 	}                                                                    \
 	FP_STAGE_EXPORT = {                                                  \
 		FP_STAGE_HEADER,                                             \
@@ -115,19 +147,26 @@ static inline int64_t fp__codec_stage_count(const void *config,
 		.frame_bound = codec_stage_bound,                            \
 		.frame_count = fp__codec_stage_count,                        \
 		.description = description_,                                 \
+		.check = codec_stage_check,                                  \
 		.shape = codec_stage_shape,                                  \
-		.probe = probe_,                                             \
+		.probe = codec_stage_probe,                                  \
 	}
 
 /* ext_: the extension of the files it writes (".webp"), for the default
- * output name. */
+ * output name; formats_: the codec's encoder.formats, as a constant. */
 #define FP_CODEC_ENCODE_STAGE(codec_, name_, ext_, summary_, params_, config_, \
-			      formats_, check_, description_)                  \
+			      formats_, description_)                          \
 	static int codec_stage_process(void *state, fp_frame *in,              \
 				       fp_frame *out)                          \
 	{                                                                      \
 		(void)out;                                                     \
 		return codec_.encode(state, in);                               \
+	}                                                                      \
+	static int codec_stage_check(const void *config, char *err,            \
+				     size_t err_size)                          \
+	{                                                                      \
+		return fp__codec_stage_check(&codec_.encoder, config, err,     \
+					     err_size);                        \
 	}                                                                      \
 	FP_STAGE_EXPORT = {                                                    \
 		FP_STAGE_HEADER,                                               \
@@ -142,7 +181,7 @@ static inline int64_t fp__codec_stage_count(const void *config,
 		.init = fp__codec_stage_init,                                  \
 		.process = codec_stage_process,                                \
 		.description = description_,                                   \
-		.check = check_,                                               \
+		.check = codec_stage_check,                                    \
 		.output_extension = ext_,                                      \
 	}
 

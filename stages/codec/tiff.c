@@ -249,7 +249,7 @@ FP_CODEC_DECODE_STAGE(
 	fp_codec_tiff, "tiff_decode",
 	"decode TIFF files (libtiff): 8/16-bit gray, RGB, alpha, palette; "
 	"strips, tiles; one page",
-	tiff_decode_params, struct tiff_decode_config, fp__tiff_probe,
+	tiff_decode_params, struct tiff_decode_config,
 	"G8/GA8/RGB8/RGBA8, or the 16-bit formats for 16-bit files.\n"
 	"Palette files give RGB8 (RGB16 when the colormap needs 16 bits).\n"
 	"Bilevel and 2/4-bit gray are scaled to 8 bits; min-is-white is\n"
@@ -262,7 +262,7 @@ FP_CODEC_DECODE_STAGE(
 FP_CODEC_ENCODE_STAGE(
 	fp_codec_tiff, "tiff_encode", ".tif",
 	"write frames as TIFF files (libtiff), atomically", tiff_encode_params,
-	struct tiff_encode_config, FP_FORMATS_ALL, NULL,
+	struct tiff_encode_config, FP_FORMATS_ALL,
 	"Every format, 8 or 16 bits, alpha as unassociated extra sample.\n"
 	"compression=lzw by default (with the horizontal predictor).\n"
 	"The frame's ICC profile, XMP, resolution and orientation are\n"

@@ -773,7 +773,7 @@ FP_CODEC_DECODE_STAGE(
 	fp_codec_webp, "webp_decode",
 	"decode WebP files (libwebp): lossy, lossless, alpha, first frame of "
 	"an animation",
-	webp_decode_params, struct webp_decode_config, webp_probe,
+	webp_decode_params, struct webp_decode_config,
 	"RGBA8 when the file has alpha, else RGB8; the pixels of `dwebp "
 	"-pam`.\n"
 	"An animated file gives its first frame on the canvas.\n"
@@ -784,7 +784,7 @@ FP_CODEC_DECODE_STAGE(
 FP_CODEC_ENCODE_STAGE(
 	fp_codec_webp, "webp_encode", ".webp",
 	"write frames as WebP files (libwebp), atomically", webp_encode_params,
-	struct webp_encode_config, FP_FORMATS_8BIT, webp_encode_check,
+	struct webp_encode_config, FP_FORMATS_8BIT,
 	"Lossy by default (cwebp's settings: quality 75, effort 4);\n"
 	"lossless=true for VP8L. Gray frames are written as gray RGB.\n"
 	"The frame's ICC profile, EXIF and XMP are written as chunks unless\n"
