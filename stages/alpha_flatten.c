@@ -12,7 +12,7 @@
 #include "kit.h"
 
 typedef struct flatten_config {
-	const char *background;
+	const char *color;
 } flatten_config;
 
 typedef struct flatten_state {
@@ -20,22 +20,17 @@ typedef struct flatten_state {
 } flatten_state;
 
 static const fp_param params[] = {
-	FP_PARAM_STRING_(flatten_config, background, "white",
-			 "colour behind transparent parts: #rrggbb or a name"),
+	FP_PARAM_STRING_(flatten_config, color, "white",
+			 "colour behind transparent parts: #rrggbb, "
+			 "#rrrrggggbbbb or a name (the old name background "
+			 "works too)"),
 };
 
 static int flatten_check(const void *config, char *err, size_t err_size)
 {
 	const flatten_config *c = config;
 	fp__kit_color color;
-	int rc = fp__kit_parse_color2(c->background, &color, err, err_size);
-	if (rc != 0) {
-		/* "background: colour 'x': ..." */
-		char why[256];
-		snprintf(why, sizeof why, "%s", err);
-		snprintf(err, err_size, "background: %s", why);
-	}
-	return rc;
+	return fp__kit_parse_color("color", c->color, &color, err, err_size);
 }
 
 /* Frames with alpha lose it; the others pass as they are. */
@@ -69,10 +64,8 @@ static int flatten_init(void **state, const void *config,
 		snprintf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
-	int rc = flatten_check(c, err, err_size);
-	if (rc == 0)
-		rc = fp__kit_parse_color2(c->background, &s->color, err,
-					  err_size);
+	int rc = fp__kit_parse_color("color", c->color, &s->color, err,
+				     err_size);
 	if (rc != 0) {
 		free(s);
 		return rc;
@@ -86,7 +79,7 @@ static void flatten16(const flatten_state *s, fp_frame *in, unsigned ci,
 {
 	unsigned co = ci - 1;
 	uint16_t bg[3];
-	fp__kit_color_pixel2(&s->color, format, (uint8_t *)bg);
+	fp__kit_color_pixel(&s->color, format, (uint8_t *)bg);
 	for (uint32_t y = 0; y < in->height; y++) {
 		const uint16_t *src = fp__kit_row16(in, y);
 		uint16_t *dst =
@@ -122,7 +115,7 @@ static int flatten_process(void *state, fp_frame *in, fp_frame *out)
 		return 0;
 	}
 	uint8_t bg[3];
-	fp__kit_color_pixel(s->color.rgba, format, bg);
+	fp__kit_color_pixel(&s->color, format, bg);
 	/* Output pixel x of row y never lies past input pixel x of row y. */
 	for (uint32_t y = 0; y < in->height; y++) {
 		const uint8_t *src = in->pixels + (size_t)y * in->stride;

@@ -2,7 +2,7 @@
  * GA8 (alpha kept), RGB16 G16 and RGBA16 GA16; gray frames pass
  * unchanged. The output is tightly packed (stride = width * pixel bytes).
  *
- * weights = bt601 (default): Y = 0.298839 R + 0.586811 G + 0.114350 B;
+ * luma = bt601 (default): Y = 0.298839 R + 0.586811 G + 0.114350 B;
  * bt709: Y = 0.212656 R + 0.715158 G + 0.072186 B, on the stored (gamma
  * encoded) samples, rounded exactly like ImageMagick: bit-identical to
  * `convert IN -grayscale Rec601Luma OUT` (Rec709Luma) for every colour.
@@ -16,12 +16,12 @@
 #include "kit.h"
 
 typedef struct grayscale_config {
-	int weights;
+	int luma;
 } grayscale_config;
 
 static const fp_param params[] = {
-	FP_PARAM_CHOICE_(grayscale_config, weights, "bt601", "bt601|bt709",
-			 "luma weights: Rec. 601 (as JPEG, ImageMagick's "
+	FP_PARAM_CHOICE_(grayscale_config, luma, "bt601", "bt601|bt709",
+			 "luma coefficients: Rec. 601 (as JPEG, ImageMagick's "
 			 "Rec601Luma) or Rec. 709 (HDTV, sRGB primaries)"),
 };
 
@@ -44,8 +44,8 @@ static int grayscale_init(void **state, const void *config,
 		snprintf(err, err_size, "out of memory");
 		return -ENOMEM;
 	}
-	s->weights = c->weights == 0 ? &fp__kit_bt601 : &fp__kit_bt709;
-	s->millionths = millionths[c->weights == 0 ? 0 : 1];
+	s->weights = c->luma == 0 ? &fp__kit_bt601 : &fp__kit_bt709;
+	s->millionths = millionths[c->luma == 0 ? 0 : 1];
 	*state = s;
 	return 0;
 }

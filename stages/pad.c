@@ -32,21 +32,17 @@ static const fp_param params[] = {
 		      "output height; 0 keeps the frame's"),
 	FP_PARAM_CHOICE_(pad_config, gravity, "center", FP_KIT_GRAVITIES,
 			 "where the image sits in the padded frame"),
-	FP_PARAM_STRING_(pad_config, color, "black",
-			 "colour of the border: #rrggbb, #rrggbbaa or a name"),
+	FP_PARAM_STRING_(
+		pad_config, color, "black",
+		"colour of the border: #rrggbb[aa], #rrrrggggbbbb[aaaa] "
+		"or a name"),
 };
 
 static int pad_check(const void *config, char *err, size_t err_size)
 {
 	const pad_config *c = config;
 	fp__kit_color color;
-	int rc = fp__kit_parse_color2(c->color, &color, err, err_size);
-	if (rc != 0) {
-		char why[256];
-		snprintf(why, sizeof why, "%s", err);
-		snprintf(err, err_size, "color: %s", why);
-	}
-	return rc;
+	return fp__kit_parse_color("color", c->color, &color, err, err_size);
 }
 
 /* The largest frame it makes: width x height (a larger frame fails),
@@ -75,10 +71,8 @@ static int pad_init(void **state, const void *config, const fp_stage_env *env,
 		return -ENOMEM;
 	}
 	s->config = config;
-	int rc = pad_check(config, err, err_size);
-	if (rc == 0)
-		rc = fp__kit_parse_color2(s->config->color, &s->color, err,
-					  err_size);
+	int rc = fp__kit_parse_color("color", s->config->color, &s->color, err,
+				     err_size);
 	if (rc != 0) {
 		free(s);
 		return rc;
@@ -103,7 +97,7 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 	if (rc != 0)
 		return rc;
 	uint8_t px[8];
-	fp__kit_color_pixel2(&s->color, in->format, px);
+	fp__kit_color_pixel(&s->color, in->format, px);
 	int64_t x0, y0;
 	fp__kit_gravity(c->gravity, w, h, in->width, in->height, &x0, &y0);
 	/* The border only: output row 0 is filled with the colour once (by

@@ -31,7 +31,7 @@ enum { RANGE_AUTO, RANGE_LIMITED, RANGE_FULL };
 typedef struct y4m_read_config {
 	const char *file;
 	int format;
-	int matrix; /* 0 bt601, 1 bt709 */
+	int luma; /* 0 bt601, 1 bt709 */
 	int range;
 } y4m_read_config;
 
@@ -300,7 +300,7 @@ static int y4m_read_init(void **state, const void *config,
 	r->format = format_of(c, &r->s);
 	bool full = c->range == RANGE_AUTO ? r->s.full_range
 					   : c->range == RANGE_FULL;
-	y4m_decoder_init(&r->dec, c->matrix == 1, full);
+	y4m_decoder_init(&r->dec, c->luma == 1, full);
 	r->data_start = ftello(r->file); /* -1 on a pipe */
 	*state = r;
 	return 0;
@@ -461,8 +461,10 @@ static const fp_param params[] = {
 			 "the stream to read; - is standard input"),
 	FP_PARAM_CHOICE_(y4m_read_config, format, "auto", "auto|rgb|gray",
 			 "frames made: auto is RGB8, or G8 for a mono stream"),
-	FP_PARAM_CHOICE_(y4m_read_config, matrix, "bt601", "bt601|bt709",
-			 "Y'CbCr to RGB matrix (BT.601 SD, BT.709 HD)"),
+	FP_PARAM_CHOICE_(
+		y4m_read_config, luma, "bt601", "bt601|bt709",
+		"luma coefficients of the Y'CbCr to RGB matrix (BT.601 "
+		"SD, BT.709 HD)"),
 	FP_PARAM_CHOICE_(y4m_read_config, range, "auto", "auto|limited|full",
 			 "auto: the stream's XCOLORRANGE, limited when "
 			 "absent"),

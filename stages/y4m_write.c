@@ -26,7 +26,7 @@
 typedef struct y4m_write_config {
 	const char *file;
 	int chroma; /* enum y4m_chroma */
-	int matrix; /* 0 bt601, 1 bt709 */
+	int luma;   /* 0 bt601, 1 bt709 */
 	int range;  /* 0 limited, 1 full */
 	int64_t fps_num;
 	int64_t fps_den;
@@ -250,7 +250,7 @@ static int y4m_write_init(void **state, const void *config,
 		free(wr);
 		return -e;
 	}
-	y4m_encoder_init(&wr->enc, c->matrix == 1, c->range == 1);
+	y4m_encoder_init(&wr->enc, c->luma == 1, c->range == 1);
 	*state = wr;
 	return 0;
 }
@@ -308,8 +308,10 @@ static const fp_param params[] = {
 			 "where to write; - is standard output"),
 	FP_PARAM_CHOICE_(y4m_write_config, chroma, "420", "420|422|444|mono",
 			 "chroma layout of the stream (420 is C420jpeg)"),
-	FP_PARAM_CHOICE_(y4m_write_config, matrix, "bt601", "bt601|bt709",
-			 "RGB to Y'CbCr matrix (BT.601 SD, BT.709 HD)"),
+	FP_PARAM_CHOICE_(
+		y4m_write_config, luma, "bt601", "bt601|bt709",
+		"luma coefficients of the RGB to Y'CbCr matrix (BT.601 "
+		"SD, BT.709 HD)"),
 	FP_PARAM_CHOICE_(y4m_write_config, range, "limited", "limited|full",
 			 "written as XCOLORRANGE in the header"),
 	FP_PARAM_INT_(y4m_write_config, fps_num, "0", 0, 1e9,

@@ -41,6 +41,28 @@ static void err_at(const fp_config *config, const fp_config_entry *e, int line,
 	}
 }
 
+/* Set label's name = value from e (an INI line, a -p word, --set), in
+ * today's spelling or an old one (aliases.h); an old one prints its note
+ * on stderr, once per run, before anything is forked. */
+static int set_spelled(const fp_config *config, const fp_config_entry *e,
+		       const char *label, const fp_stage_descriptor *desc,
+		       void *values, char *why, size_t why_size)
+{
+	const fp__alias *alias;
+	int rc = fp__params_set_spelled(desc, values, e->key, e->value, &alias,
+					why, why_size);
+	if (alias != NULL) {
+		char where[320];
+		if (e->origin != NULL)
+			snprintf(where, sizeof where, "%s", e->origin);
+		else
+			snprintf(where, sizeof where, "%s:%d", config->path,
+				 e->line);
+		fp__alias_note(alias, where, label, e->key, e->value, stderr);
+	}
+	return rc;
+}
+
 /* The [pipeline] settings: one table, parsed, checked, described
  * (`framepipe stages pipeline`) and suggested from like a stage's. */
 typedef struct pipeline_settings {
@@ -141,10 +163,11 @@ static int pipeline_settings_from(fp_pipeline *p, const fp_config *config,
 	const fp_config_entry *output = NULL;
 	for (size_t i = 0; rc == 0 && s != NULL && i < s->count; i++) {
 		const fp_config_entry *e = &s->entries[i];
-		rc = fp__params_set(&pipeline_desc, ps, e->key, e->value, why,
-				    sizeof why);
+		rc = set_spelled(config, e, "pipeline", &pipeline_desc, ps, why,
+				 sizeof why);
 		if (rc == FP_EPARAM &&
-		    !fp__params_find(&pipeline_desc, e->key)) {
+		    !fp__params_find(&pipeline_desc, e->key) &&
+		    !fp__alias_find("pipeline", e->key, e->value)) {
 			const fp_stage_descriptor *t[] = {&pipeline_desc};
 			snprintf(why, sizeof why, "%s: unknown setting",
 				 e->key);
@@ -314,10 +337,11 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 		bool is_framework = fp__params_find(&framework_desc, e->key);
 		rc = is_framework ? fp__params_set(&framework_desc, &fw, e->key,
 						   e->value, why, sizeof why)
-				  : fp__params_set(d, spec->config, e->key,
-						   e->value, why, sizeof why);
+				  : set_spelled(config, e, s->name, d,
+						spec->config, why, sizeof why);
 		if (rc == FP_EPARAM && !is_framework &&
-		    !fp__params_find(d, e->key)) {
+		    !fp__params_find(d, e->key) &&
+		    !fp__alias_find(d->name, e->key, e->value)) {
 			const fp_stage_descriptor *t[] = {d, &framework_desc};
 			explain_unknown(why, sizeof why, e->key, t, 2);
 		}

@@ -319,6 +319,20 @@ int fp__params_set(const fp_stage_descriptor *desc, void *config,
 	return set_param(param, config, value, err, err_size);
 }
 
+int fp__params_set_spelled(const fp_stage_descriptor *desc, void *config,
+			   const char *name, const char *value,
+			   const fp__alias **alias, char *err, size_t err_size)
+{
+	*alias = fp__alias_find(desc->name, name, value);
+	if (*alias == NULL)
+		return fp__params_set(desc, config, name, value, err, err_size);
+	char new_name[128];
+	const char *new_value;
+	fp__alias_apply(*alias, name, value, new_name, sizeof new_name,
+			&new_value);
+	return fp__params_set(desc, config, new_name, new_value, err, err_size);
+}
+
 void *fp__params_new(const fp_stage_descriptor *desc, char *err,
 		     size_t err_size)
 {

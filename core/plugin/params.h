@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "aliases.h"
 #include "framepipe/stage.h"
 
 /* A new config struct for desc with every default applied. Returns NULL on
@@ -43,6 +44,15 @@ const char *fp__param_type_name(fp_param_type type);
 int fp__params_set(const fp_stage_descriptor *desc, void *config,
 		   const char *name, const char *value, char *err,
 		   size_t err_size);
+
+/* fp__params_set, also taking the old spellings of aliases.h: name =
+ * value is first mapped to its new spelling. *alias is the alias used, or
+ * NULL when name = value is spelled as today; the caller prints the note
+ * (fp__alias_note). Config text (INI, -p, --set) and the harness come
+ * through here; fp__params_set itself knows only today's spellings. */
+int fp__params_set_spelled(const fp_stage_descriptor *desc, void *config,
+			   const char *name, const char *value,
+			   const fp__alias **alias, char *err, size_t err_size);
 
 /* The table entry for name, or NULL. */
 const fp_param *fp__params_find(const fp_stage_descriptor *desc,

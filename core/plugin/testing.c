@@ -70,8 +70,13 @@ fp_harness *fp_harness_new_linked(const fp_stage_descriptor *desc)
 
 int fp_harness_set(fp_harness *h, const char *name, const char *value)
 {
-	return fp__params_set(h->plugin.desc, h->config, name, value, h->error,
-			      sizeof h->error);
+	const fp__alias *alias;
+	int rc = fp__params_set_spelled(h->plugin.desc, h->config, name, value,
+					&alias, h->error, sizeof h->error);
+	if (alias != NULL)
+		fp__alias_note(alias, "fp_harness_set", h->plugin.desc->name,
+			       name, value, stderr);
+	return rc;
 }
 
 void fp_harness_set_capacity(fp_harness *h, size_t bytes)

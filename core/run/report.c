@@ -305,10 +305,13 @@ static int write_stats(const fp_pipeline *p, const fp_supervisor *sup,
 		fprintf(f, "\"failures_not_listed\":%" PRIu64 ",",
 			sup->failures_dropped);
 	json_stages(f, p, sup);
+	/* slot_size as [pipeline] names it; slot_bytes, its 1.x name here,
+	 * stays for the readers of 1.x files */
+	size_t slot_size = sup ? sup->pool.slot_bytes : 0;
 	fprintf(f,
-		",\"pool\":{\"slots\":%u,\"slot_bytes\":%zu},"
-		"\"wall_s\":%.6f}\n",
-		sup ? sup->pool.slot_count : 0, sup ? sup->pool.slot_bytes : 0,
+		",\"pool\":{\"slots\":%u,\"slot_size\":%zu,"
+		"\"slot_bytes\":%zu},\"wall_s\":%.6f}\n",
+		sup ? sup->pool.slot_count : 0, slot_size, slot_size,
 		sup ? sup->wall_s : 0.0);
 	return fclose(f) == 0 ? 0 : -errno;
 }

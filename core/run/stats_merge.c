@@ -218,20 +218,24 @@ static void put_stages(FILE *f, const merged *m)
 
 static void put_rest(FILE *f, const merged *m)
 {
-	double slots = 0, slot_bytes = 0, wall = 0;
+	double slots = 0, slot_size = 0, wall = 0;
 	for (size_t i = 0; i < m->count; i++) {
 		const fp_json *pool = fp__json_get(&m->files[i], "pool");
 		if (number(pool, "slots") > slots)
 			slots = number(pool, "slots");
-		if (number(pool, "slot_bytes") > slot_bytes)
-			slot_bytes = number(pool, "slot_bytes");
+		/* a file of framepipe 1.2 or older has only slot_bytes */
+		double size = fp__json_get(pool, "slot_size") != NULL
+				      ? number(pool, "slot_size")
+				      : number(pool, "slot_bytes");
+		if (size > slot_size)
+			slot_size = size;
 		if (number(&m->files[i], "wall_s") > wall)
 			wall = number(&m->files[i], "wall_s");
 	}
 	fprintf(f,
-		",\"pool\":{\"slots\":%.0f,\"slot_bytes\":%.0f},"
-		"\"wall_s\":%.6f}\n",
-		slots, slot_bytes, wall);
+		",\"pool\":{\"slots\":%.0f,\"slot_size\":%.0f,"
+		"\"slot_bytes\":%.0f},\"wall_s\":%.6f}\n",
+		slots, slot_size, slot_size, wall);
 }
 
 int fp__stats_merge(const char *const *paths, size_t count, FILE *out,

@@ -41,10 +41,13 @@ const fp_param fp_png_encode_params[FP_PNG_ENCODE_PARAMS] = {
 			 "all|none|sub|up|avg|paeth",
 			 "row filter: all lets libpng choose per row"),
 	FP_PARAM_CHOICE_(struct fp_png_encode_config, strategy, "rle",
-			 "default|filtered|rle|huffman",
-			 "zlib strategy: rle (default) encodes photos 4-5x "
-			 "faster than filtered (libpng's own choice) for files "
-			 "within 2% of its size; tests/bench/README.md"),
+			 "full|long|rle|huffman",
+			 "deflate's string matching: full (every match, zlib's "
+			 "default strategy), long (only matches over 5 bytes, "
+			 "zlib's filtered: libpng's own choice), rle (only "
+			 "runs, the default: photos 4-5x faster than long for "
+			 "files within 2% of its size; tests/bench/README.md), "
+			 "huffman (no matches)"),
 	FP_PARAM_CHOICE_(struct fp_png_encode_config, depth, "keep",
 			 "keep|8|16",
 			 "bits per sample written: the frame's, 8 (16-bit "

@@ -145,8 +145,8 @@ static int hex_digit(char c)
 	return -1;
 }
 
-int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
-			size_t err_size)
+/* The 8-bit forms: a name, #rgb, #rrggbb, #rrggbbaa. */
+static int parse_color8(const char *text, uint8_t rgba[4])
 {
 	for (size_t i = 0; i < FP_COUNT_OF(named_colors); i++)
 		if (strcmp(text, named_colors[i].name) == 0) {
@@ -158,15 +158,8 @@ int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
 	bool ok = n == 3 || n == 6 || n == 8;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = (d[i] = hex_digit(text[1 + i])) >= 0;
-	if (!ok) {
-		snprintf(err, err_size,
-			 "colour '%s': expected #rgb, #rrggbb, #rrggbbaa, "
-			 "#rrrrggggbbbb[aaaa] or a name (black, white, gray, "
-			 "red, green, blue, yellow, cyan, magenta, "
-			 "transparent)",
-			 text);
+	if (!ok)
 		return FP_EPARAM;
-	}
 	rgba[3] = 255;
 	for (size_t c = 0; c < (n == 3 ? 3 : n / 2); c++)
 		rgba[c] = (uint8_t)(n == 3 ? d[c] * 17
@@ -174,7 +167,48 @@ int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
 	return 0;
 }
 
-void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
+/* The 16-bit forms: #rrrrggggbbbb, #rrrrggggbbbbaaaa. */
+static int parse_color16(const char *text, uint16_t rgba16[4])
+{
+	size_t n = text[0] == '#' ? strlen(text + 1) : 0;
+	if (n != 12 && n != 16)
+		return FP_EPARAM;
+	rgba16[3] = 65535;
+	for (size_t i = 0; i < n / 4; i++) {
+		unsigned v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = hex_digit(text[1 + 4 * i + j]);
+			if (d < 0)
+				return FP_EPARAM;
+			v = v * 16 + (unsigned)d;
+		}
+		rgba16[i] = (uint16_t)v;
+	}
+	return 0;
+}
+
+int fp__kit_parse_color(const char *param, const char *text, fp__kit_color *c,
+			char *err, size_t err_size)
+{
+	if (parse_color8(text, c->rgba) == 0) {
+		for (unsigned i = 0; i < 4; i++)
+			c->rgba16[i] = (uint16_t)(c->rgba[i] * 257u);
+		return 0;
+	}
+	if (parse_color16(text, c->rgba16) == 0) {
+		for (unsigned i = 0; i < 4; i++)
+			c->rgba[i] = (uint8_t)((c->rgba16[i] + 128u) / 257u);
+		return 0;
+	}
+	snprintf(err, err_size,
+		 "%s: colour '%s': expected #rgb, #rrggbb, #rrggbbaa, "
+		 "#rrrrggggbbbb[aaaa] or a name (black, white, gray, red, "
+		 "green, blue, yellow, cyan, magenta, transparent)",
+		 param, text);
+	return FP_EPARAM;
+}
+
+static void color_pixel8(const uint8_t rgba[4], fp_format format,
 			 uint8_t *pixel)
 {
 	fp__kit_luma_lut lut;
@@ -191,48 +225,15 @@ void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
 		break;
 	case FP_FORMAT_RGB8: memcpy(pixel, rgba, 3); break;
 	case FP_FORMAT_RGBA8: memcpy(pixel, rgba, 4); break;
-	default: break; /* 16-bit formats: see the kit's 16-bit helpers */
+	default: break;
 	}
 }
 
-int fp__kit_parse_color2(const char *text, fp__kit_color *c, char *err,
-			 size_t err_size)
-{
-	size_t n = text[0] == '#' ? strlen(text + 1) : 0;
-	if (n != 12 && n != 16) {
-		int rc = fp__kit_parse_color(text, c->rgba, err, err_size);
-		if (rc != 0)
-			return rc;
-		for (unsigned i = 0; i < 4; i++)
-			c->rgba16[i] = (uint16_t)(c->rgba[i] * 257u);
-		return 0;
-	}
-	c->rgba16[3] = 65535;
-	for (size_t i = 0; i < n / 4; i++) {
-		unsigned v = 0;
-		for (size_t j = 0; j < 4; j++) {
-			int d = hex_digit(text[1 + 4 * i + j]);
-			if (d < 0) {
-				snprintf(err, err_size,
-					 "colour '%s': '%c' is not a hex "
-					 "digit",
-					 text, text[1 + 4 * i + j]);
-				return FP_EPARAM;
-			}
-			v = v * 16 + (unsigned)d;
-		}
-		c->rgba16[i] = (uint16_t)v;
-	}
-	for (unsigned i = 0; i < 4; i++)
-		c->rgba[i] = (uint8_t)((c->rgba16[i] + 128u) / 257u);
-	return 0;
-}
-
-void fp__kit_color_pixel2(const fp__kit_color *c, fp_format format,
-			  uint8_t *pixel)
+void fp__kit_color_pixel(const fp__kit_color *c, fp_format format,
+			 uint8_t *pixel)
 {
 	if (!fp__kit_is16(format)) {
-		fp__kit_color_pixel(c->rgba, format, pixel);
+		color_pixel8(c->rgba, format, pixel);
 		return;
 	}
 	const uint16_t *v = c->rgba16;

@@ -159,29 +159,24 @@ static inline uint16_t fp__kit_luma16(const fp__kit_luma *w, unsigned r,
 /* ---- parameters given as text ---------------------------------------------
  */
 
-/* "#rgb", "#rrggbb", "#rrggbbaa" or a name (black, white, gray/grey, red,
- * green, blue, yellow, cyan, magenta, transparent); 0 or FP_EPARAM with the
- * reason in err. */
-int fp__kit_parse_color(const char *text, uint8_t rgba[4], char *err,
-			size_t err_size);
-
-/* The colour as one pixel of format (gray formats take its Rec. 601 luma). */
-void fp__kit_color_pixel(const uint8_t rgba[4], fp_format format,
-			 uint8_t *pixel);
-
 /* A colour at both depths. */
 typedef struct fp__kit_color {
 	uint8_t rgba[4];
 	uint16_t rgba16[4];
 } fp__kit_color;
-/* fp__kit_parse_color, and also "#rrrrggggbbbb" and "#rrrrggggbbbbaaaa"
- * (16 bits a sample; the 8-bit values are those rounded). The 16-bit
- * values of the 8-bit forms are v * 257. */
-int fp__kit_parse_color2(const char *text, fp__kit_color *c, char *err,
-			 size_t err_size);
-/* The colour as one pixel of any format (up to 8 bytes). */
-void fp__kit_color_pixel2(const fp__kit_color *c, fp_format format,
-			  uint8_t *pixel);
+
+/* The one colour parser, for every stage's `color`: "#rgb", "#rrggbb",
+ * "#rrggbbaa", "#rrrrggggbbbb", "#rrrrggggbbbbaaaa" (16 bits a sample) or
+ * a name (black, white, gray/grey, red, green, blue, yellow, cyan,
+ * magenta, transparent). The 16-bit values of the 8-bit forms are v * 257;
+ * the 8-bit values of the 16-bit forms are those rounded. 0, or FP_EPARAM
+ * with "PARAM: colour 'TEXT': expected ..." in err (a check()'s message). */
+int fp__kit_parse_color(const char *param, const char *text, fp__kit_color *c,
+			char *err, size_t err_size);
+/* The colour as one pixel of any format (up to 8 bytes; gray formats take
+ * its Rec. 601 luma). */
+void fp__kit_color_pixel(const fp__kit_color *c, fp_format format,
+			 uint8_t *pixel);
 
 /* Up to max numbers separated by spaces or commas; 0 or FP_EPARAM. */
 int fp__kit_parse_numbers(const char *text, double *values, size_t max,

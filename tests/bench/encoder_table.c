@@ -1,5 +1,5 @@
 /* encoder_table — png_encode's settings side by side, for tests/bench/run.sh:
- * zlib level 1/3/6/9 x strategy default/filtered/rle/huffman x row filter
+ * zlib level 1/3/6/9 x strategy full/long/rle/huffman x row filter
  * none/sub/up/paeth/all, each encoding the same decoded images (in memory,
  * with the libpng calls stages/png_encode.c makes) to memory. Prints the
  * encode speed (MB/s of raw pixel bytes and ns per pixel, from the
@@ -119,8 +119,8 @@ static struct result run(const struct image *imgs, int n, int level,
 int main(int argc, char **argv)
 {
 	static const int levels[] = {1, 3, 6, 9};
-	static const char *const strategy_names[] = {"default", "filtered",
-						     "rle", "huffman"};
+	static const char *const strategy_names[] = {"full", "long", "rle",
+						     "huffman"};
 	static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_RLE,
 					 Z_HUFFMAN_ONLY};
 	static const char *const filter_names[] = {"none", "sub", "up", "paeth",

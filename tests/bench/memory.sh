@@ -41,7 +41,7 @@ measure() { # count
 	python3 - "$WORK/s$1.json" "$1" "$peak" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-pool = s["pool"]["slots"] * s["pool"]["slot_bytes"] / 1024
+pool = s["pool"]["slots"] * s["pool"]["slot_size"] / 1024
 procs = 1 + sum(st["workers"] for st in s["stages"])
 print(f"{int(sys.argv[2]):>6} inputs  {s['frames']['ok']:>6} written  "
       f"{s['wall_s']:6.1f} s  peak PSS {int(sys.argv[3])/1024:7.1f} MiB  "

@@ -180,7 +180,7 @@ cmd_serial2() {
 	wait %1 && wait %2
 }
 cmd_framepipe() {
-	"$FP" run -p "$(fp_head "$1") ! png_encode level=6 strategy=filtered filter=all" \
+	"$FP" run -p "$(fp_head "$1") ! png_encode level=6 strategy=long filter=all" \
 		-i "$2" -o "$3" --overwrite -q
 }
 cmd_framepipe_own() { "$FP" run -p "$(fp_head "$1") ! png_encode" -i "$2" -o "$3" --overwrite -q; }
@@ -410,7 +410,7 @@ part_memory() {
 import json, sys
 s = json.load(open(sys.argv[1]))
 n, wall, cpu, peak = int(sys.argv[2]), *map(float, sys.argv[3:6])
-pool = s["pool"]["slots"] * s["pool"]["slot_bytes"] / 2**20
+pool = s["pool"]["slots"] * s["pool"]["slot_size"] / 2**20
 procs = 1 + sum(st["workers"] for st in s["stages"])
 print(f"  {n:>6} inputs  {s['frames']['ok']:>6} written  {wall:6.1f} s  peak PSS "
       f"{peak:7.1f} MiB  (pool {pool:.1f} MiB in {s['pool']['slots']} slots, {procs} processes)")

@@ -126,7 +126,45 @@ static void test_merge(void **state)
 		"\"workers\":2,\"frames\":7,\"busy_s\":0.750000},{\"name\":"
 		"\"encode\",\"stage\":\"png_encode\",\"workers\":4,"
 		"\"frames\":6,\"busy_s\":3.000000}],\"pool\":{\"slots\":9,"
-		"\"slot_bytes\":4096},\"wall_s\":3.500000}\n");
+		"\"slot_size\":4096,\"slot_bytes\":4096},\"wall_s\":3.500000}"
+		"\n");
+}
+
+/* The slot size is "slot_size" (as [pipeline] names it) since 1.3; a file
+ * of an older framepipe has only "slot_bytes": both are read, the new
+ * name first, and both are written. */
+static void test_merge_slot_size_names(void **state)
+{
+	(void)state;
+	char err[256];
+	static const char *const pools[][2] = {
+		/* pool of the first file, expected slot size of the merge */
+		{"{\"slots\":2,\"slot_size\":8192,\"slot_bytes\":8192}",
+		 "8192"},
+		{"{\"slots\":2,\"slot_size\":8192}", "8192"},
+		{"{\"slots\":2,\"slot_bytes\":8192}", "8192"},
+		{"{\"slots\":2,\"slot_size\":100,\"slot_bytes\":8192}", "4096"},
+	};
+	for (size_t i = 0; i < sizeof pools / sizeof pools[0]; i++) {
+		char first[512], want[128];
+		snprintf(first, sizeof first,
+			 "{\"frames\":{\"total\":1,\"ok\":1,\"failed\":0},"
+			 "\"failures\":[],\"stages\":[],\"pool\":%s,"
+			 "\"wall_s\":1}",
+			 pools[i][0]);
+		const char *paths[] = {
+			file_with("new.json", first),
+			file_with("old.json", SHARD(1, 1, 0, "", 1, 0.5, 1)),
+		};
+		const char *out = merge(paths, 2, err);
+		assert_non_null(out);
+		snprintf(want, sizeof want,
+			 "\"slot_size\":%s,\"slot_bytes\":%s}", pools[i][1],
+			 pools[i][1]);
+		if (strstr(out, want) == NULL)
+			fail_msg("pool %s: expected %s in %s", pools[i][0],
+				 want, out);
+	}
 }
 
 static void test_merge_refuses(void **state)
@@ -181,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_json_values),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_slot_size_names),
 		cmocka_unit_test(test_merge_refuses),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -67,7 +67,7 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["frames"] == {"total": 21, "ok": 7, "failed": 14}, s["frames"]
 # The huge headers must not have sized the pool: slots stay small.
-assert s["pool"]["slot_bytes"] < 64 << 20, s["pool"]
+assert s["pool"]["slot_size"] < 64 << 20, s["pool"]
 PY
 
 # Disk full half-way (a file-size limit stands in for it): the frames that

@@ -70,7 +70,7 @@ mistake() {
 }
 
 # per-pixel
-mistake table weights grayscale weights=bt2020
+mistake table luma grayscale luma=bt2020
 mistake table foo invert foo=1
 mistake table contrast brightness_contrast contrast=-1
 mistake table brightness brightness_contrast brightness=300
@@ -85,8 +85,8 @@ mistake check matrix channel_mixer 'matrix=1 0 0 0 1 0 0 0 1 0'
 mistake check matrix channel_mixer 'matrix=100 0 0 0 1 0 0 0 1'
 mistake check matrix channel_mixer 'matrix=1 0 0 0 x 0 0 0 1'
 # alpha
-mistake check background alpha_flatten background=beige
-mistake check background alpha_flatten 'background=#12345'
+mistake check color alpha_flatten color=beige
+mistake check color alpha_flatten 'color=#12345'
 mistake table amount premultiply amount=1
 mistake table x unpremultiply x=1
 # geometry
@@ -121,7 +121,7 @@ mistake table radius median radius=4
 
 # Valid configs of the same stages pass check and run.
 for ok in "resize width=4" "pad width=8 height=8 color=#0000ff" \
-	"alpha_flatten background=transparent" "levels in_black=10 in_white=20" \
+	"alpha_flatten color=transparent" "levels in_black=10 in_white=20" \
 	"crop gravity=southeast x=-1 y=-1 width=4 height=4" \
 	"convolve kernel=0~-1~0~-1~5~-1~0~-1~0" "channel_mixer preset=sepia"; do
 	read -r -a words <<<"$ok"

@@ -40,9 +40,9 @@ for fmt in g16 ga16 rgb16 rgba16; do
 	run1 $fmt "median radius=2" "37x23 $F"
 done
 run1 rgb16 grayscale "37x23 G16"
-run1 rgba16 "grayscale weights=bt709" "37x23 GA16"
+run1 rgba16 "grayscale luma=bt709" "37x23 GA16"
 run1 ga16 grayscale "37x23 GA16"
-run1 rgba16 "alpha_flatten background=#ffff00000000" "37x23 RGB16"
+run1 rgba16 "alpha_flatten color=#ffff00000000" "37x23 RGB16"
 run1 ga16 alpha_flatten "37x23 G16"
 run1 rgb16 "channel_mixer preset=sepia" "37x23 RGB16"
 run1 rgba16 "channel_mixer matrix='0 0 1 0 1 0 1 0 0'" "37x23 RGBA16"

@@ -155,7 +155,7 @@ check rot270 rotate 'degrees=270' -rotate 270
 check transpose transpose '' -transpose
 check crop crop 'x=17 y=33 width=30 height=12' -crop 30x12+17+33 +repage
 check gray grayscale '' -grayscale Rec601Luma
-check gray709 grayscale 'weights=bt709' -grayscale Rec709Luma
+check gray709 grayscale 'luma=bt709' -grayscale Rec709Luma
 psnr bilinear resize 'width=40 height=30 kernel=bilinear' -filter Triangle -resize '40x30!'
 psnr lanczos3 resize 'width=40 height=30 kernel=lanczos3' -filter Lanczos -resize '40x30!'
 psnr lanczos3_up resize 'width=150 height=100 kernel=lanczos3' -filter Lanczos -resize '150x100!'

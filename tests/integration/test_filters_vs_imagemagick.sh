@@ -8,7 +8,7 @@
 #
 # Bit-exact (every sample equal):
 #   grayscale                  -grayscale Rec601Luma
-#   grayscale weights=bt709    -grayscale Rec709Luma
+#   grayscale luma=bt709       -grayscale Rec709Luma
 #   invert                     -negate
 #   flip vertical / horizontal -flip / -flop
 #   rotate 90 / 180 / 270      -rotate 90 / 180 / 270
@@ -85,7 +85,7 @@ check() {
 }
 
 check gray exact 'stage = grayscale' -grayscale Rec601Luma
-check gray709 exact 'stage = grayscale\nweights = bt709' -grayscale Rec709Luma
+check gray709 exact 'stage = grayscale\nluma = bt709' -grayscale Rec709Luma
 check invert exact 'stage = invert' -negate
 check flipv exact 'stage = flip\ndirection = vertical' -flip
 check fliph exact 'stage = flip\ndirection = horizontal' -flop

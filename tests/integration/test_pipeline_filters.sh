@@ -66,10 +66,10 @@ stage = flip
 direction = vertical
 [flatten]
 stage = alpha_flatten
-background = #ffeedd
+color = #ffeedd
 [gray]
 stage = grayscale
-weights = bt709
+luma = bt709
 [threshold]
 stage = threshold
 level = 100

@@ -106,7 +106,7 @@ expect_rc 0 "SLURM_MEM_PER_NODE=100"
 python3 - "$WORK/m.json" <<'PY' || fail "SLURM_MEM_PER_NODE=100: pool not within 75 MiB"
 import json, sys
 p = json.load(open(sys.argv[1]))["pool"]
-assert p["slots"] * p["slot_bytes"] <= 75 << 20, p
+assert p["slots"] * p["slot_size"] <= 75 << 20, p
 assert p["slots"] >= 2, p
 PY
 # Per CPU, times the CPUs: 2 x 10 MB is too little, 2 x 50 fits.

@@ -44,6 +44,6 @@ middle = s["stages"][1]
 assert middle["workers"] == 2 and len(middle["pids"]) == 2, middle
 assert middle["frames"] == 10000
 assert all(st["frames"] == 10000 for st in s["stages"])
-assert s["pool"]["slots"] >= 2 and s["pool"]["slot_bytes"] >= 48 * 32 * 4
+assert s["pool"]["slots"] >= 2 and s["pool"]["slot_size"] >= 48 * 32 * 4
 PY
 finish

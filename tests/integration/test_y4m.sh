@@ -95,9 +95,9 @@ for spec in 420paldv:420:LIMITED:limited 420mpeg2:420:FULL:full 420:420:LIMITED:
 done
 # The wrong matrix on the way back is seen (the check has teeth).
 $Y4M gen "$WORK/g.y4m" 3 64 32 420jpeg
-fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read matrix=bt709 ! y4m_write'
+fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read luma=bt709 ! y4m_write'
 $Y4M check "$WORK/h.y4m" 3 "$WORK/g.y4m" 2 >/dev/null && fail "bt709 in, bt601 out: not seen"
-fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read matrix=bt709 ! y4m_write matrix=bt709'
+fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read luma=bt709 ! y4m_write luma=bt709'
 $Y4M check "$WORK/h.y4m" 3 "$WORK/g.y4m" 1 >"$WORK/check" || fail "bt709 both ways: $(cat "$WORK/check")"
 # Mono streams become G8; format=gray takes the luma of a colour stream.
 fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read format=gray ! y4m_write chroma=mono'
@@ -122,7 +122,7 @@ check_bars() { # NAME PIPELINE-MATRIX EXPECTED-RGB...
 	local name=$1 matrix=$2
 	shift 2
 	rm -rf "$WORK/bars"
-	fp run -q -p "y4m_read file=$WORK/bars_$name.y4m matrix=$matrix ! png_encode" -o "$WORK/bars"
+	fp run -q -p "y4m_read file=$WORK/bars_$name.y4m luma=$matrix ! png_encode" -o "$WORK/bars"
 	expect_rc 0 "bars $name"
 	"$PNG2RGBA" "$WORK/bars/frame_000000.png" | od -An -v -tu1 -w4 | awk 'NR <= 8 * '$#' && NR % 8 == 1 { print $1, $2, $3 }' >"$WORK/bars.txt"
 	local i=1

@@ -33,7 +33,7 @@ expect_rc 0 "two-slot pool"
 python3 - "$WORK/z.json" "$BYTES" <<'PY' || fail "pool not as configured"
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["pool"] == {"slots": 2, "slot_bytes": int(sys.argv[2])}, s["pool"]
+assert s["pool"] == {"slots": 2, "slot_size": int(sys.argv[2]), "slot_bytes": int(sys.argv[2])}, s["pool"]
 assert s["frames"]["ok"] == 40
 PY
 

@@ -32,8 +32,7 @@ static void test_ga_on_colour(void **state)
 	static const uint8_t want[] = {76, 100,
 				       (200 * 51 + 76 * 204 + 127) / 255};
 	fp_frame f = ft_frame(FP_FORMAT_GA8, 3, 1, 1, src), out;
-	fp_harness *h =
-		ft_harness("alpha_flatten", "background", "#ff0000", NULL);
+	fp_harness *h = ft_harness("alpha_flatten", "color", "#ff0000", NULL);
 	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
 	ft_expect(&out, FP_FORMAT_G8, 3, 1, want);
 	fp_harness_free(h);
@@ -44,8 +43,7 @@ static void test_opaque_formats_unchanged(void **state)
 {
 	(void)state;
 	static const uint8_t src[] = {1, 2, 3, 4, 5, 6};
-	fp_harness *h =
-		ft_harness("alpha_flatten", "background", "black", NULL);
+	fp_harness *h = ft_harness("alpha_flatten", "color", "black", NULL);
 	for (fp_format fmt = FP_FORMAT_G8; fmt <= FP_FORMAT_RGB8;
 	     fmt += FP_FORMAT_RGB8 - FP_FORMAT_G8) {
 		uint32_t w = fmt == FP_FORMAT_G8 ? 6 : 2;
@@ -64,12 +62,12 @@ static void test_colours_parsed(void **state)
 	static const char *bad[] = {"#ff", "#gggggg", "beige", ""};
 	for (size_t i = 0; i < 4; i++) {
 		fp_harness *h;
-		assert_int_equal(ft_try_harness(&h, "alpha_flatten",
-						"background", good[i], NULL),
+		assert_int_equal(ft_try_harness(&h, "alpha_flatten", "color",
+						good[i], NULL),
 				 0);
 		fp_harness_free(h);
-		assert_int_equal(ft_try_harness(&h, "alpha_flatten",
-						"background", bad[i], NULL),
+		assert_int_equal(ft_try_harness(&h, "alpha_flatten", "color",
+						bad[i], NULL),
 				 FP_EPARAM);
 		assert_non_null(strstr(fp_harness_error(h), "#rrggbb"));
 		fp_harness_free(h);
@@ -96,7 +94,7 @@ static void test_16_bits(void **state)
 	static const uint16_t ga[] = {100, 0, 50000, 65535};
 	static const uint16_t ga_want[] = {18912, 50000};
 	f = ft_frame(FP_FORMAT_GA16, 2, 1, 0, (const uint8_t *)ga);
-	h = ft_harness("alpha_flatten", "background", "#123456789abc", NULL);
+	h = ft_harness("alpha_flatten", "color", "#123456789abc", NULL);
 	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
 	ft_expect(&out, FP_FORMAT_G16, 2, 1, (const uint8_t *)ga_want);
 	fp_harness_free(h);

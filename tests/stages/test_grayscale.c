@@ -27,7 +27,7 @@ static void test_rgb(void **state)
 	ft_expect(&out, FP_FORMAT_G8, 3, 2, bt601);
 	assert_int_equal(out.stride, 3);
 	fp_harness_free(h);
-	h = ft_harness("grayscale", "weights", "bt709", NULL);
+	h = ft_harness("grayscale", "luma", "bt709", NULL);
 	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
 	ft_expect(&out, FP_FORMAT_G8, 3, 2, bt709);
 	fp_harness_free(h);
@@ -72,7 +72,7 @@ static void test_bad_choice_refused(void **state)
 	(void)state;
 	fp_harness *h;
 	assert_int_not_equal(
-		ft_try_harness(&h, "grayscale", "weights", "bt2020", NULL), 0);
+		ft_try_harness(&h, "grayscale", "luma", "bt2020", NULL), 0);
 	fp_harness_free(h);
 }
 
@@ -94,7 +94,7 @@ static void test_16_bits(void **state)
 	ft_expect(&out, FP_FORMAT_G16, 3, 2, (const uint8_t *)bt601_16);
 	assert_int_equal(out.stride, 6);
 	fp_harness_free(h);
-	h = ft_harness("grayscale", "weights", "bt709", NULL);
+	h = ft_harness("grayscale", "luma", "bt709", NULL);
 	assert_int_equal(fp_harness_filter(h, &f, &out), 0);
 	ft_expect(&out, FP_FORMAT_G16, 3, 2, (const uint8_t *)bt709_16);
 	fp_harness_free(h);
@@ -145,8 +145,8 @@ static void test_every_colour(void **state)
 		}
 		for (unsigned k = 0; k < 2; k++) {
 			fp_frame f = ft_frame(fmt, 4096, 4096, 0, px), out;
-			fp_harness *h = ft_harness("grayscale", "weights",
-						   names[k], NULL);
+			fp_harness *h =
+				ft_harness("grayscale", "luma", names[k], NULL);
 			assert_int_equal(fp_harness_filter(h, &f, &out), 0);
 			for (size_t i = 0; i < n; i++) {
 				double r = w[k][0] * px[i * ch] * 257,
