@@ -2,7 +2,7 @@
  * `ffmpeg -f yuv4mpegpipe` writes), from a file or standard input.
  *
  * 8-bit 4:2:0 (C420jpeg, C420paldv, C420mpeg2, C420), 4:2:2, 4:4:4 and
- * mono streams become RGB8 frames (G8 for mono, or with format = gray),
+ * mono streams become RGB8 frames (G8 for mono, or with format = g8),
  * through the BT.601 or BT.709 matrix, honouring the stream's
  * XCOLORRANGE (LIMITED when absent). Chroma is upsampled by repeating
  * each sample. Each frame carries the stream's frame rate (F, as
@@ -25,7 +25,7 @@
 #define MAX_DIM	   32768u
 #define MAX_HEADER 1024 /* bytes of a stream or frame header line */
 
-enum { FORMAT_AUTO, FORMAT_RGB, FORMAT_GRAY };
+enum { FORMAT_KEEP, FORMAT_G8, FORMAT_RGB8 };
 enum { RANGE_AUTO, RANGE_LIMITED, RANGE_FULL };
 
 typedef struct y4m_read_config {
@@ -203,8 +203,8 @@ static int read_header(FILE *f, y4m_stream *s, char *err, size_t size)
 
 static fp_format format_of(const y4m_read_config *c, const y4m_stream *s)
 {
-	if (c->format == FORMAT_GRAY ||
-	    (c->format == FORMAT_AUTO && s->chroma == Y4M_MONO))
+	if (c->format == FORMAT_G8 ||
+	    (c->format == FORMAT_KEEP && s->chroma == Y4M_MONO))
 		return FP_FORMAT_G8;
 	return FP_FORMAT_RGB8;
 }
@@ -459,8 +459,8 @@ static int64_t y4m_read_count(const void *config, size_t input_count)
 static const fp_param params[] = {
 	FP_PARAM_STRING_(y4m_read_config, file, "-",
 			 "the stream to read; - is standard input"),
-	FP_PARAM_CHOICE_(y4m_read_config, format, "auto", "auto|rgb|gray",
-			 "frames made: auto is RGB8, or G8 for a mono stream"),
+	FP_PARAM_CHOICE_(y4m_read_config, format, "keep", "keep|g8|rgb8",
+			 "frames made: keep is RGB8, or G8 for a mono stream"),
 	FP_PARAM_CHOICE_(
 		y4m_read_config, luma, "bt601", "bt601|bt709",
 		"luma coefficients of the Y'CbCr to RGB matrix (BT.601 "
@@ -477,7 +477,7 @@ FP_STAGE_EXPORT = {
 	.description =
 		"Reads 8-bit 4:2:0, 4:2:2, 4:4:4 and mono YUV4MPEG2, as\n"
 		"ffmpeg -f yuv4mpegpipe writes it, into RGB8 (G8 for mono or\n"
-		"format=gray). Chroma is upsampled by repeating samples.\n"
+		"format=g8). Chroma is upsampled by repeating samples.\n"
 		"Each frame carries the stream's frame rate (F) and its\n"
 		"index in the stream as metadata (y4m_write writes them\n"
 		"back). One instance reads the stream in order; the end of\n"

@@ -306,8 +306,9 @@ static int y4m_write_process(void *state, fp_frame *in, fp_frame *out)
 static const fp_param params[] = {
 	FP_PARAM_STRING_(y4m_write_config, file, "-",
 			 "where to write; - is standard output"),
-	FP_PARAM_CHOICE_(y4m_write_config, chroma, "420", "420|422|444|mono",
-			 "chroma layout of the stream (420 is C420jpeg)"),
+	FP_PARAM_CHOICE_(y4m_write_config, chroma, "420", "420|422|444|gray",
+			 "chroma layout of the stream (420 is C420jpeg, gray "
+			 "is Cmono: Y alone)"),
 	FP_PARAM_CHOICE_(
 		y4m_write_config, luma, "bt601", "bt601|bt709",
 		"luma coefficients of the RGB to Y'CbCr matrix (BT.601 "

@@ -13,6 +13,17 @@ static const fp__alias aliases[] = {
 	{"grayscale", "weights", NULL, "luma", NULL},
 	{"y4m_read", "matrix", NULL, "luma", NULL},
 	{"y4m_write", "matrix", NULL, "luma", NULL},
+	/* pixel formats: format is a frame format (g8 .. rgba16), layout the
+	 * channels (g ga rgb rgba), depth the bits; keep leaves it as it is */
+	{"png_decode", "format", "rgba", "layout", "rgba"},
+	{"png_decode", "format", "rgb", "layout", "rgb"},
+	{"png_decode", "format", "gray", "layout", "g"},
+	{"png_decode", "format", "ga", "layout", "ga"},
+	{"y4m_read", "format", "auto", "format", "keep"},
+	{"y4m_read", "format", "rgb", "format", "rgb8"},
+	{"y4m_read", "format", "gray", "format", "g8"},
+	/* one channel is gray, never mono */
+	{"y4m_write", "chroma", "mono", "chroma", "gray"},
 	/* zlib strategies named for what they do */
 	{"png_encode", "strategy", "default", "strategy", "full"},
 	{"png_encode", "strategy", "filtered", "strategy", "long"},

@@ -220,6 +220,29 @@ static void describe_formats(FILE *out, const fp_stage_descriptor *desc)
 		fp__params_free(desc, config);
 }
 
+/* The old spellings of desc's parameters (aliases.h), if it has any. */
+static void describe_aliases(FILE *out, const fp_stage_descriptor *desc)
+{
+	size_t count;
+	const fp__alias *a = fp__aliases(&count);
+	bool first = true;
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(a[i].stage, desc->name) != 0)
+			continue;
+		if (first)
+			fputs("\nold spellings (still taken, with a note):\n",
+			      out);
+		first = false;
+		char old[96], now[96];
+		snprintf(old, sizeof old, "%s%s%s", a[i].param,
+			 a[i].value ? " = " : "", a[i].value ? a[i].value : "");
+		snprintf(now, sizeof now, "%s%s%s", a[i].new_param,
+			 a[i].new_value ? " = " : "",
+			 a[i].new_value ? a[i].new_value : "");
+		fprintf(out, "  %-22s -> %s\n", old, now);
+	}
+}
+
 void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 			const char *path)
 {
@@ -242,4 +265,5 @@ void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 		fputs("  writes:    files into the output folder (-o)\n", out);
 	fprintf(out, "\nparameters:%s\n", desc->param_count ? "" : " none");
 	fp__params_describe(out, desc);
+	describe_aliases(out, desc);
 }

@@ -10,8 +10,10 @@
 const fp_param fp_png_decode_params[FP_PNG_DECODE_PARAMS] = {
 	FP_PARAM_CHOICE_(struct fp_png_decode_config, format, "keep",
 			 FP_PNG_FORMATS,
-			 "layout: keep the file's, or rgba, rgb, gray, ga; "
-			 "g8 .. rgba16 also set the depth"),
+			 "the frame format (keep: as layout and depth say)"),
+	FP_PARAM_CHOICE_(struct fp_png_decode_config, layout, "keep",
+			 FP_PNG_LAYOUTS,
+			 "the channels: keep the file's, or g, ga, rgb, rgba"),
 	FP_PARAM_CHOICE_(struct fp_png_decode_config, depth, "keep",
 			 "keep|8|16",
 			 "bits per sample: keep the file's (16 stays 16, "
@@ -37,22 +39,17 @@ const fp_param fp_png_decode_params[FP_PNG_DECODE_PARAMS] = {
 
 unsigned fp__png_want_channels(const struct fp_png_decode_config *cfg)
 {
-	switch (cfg->format) {
-	case FP_PNG_KEEP: return 0;
-	case FP_PNG_RGBA: return 4;
-	case FP_PNG_RGB: return 3;
-	case FP_PNG_GRAY: return 1;
-	case FP_PNG_GA: return 2;
-	}
-	return (unsigned)(cfg->format - FP_PNG_G8) % 4 + 1;
+	if (cfg->format != 0)
+		return fp_format_channels((fp_format)cfg->format);
+	return (unsigned)cfg->layout;
 }
+
+static const char *const layout_names[] = {"keep", "g", "ga", "rgb", "rgba"};
 
 /* The depth `format` names (g16: 16), or 0. */
 static unsigned format_depth(int format)
 {
-	if (format < FP_PNG_G8)
-		return 0;
-	return format - FP_PNG_G8 < 4 ? 8 : 16;
+	return 8 * fp_format_sample_bytes((fp_format)format);
 }
 
 unsigned fp__png_want_depth(const struct fp_png_decode_config *cfg)
@@ -77,10 +74,15 @@ int fp__png_decode_check(const void *config, char *err, size_t err_size)
 			err, err_size, FP_EPARAM,
 			"depth: %u contradicts format = %s, which is %u-bit "
 			"(give one of them)",
-			d,
-			fp_format_name(fp_format_of(fp__png_want_channels(cfg),
-						    fd / 8)),
-			fd);
+			d, fp_format_name((fp_format)cfg->format), fd);
+	unsigned fc = fp_format_channels((fp_format)cfg->format);
+	if (fc != 0 && cfg->layout != 0 && (unsigned)cfg->layout != fc)
+		return fp__codec_error(
+			err, err_size, FP_EPARAM,
+			"layout: %s contradicts format = %s (give one of "
+			"them)",
+			layout_names[cfg->layout],
+			fp_format_name((fp_format)cfg->format));
 	return 0;
 }
 
@@ -107,16 +109,17 @@ int fp__png_decode_shape(const void *config, const fp_shape *in, fp_shape *out,
 const char fp_png_decode_description[] =
 	"One frame per input file, decoded by libpng straight into the pool "
 	"slot.\n"
-	"format=keep gives the file's layout: gray -> G, gray+alpha -> GA, "
+	"layout=keep gives the file's channels: gray -> G, gray+alpha -> GA, "
 	"RGB and palette -> RGB,\n"
-	"RGBA -> RGBA; a tRNS chunk adds alpha. rgba, rgb, gray and ga "
-	"convert (gray: Rec. 709\n"
+	"RGBA -> RGBA; a tRNS chunk adds alpha. layout g, ga, rgb and rgba "
+	"convert (g: Rec. 709\n"
 	"luma of the stored values; dropping alpha is a plain drop). "
 	"depth=keep keeps 16-bit\n"
 	"files 16-bit (G16..RGBA16, native-endian) and makes 1..8-bit files "
 	"8-bit; depth=8\n"
 	"rounds 16-bit samples (round(v / 257)); depth=16 widens 8-bit ones "
 	"(v * 257).\n"
+	"format=g8 .. rgba16 sets both layout and depth.\n"
 	"Gamma, colour chunks and sBIT are not applied: samples are taken "
 	"as stored. The\n"
 	"metadata chunks go into the frame's metadata area: iCCP, eXIf, "

@@ -14,18 +14,11 @@
 
 #include "codec.h"
 
-/* png_decode's `format`: a layout (keep, rgba, rgb, gray, ga), or a layout
- * and a depth in the frame-format names (g8 .. rgba16). */
-enum fp_png_format {
-	FP_PNG_KEEP,
-	FP_PNG_RGBA,
-	FP_PNG_RGB,
-	FP_PNG_GRAY,
-	FP_PNG_GA,
-	FP_PNG_G8, /* then ga8 rgb8 rgba8 g16 ga16 rgb16 rgba16 */
-};
-#define FP_PNG_FORMATS \
-	"keep|rgba|rgb|gray|ga|g8|ga8|rgb8|rgba8|g16|ga16|rgb16|rgba16"
+/* png_decode's `format`, `layout` and `depth` are convert's: a frame
+ * format (its index is the fp_format), or the channels and the bits per
+ * sample each; keep: the file's. */
+#define FP_PNG_FORMATS "keep|g8|ga8|rgb8|rgba8|g16|ga16|rgb16|rgba16"
+#define FP_PNG_LAYOUTS "keep|g|ga|rgb|rgba" /* index: channels */
 
 /* `depth` of both stages. */
 enum fp_png_depth { FP_PNG_DEPTH_KEEP, FP_PNG_DEPTH_8, FP_PNG_DEPTH_16 };
@@ -35,7 +28,8 @@ enum fp_png_depth { FP_PNG_DEPTH_KEEP, FP_PNG_DEPTH_8, FP_PNG_DEPTH_16 };
 enum fp_png_strip { FP_PNG_STRIP_KEEP, FP_PNG_STRIP_META, FP_PNG_STRIP_ALL };
 
 struct fp_png_decode_config {
-	int format; /* enum fp_png_format */
+	int format; /* 0 keep, else the fp_format */
+	int layout; /* 0 keep, else the channels */
 	int depth;  /* enum fp_png_depth */
 	int64_t max_width;
 	int64_t max_height;
@@ -53,7 +47,7 @@ struct fp_png_encode_config {
 };
 
 /* Counts are constants so that a stage's descriptor can name them. */
-#define FP_PNG_DECODE_PARAMS 7
+#define FP_PNG_DECODE_PARAMS 8
 #define FP_PNG_ENCODE_PARAMS 5
 extern const fp_param fp_png_decode_params[FP_PNG_DECODE_PARAMS];
 extern const fp_param fp_png_encode_params[FP_PNG_ENCODE_PARAMS];

@@ -69,6 +69,53 @@ for pair in "y4m_read file=$WORK/g.y4m matrix=bt709 ! y4m_write file=$WORK/old.y
 	cmp -s "$WORK/old.y4m" "$WORK/new.y4m" || fail "${pair%%|*}: stream differs"
 done
 
+# png_decode's layouts were values of format: the same frames from files.
+for pair in "format=rgba|layout=rgba" "format=rgb|layout=rgb" "format=gray|layout=g" \
+	"format=ga|layout=ga" "format=gray depth=16|layout=g depth=16"; do
+	old=${pair%%|*} new=${pair#*|}
+	rm -f "$WORK/old.sum" "$WORK/new.sum"
+	fp run -q -p "png_decode $old ! checksum_sink file=$WORK/old.sum" -i "$DATA/pngsuite"
+	expect_rc 0 "png_decode $old"
+	v=${new#layout=}
+	expect_err "is now spelled png_decode.layout = ${v%% *} (the" "png_decode $old"
+	[ "$(grep -c 'note: ' "$ERR")" -eq 1 ] || fail "png_decode $old: not one note: $(cat "$ERR")"
+	fp run -q -p "png_decode $new ! checksum_sink file=$WORK/new.sum" -i "$DATA/pngsuite"
+	expect_rc 0 "png_decode $new"
+	[ -s "$ERR" ] && fail "png_decode $new: stderr not empty: $(cat "$ERR")"
+	cmp -s <(sort "$WORK/old.sum") <(sort "$WORK/new.sum") ||
+		fail "png_decode $old: frames differ from $new"
+done
+grep -q ' G16$' "$WORK/new.sum" || fail "layout=g depth=16 made no G16 frame"
+# ... and through the generic decode, prefixed.
+fp check -p 'decode png.format=gray ! null_sink' -i "$DATA/sample"
+expect_rc 0 "decode png.format=gray"
+expect_err "note: decode.png.format = gray is now spelled decode.png.layout = g" "decode png.format=gray"
+
+# y4m_read format=auto|rgb|gray and y4m_write chroma=mono.
+$Y4M gen "$WORK/m.y4m" 2 32 16 mono
+for pair in "y4m_read file=$WORK/g.y4m format=gray|y4m_read file=$WORK/g.y4m format=g8" \
+	"y4m_read file=$WORK/g.y4m format=rgb|y4m_read file=$WORK/g.y4m format=rgb8" \
+	"y4m_read file=$WORK/m.y4m format=auto|y4m_read file=$WORK/m.y4m format=keep"; do
+	fp run -q -p "${pair%%|*} ! checksum_sink file=$WORK/old.sum"
+	expect_rc 0 "run: ${pair%%|*}"
+	expect_err "is now spelled y4m_read.format = ${pair##*format=}" "${pair%%|*}"
+	fp run -q -p "${pair#*|} ! checksum_sink file=$WORK/new.sum"
+	expect_rc 0 "run: ${pair#*|}"
+	cmp -s <(sort "$WORK/old.sum") <(sort "$WORK/new.sum") || fail "${pair%%|*}: frames differ"
+	rm -f "$WORK/old.sum" "$WORK/new.sum"
+done
+fp run -q -p "y4m_read file=$WORK/g.y4m ! y4m_write file=$WORK/old.y4m chroma=mono"
+expect_rc 0 "chroma=mono"
+expect_err "is now spelled y4m_write.chroma = gray" "chroma=mono"
+head -1 "$WORK/old.y4m" | grep -q ' Cmono' || fail "chroma=mono: no Cmono header"
+fp run -q -p "y4m_read file=$WORK/g.y4m ! y4m_write file=$WORK/new.y4m chroma=gray"
+cmp -s "$WORK/old.y4m" "$WORK/new.y4m" || fail "chroma=mono: stream differs from chroma=gray"
+
+# `framepipe stages NAME` lists a stage's old spellings.
+fp stages png_decode
+expect_rc 0 "stages png_decode"
+grep -q 'format = gray *-> layout = g' "$OUT" || fail "stages png_decode: old spellings not listed: $(cat "$OUT")"
+
 # Once per run: the same old spelling in two sections, one note, naming
 # the first place; another old spelling gets its own.
 cat >"$WORK/twice.ini" <<'INI'

@@ -46,7 +46,7 @@ while IFS='|' read -r ini message; do
 	expect_err "framepipe: $WORK/bad$n.ini:$message" "check case $n"
 done <<'TABLE'
 [d]\nstage = png_decode\n[e]\nstage = png_encoder\n|4: e: no stage named 'png_encoder' (looked in
-[d]\nstage = png_decode\nformat = cmyk\n[e]\nstage = png_encode\n|3: d.format: expected one of keep|rgba|rgb|gray|ga|g8|ga8|rgb8|rgba8|g16|ga16|rgb16|rgba16, got 'cmyk'
+[d]\nstage = png_decode\nformat = cmyk\n[e]\nstage = png_encode\n|3: d.format: expected one of keep|g8|ga8|rgb8|rgba8|g16|ga16|rgb16|rgba16, got 'cmyk'
 [d]\nstage = png_decode\nmax_width = 0\n[e]\nstage = png_encode\n|3: d.max_width: expected 1..
 [d]\nstage = png_decode\n[e]\nstage = png_encode\nlevel = high\n|5: e.level: expected an integer, got 'high'
 [d]\nstage = png_decode\n[e]\nstage = png_encode\ncolour = red\n|5: e.colour: no such parameter of stage png_encode
@@ -76,7 +76,7 @@ expect_rc 2 "check -p"
 expect_err "framepipe: -p:21: resize.widht: no such parameter of stage resize" "check -p points at the column"
 
 # -p runs the same pipeline as the INI file, and --print-config gives it.
-LINE='png_decode format=rgba ! passthrough workers=2 ! png_encode level=1'
+LINE='png_decode layout=rgba ! passthrough workers=2 ! png_encode level=1'
 fp run -p "$LINE" -i "$DATA/sample" -o "$WORK/p1" -q
 expect_rc 0 "run -p"
 fp run -p "$LINE" --print-config

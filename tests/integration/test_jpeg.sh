@@ -91,7 +91,7 @@ encode_check restart "restart=2" "-restart 2"
 encode_check gray "" "" "$WORK/testgray.png"
 encode_check gray_progressive "progressive=true quality=85" "-progressive -quality 85" "$WORK/testgray.png"
 # Alpha is refused, by name, before the run (jpeg_encode takes G8, RGB8).
-fp run -p 'png_decode format=rgba ! jpeg_encode' -i "$WORK/testorig.png" -o "$WORK/alpha"
+fp run -p 'png_decode layout=rgba ! jpeg_encode' -i "$WORK/testorig.png" -o "$WORK/alpha"
 [ "$RC" -ne 0 ] || fail "RGBA into jpeg_encode should fail"
 grep -q "RGBA8" "$ERR" || { fail "RGBA refusal does not name the format"; cat "$ERR" >&2; }
 ls "$WORK/alpha" 2>/dev/null | grep -q . && fail "RGBA: something was written"

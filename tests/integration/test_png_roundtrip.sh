@@ -19,8 +19,8 @@ check_outputs() { # outdir what
 }
 
 fp run "$SRC/configs/decode_encode.ini" -i "$DATA/pngsuite" -o "$WORK/rgba" -q
-expect_rc 0 "format=rgba"
-check_outputs "$WORK/rgba" "format=rgba"
+expect_rc 0 "layout=rgba"
+check_outputs "$WORK/rgba" "layout=rgba"
 
 fp run "$SRC/configs/default.ini" -i "$DATA/pngsuite" -o "$WORK/keep" \
 	--stats-json "$WORK/keep.json" -q
@@ -28,5 +28,5 @@ expect_rc 0 "format=keep"
 check_outputs "$WORK/keep" "format=keep"
 # keep writes gray as gray: much smaller files than RGBA.
 [ "$(du -sb "$WORK/keep" | cut -f1)" -lt "$(du -sb "$WORK/rgba" | cut -f1)" ] ||
-	fail "format=keep should write smaller files than format=rgba"
+	fail "format=keep should write smaller files than layout=rgba"
 finish

@@ -85,7 +85,7 @@ expect_err "jitter fails it" "frame 5 failing"
 
 # Every chroma layout and range round-trips.
 for spec in 420paldv:420:LIMITED:limited 420mpeg2:420:FULL:full 420:420:LIMITED:limited \
-	422:422:LIMITED:limited 444:444:FULL:full mono:mono:LIMITED:limited; do
+	422:422:LIMITED:limited 444:444:FULL:full mono:gray:LIMITED:limited; do
 	IFS=: read -r tag chroma range param <<<"$spec"
 	$Y4M gen "$WORK/g.y4m" 6 64 33 "$tag" "$range"
 	fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p "y4m_read ! passthrough workers=2 ! y4m_write chroma=$chroma range=$param"
@@ -99,10 +99,10 @@ fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read luma=bt709 ! y4m_write'
 $Y4M check "$WORK/h.y4m" 3 "$WORK/g.y4m" 2 >/dev/null && fail "bt709 in, bt601 out: not seen"
 fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read luma=bt709 ! y4m_write luma=bt709'
 $Y4M check "$WORK/h.y4m" 3 "$WORK/g.y4m" 1 >"$WORK/check" || fail "bt709 both ways: $(cat "$WORK/check")"
-# Mono streams become G8; format=gray takes the luma of a colour stream.
-fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read format=gray ! y4m_write chroma=mono'
-$Y4M check "$WORK/h.y4m" 3 >"$WORK/check" || fail "format=gray: $(cat "$WORK/check")"
-head -1 "$WORK/h.y4m" | grep -q Cmono || fail "chroma=mono header"
+# Mono streams become G8; format=g8 takes the luma of a colour stream.
+fp_pipe "$WORK/g.y4m" "$WORK/h.y4m" run -q -p 'y4m_read format=g8 ! y4m_write chroma=gray'
+$Y4M check "$WORK/h.y4m" 3 >"$WORK/check" || fail "format=g8: $(cat "$WORK/check")"
+head -1 "$WORK/h.y4m" | grep -q Cmono || fail "chroma=gray header"
 
 # Colours against the standard: bars of Y'CbCr 4:4:4 decoded to PNG.
 # BT.601 limited: white, black, red, green, blue; BT.709; full range.

@@ -161,6 +161,44 @@ static void test_init_agrees(void **state)
 	}
 }
 
+/* A source's check (png_decode: format, or layout and depth, that
+ * agree); its init is not asked to agree, the run never gets there. */
+static const struct {
+	const char *stage;
+	const char *params[7];
+	const char *error;
+} source_checks[] = {
+	{"png_decode",
+	 {"format", "rgb8", "depth", "16", NULL},
+	 "depth: 16 contradicts format = RGB8"},
+	{"png_decode",
+	 {"format", "rgb8", "layout", "g", NULL},
+	 "layout: g contradicts format = RGB8"},
+	{"png_decode",
+	 {"format", "rgb16", "layout", "rgb", "depth", "16"},
+	 NULL},
+	{"png_decode", {"layout", "g", "depth", "16", NULL}, NULL},
+};
+
+static void test_source_checks(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < FP_COUNT_OF(source_checks); i++) {
+		loaded l;
+		char err[512] = "";
+		load(&l, source_checks[i].stage, source_checks[i].params);
+		int rc = l.plugin.desc->check(l.config, err, sizeof err);
+		const char *want = source_checks[i].error;
+		if (want == NULL && rc != 0)
+			fail_msg("row %zu: refused: %s", i, err);
+		if (want != NULL &&
+		    (rc != FP_EPARAM || strncmp(err, want, strlen(want)) != 0))
+			fail_msg("row %zu: got %d '%s', expected '%s'", i, rc,
+				 err, want);
+		unload(&l);
+	}
+}
+
 #define F(fmt) FP_FORMAT_BIT(FP_FORMAT_##fmt)
 
 static const struct {
@@ -271,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_init_agrees),
+		cmocka_unit_test(test_source_checks),
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_who_has_a_shape),
 	};
