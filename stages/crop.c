@@ -21,13 +21,13 @@ typedef struct crop_config {
 } crop_config;
 
 static const fp_param params[] = {
-	FP_PARAM_INT_(crop_config, x, "0", -65535, 65535,
+	FP_PARAM_INT_(crop_config, x, "0", -FP_MAX_DIMENSION, FP_MAX_DIMENSION,
 		      "left edge (from the gravity's anchor when given)"),
-	FP_PARAM_INT_(crop_config, y, "0", -65535, 65535,
+	FP_PARAM_INT_(crop_config, y, "0", -FP_MAX_DIMENSION, FP_MAX_DIMENSION,
 		      "top edge (from the gravity's anchor when given)"),
-	FP_PARAM_INT_(crop_config, width, "0", 0, 65535,
+	FP_PARAM_INT_(crop_config, width, "0", 0, FP_MAX_DIMENSION,
 		      "width to keep; 0: up to the right edge"),
-	FP_PARAM_INT_(crop_config, height, "0", 0, 65535,
+	FP_PARAM_INT_(crop_config, height, "0", 0, FP_MAX_DIMENSION,
 		      "height to keep; 0: down to the bottom edge"),
 	FP_PARAM_CHOICE_(crop_config, gravity, "none", "none|" FP_KIT_GRAVITIES,
 			 "none: x, y from the top-left corner; else where "

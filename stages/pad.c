@@ -26,9 +26,9 @@ typedef struct pad_state {
 } pad_state;
 
 static const fp_param params[] = {
-	FP_PARAM_INT_(pad_config, width, "0", 0, 65535,
+	FP_PARAM_INT_(pad_config, width, "0", 0, FP_MAX_DIMENSION,
 		      "output width; 0 keeps the frame's"),
-	FP_PARAM_INT_(pad_config, height, "0", 0, 65535,
+	FP_PARAM_INT_(pad_config, height, "0", 0, FP_MAX_DIMENSION,
 		      "output height; 0 keeps the frame's"),
 	FP_PARAM_CHOICE_(pad_config, gravity, "center", FP_KIT_GRAVITIES,
 			 "where the image sits in the padded frame"),

@@ -32,9 +32,9 @@ typedef struct resize_config {
 } resize_config;
 
 static const fp_param params[] = {
-	FP_PARAM_INT_(resize_config, width, "0", 0, 65535,
+	FP_PARAM_INT_(resize_config, width, "0", 0, FP_MAX_DIMENSION,
 		      "output width; 0 keeps the aspect ratio from height"),
-	FP_PARAM_INT_(resize_config, height, "0", 0, 65535,
+	FP_PARAM_INT_(resize_config, height, "0", 0, FP_MAX_DIMENSION,
 		      "output height; 0 keeps the aspect ratio from width"),
 	FP_PARAM_FLOAT_(resize_config, scale, "0", 0, 64,
 			"scale factor instead of a size (0: use width, "
@@ -76,7 +76,9 @@ static int resize_init(void **state, const void *config,
 static uint32_t scaled(uint32_t len, double factor)
 {
 	double v = round(len * factor);
-	return v < 1 ? 1 : v > 65535 ? 65535 : (uint32_t)v;
+	return v < 1		      ? 1
+	       : v > FP_MAX_DIMENSION ? FP_MAX_DIMENSION
+				      : (uint32_t)v;
 }
 
 /* Output size and the two axis maps for an input of in_w x in_h. */

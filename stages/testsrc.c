@@ -19,8 +19,10 @@ enum { PATTERN_GRADIENT, PATTERN_NOISE, PATTERN_NONE };
 static const fp_param params[] = {
 	FP_PARAM_INT_(testsrc_config, count, "100", 0, 1e12,
 		      "how many frames to make"),
-	FP_PARAM_INT_(testsrc_config, width, "640", 1, 65535, "frame width"),
-	FP_PARAM_INT_(testsrc_config, height, "480", 1, 65535, "frame height"),
+	FP_PARAM_INT_(testsrc_config, width, "640", 1, FP_MAX_DIMENSION,
+		      "frame width"),
+	FP_PARAM_INT_(testsrc_config, height, "480", 1, FP_MAX_DIMENSION,
+		      "frame height"),
 	FP_PARAM_CHOICE_(testsrc_config, format, "rgb8", FORMATS,
 			 "pixel format of the frames"),
 	FP_PARAM_CHOICE_(testsrc_config, pattern, "gradient", PATTERNS,

@@ -22,7 +22,7 @@
 #include "framepipe/stage.h"
 #include "y4m.h"
 
-#define MAX_DIM	   32768u
+#define MAX_DIM	   ((unsigned)FP_MAX_DIMENSION)
 #define MAX_HEADER 1024 /* bytes of a stream or frame header line */
 
 enum { FORMAT_KEEP, FORMAT_G8, FORMAT_RGB8 };

@@ -192,12 +192,13 @@ static int fill_to(writer *wr, fp_frame *in)
 static int start_stream(writer *wr, fp_frame *in)
 {
 	const y4m_write_config *c = wr->cfg;
-	if (in->width > 65535 || in->height > 65535)
+	if (in->width > FP_MAX_DIMENSION || in->height > FP_MAX_DIMENSION)
 		return fp_frame_fail(in, FP_ELIMIT,
 				     "%" PRIu32 "x%" PRIu32
 				     " is larger than a stream this writer "
-				     "makes (65535x65535)",
-				     in->width, in->height);
+				     "makes (%ux%u)",
+				     in->width, in->height, FP_MAX_DIMENSION,
+				     FP_MAX_DIMENSION);
 	wr->width = in->width;
 	wr->height = in->height;
 	wr->frame_bytes = y4m_frame_bytes(c->chroma, in->width, in->height);

@@ -13,6 +13,14 @@ int fp__frame_check(const fp_frame *f, char *err, size_t err_size)
 			 (int)f->format);
 		return FP_EGEOMETRY;
 	}
+	if (f->width > FP_MAX_DIMENSION || f->height > FP_MAX_DIMENSION) {
+		snprintf(err, err_size,
+			 "produced %ux%u %s, larger than framepipe's %u "
+			 "pixels a side (FP_MAX_DIMENSION)",
+			 f->width, f->height, fp_format_name(f->format),
+			 (unsigned)FP_MAX_DIMENSION);
+		return FP_EGEOMETRY;
+	}
 	if (f->width == 0 || f->height == 0 ||
 	    (uint64_t)f->width * pixel_bytes > f->stride ||
 	    (uint64_t)f->stride * f->height > f->capacity) {

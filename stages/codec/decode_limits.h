@@ -10,13 +10,14 @@
 /* The three limit parameters of a decoder's table, over its config struct
  * (fields max_width, max_height, max_pixels, all int64_t), with the same
  * defaults as png_decode. */
-#define FP_CODEC_LIMIT_PARAMS(cfg)                                       \
-	FP_PARAM_INT_(cfg, max_width, "65535", 1, 2147483647.0,          \
-		      "refuse images wider than this"),                  \
-		FP_PARAM_INT_(cfg, max_height, "65535", 1, 2147483647.0, \
-			      "refuse images taller than this"),         \
-		FP_PARAM_INT_(cfg, max_pixels, "100000000", 1,           \
-			      4611686018427387904.0,                     \
+#define FP_CODEC_LIMIT_PARAMS(cfg)                                        \
+	FP_PARAM_INT_(cfg, max_width, FP_MAX_DIMENSION_TEXT, 1,           \
+		      FP_MAX_DIMENSION, "refuse images wider than this"), \
+		FP_PARAM_INT_(cfg, max_height, FP_MAX_DIMENSION_TEXT, 1,  \
+			      FP_MAX_DIMENSION,                           \
+			      "refuse images taller than this"),          \
+		FP_PARAM_INT_(cfg, max_pixels, "100000000", 1,            \
+			      4611686018427387904.0,                      \
 			      "refuse images with more pixels than this")
 
 typedef struct fp_codec_limits {

@@ -18,10 +18,12 @@ const fp_param fp_png_decode_params[FP_PNG_DECODE_PARAMS] = {
 			 "keep|8|16",
 			 "bits per sample: keep the file's (16 stays 16, "
 			 "1..8 become 8), 8 (16-bit rounded) or 16 (v * 257)"),
-	FP_PARAM_INT_(struct fp_png_decode_config, max_width, "65535", 1,
-		      2147483647.0, "refuse images wider than this"),
-	FP_PARAM_INT_(struct fp_png_decode_config, max_height, "65535", 1,
-		      2147483647.0, "refuse images taller than this"),
+	FP_PARAM_INT_(struct fp_png_decode_config, max_width,
+		      FP_MAX_DIMENSION_TEXT, 1, FP_MAX_DIMENSION,
+		      "refuse images wider than this"),
+	FP_PARAM_INT_(struct fp_png_decode_config, max_height,
+		      FP_MAX_DIMENSION_TEXT, 1, FP_MAX_DIMENSION,
+		      "refuse images taller than this"),
 	/* the upper bound 2^62 exceeds (2^31 - 1)^2: effectively no limit */
 	FP_PARAM_INT_(struct fp_png_decode_config, max_pixels, "100000000", 1,
 		      4611686018427387904.0,

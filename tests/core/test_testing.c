@@ -15,10 +15,13 @@
  * lie = true claims a geometry that does not fit its buffer. */
 typedef struct invert_config {
 	bool lie;
+	int64_t width; /* make a width x 1 frame instead */
 } invert_config;
 
 static const fp_param invert_params[] = {
 	FP_PARAM_BOOL_(invert_config, lie, "false", "report a bad geometry"),
+	FP_PARAM_INT_(invert_config, width, "0", 0, 1e6,
+		      "make a frame this wide and 1 tall"),
 };
 
 static int invert_init(void **state, const void *config,
@@ -42,6 +45,12 @@ static int invert_process(void *state, fp_frame *in, fp_frame *out)
 			in->pixels[(size_t)y * in->stride + i] ^= 0xff;
 	if (c->lie)
 		out->height = (uint32_t)(out->capacity / out->stride) + 1;
+	if (c->width > 0) {
+		out->width = (uint32_t)c->width;
+		out->height = 1;
+		out->stride = out->width * 3;
+		memset(out->pixels, 0, out->stride);
+	}
 	return 0;
 }
 
@@ -181,6 +190,35 @@ static void test_bad_geometry_fails_like_the_host(void **state)
 	fp_harness_free(h);
 }
 
+/* FP_MAX_DIMENSION holds for every stage: the frame check (the host's
+ * and the harness's) fails a frame wider, whatever its slot holds. */
+static void test_frame_past_the_limit_fails(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *width;
+		int rc;
+	} rows[] = {{"65535", 0},
+		    {"65536", FP_EGEOMETRY},
+		    {"100000", FP_EGEOMETRY}};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		fp_harness *h = fp_harness_new_linked(&linked_invert);
+		assert_int_equal(fp_harness_set(h, "width", rows[i].width), 0);
+		assert_int_equal(fp_harness_start(h, NULL, 0, NULL), 0);
+		fp_frame *in = fp_testing_frame_new(4, 4, FP_FORMAT_RGB8);
+		fp_frame out;
+		assert_int_equal(fp_harness_filter(h, in, &out), rows[i].rc);
+		if (rows[i].rc != 0 &&
+		    strstr(fp_harness_error(h),
+			   "larger than framepipe's 65535 pixels a side") ==
+			    NULL)
+			fail_msg("width %s: '%s'", rows[i].width,
+				 fp_harness_error(h));
+		fp_testing_frame_free(in);
+		fp_harness_free(h);
+	}
+}
+
 static void test_refuses_a_broken_linked_stage(void **state)
 {
 	(void)state;
@@ -306,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_metadata_area),
 		cmocka_unit_test(test_metadata_travels),
 		cmocka_unit_test(test_bad_geometry_fails_like_the_host),
+		cmocka_unit_test(test_frame_past_the_limit_fails),
 		cmocka_unit_test(test_refuses_a_broken_linked_stage),
 		cmocka_unit_test(test_runs_an_older_minor),
 	};

@@ -218,4 +218,14 @@ if command -v ffmpeg >/dev/null; then
 else
 	echo "ffmpeg not installed: the ffmpeg round trips were not run"
 fi
+# The shared geometry limit (FP_MAX_DIMENSION, 65535): a 40000-wide stream
+# is read (y4m_read once stopped at 32768), a 65536-wide one is refused.
+python3 -c 'import sys; w = 40000; sys.stdout.buffer.write(b"YUV4MPEG2 W%d H2 F25:1 C444\nFRAME\n" % w + bytes(w * 2 * 3))' >"$WORK/wide.y4m"
+fp run -q -p "y4m_read file=$WORK/wide.y4m ! checksum_sink file=$WORK/wide.sum"
+expect_rc 0 "40000x2 stream"
+grep -q ' 40000x2 RGB8$' "$WORK/wide.sum" || fail "40000x2 stream: $(cat "$WORK/wide.sum")"
+sed 's/W40000/W65536/' "$WORK/wide.y4m" >"$WORK/wider.y4m"
+fp run -q -p "y4m_read file=$WORK/wider.y4m ! null_sink"
+[ "$RC" -ne 0 ] || fail "65536-wide stream accepted"
+expect_err "width 'W65536' (expected 1..65535)" "65536-wide stream"
 finish

@@ -452,6 +452,18 @@ static inline bool fp_meta_text_parts(const fp_meta_entry *e, fp_meta_text *t)
 
 /* ---- frames ------------------------------------------------------------- */
 
+/* The largest width and height of a frame, the same for every stage: size
+ * parameters (resize, pad, crop, testsrc) stop here, decoders refuse a
+ * larger image from its header (max_width/max_height go no higher), and
+ * the core fails a frame a stage makes past it. 65535 keeps every row of
+ * every format (8 bytes a pixel at most) far inside the uint32_t stride
+ * and a whole frame's bytes inside 35 bits, so no size sum can overflow;
+ * file formats with a smaller limit (JPEG 65500, WebP 16383) keep theirs. */
+#define FP_MAX_DIMENSION      65535
+#define FP__TEXT_(x)	      #x
+#define FP__TEXT(x)	      FP__TEXT_(x)
+#define FP_MAX_DIMENSION_TEXT FP__TEXT(FP_MAX_DIMENSION) /* for defaults */
+
 /* A view of one pool slot, valid only during one process() call. */
 typedef struct fp_frame {
 	uint32_t width;
