@@ -3,6 +3,7 @@
  * and WebP files. Each codec's decoder parameters are here prefixed by its
  * name (png.depth=8, jpeg.max_scans=100); their meaning is the codec's own
  * stage's (framepipe stages png_decode). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,9 +23,10 @@ static int decode_init(void **state, const void *config,
 }
 
 /* The codec for path, from its first bytes; with the reason in err when
- * there is none. */
-static const fp_codec *codec_of(const char *path, size_t *index, int *code,
-				char *err, size_t err_size)
+ * there is none. With hand_on, the codec is about to read path: the open
+ * stream is handed on to it (codec/files.h) rather than closed. */
+static const fp_codec *codec_of(const char *path, bool hand_on, size_t *index,
+				int *code, char *err, size_t err_size)
 {
 	FILE *file;
 	*code = fp__codec_open_input(path, &file, err, err_size);
@@ -32,13 +34,17 @@ static const fp_codec *codec_of(const char *path, size_t *index, int *code,
 		return NULL;
 	unsigned char head[FP_CODEC_SNIFF_BYTES];
 	size_t got = fread(head, 1, sizeof head, file);
-	fclose(file);
+	const fp_codec *codec =
+		got > 0 ? fp__any_sniff(head, got, index) : NULL;
+	if (codec != NULL && hand_on)
+		fp__codec_input_hand_on(path, file);
+	else
+		(void)fclose(file); /* read only: nothing to lose */
 	if (got == 0) {
 		*code = fp__codec_error(err, err_size, FP_ECORRUPT,
 					"empty file");
 		return NULL;
 	}
-	const fp_codec *codec = fp__any_sniff(head, got, index);
 	if (codec == NULL) {
 		char names[96];
 		*code = fp__codec_error(
@@ -65,7 +71,7 @@ int framepipe_input_decoder(const char *path, char *name, size_t name_size,
 {
 	size_t i;
 	int code;
-	const fp_codec *codec = codec_of(path, &i, &code, err, err_size);
+	const fp_codec *codec = codec_of(path, false, &i, &code, err, err_size);
 	if (codec == NULL)
 		return code;
 	snprintf(name, name_size, "%s_decode", codec->name);
@@ -79,8 +85,8 @@ static int decode_process(void *state, fp_frame *in, fp_frame *out)
 		return FP_EEND;
 	size_t i;
 	int code;
-	const fp_codec *codec = codec_of(out->input_path, &i, &code, out->error,
-					 out->error_size);
+	const fp_codec *codec = codec_of(out->input_path, true, &i, &code,
+					 out->error, out->error_size);
 	if (codec == NULL)
 		return code;
 	return codec->decode(fp__any_block(&table, state, i), out);
@@ -94,7 +100,7 @@ static int decode_probe(const void *config, const char *path, fp_shape *out,
 	if (path == NULL)
 		return fp__codec_error(err, err_size, FP_ECONFIG,
 				       "decode needs input files");
-	const fp_codec *codec = codec_of(path, &i, &code, err, err_size);
+	const fp_codec *codec = codec_of(path, true, &i, &code, err, err_size);
 	if (codec == NULL)
 		return code;
 	return codec->probe(fp__any_block(&table, config, i), path, out, err,

@@ -213,7 +213,13 @@ void fp__pipeline_hint(const fp_pipeline *p, const char *input_path,
 	const fp_stage_descriptor *d = src->plugin.desc;
 	char err[256];
 	fp_shape first = {0};
-	if (d->probe == NULL || input_path == NULL ||
+	bool resamples = false;
+	for (size_t i = 1; i < p->stage_count && !resamples; i++)
+		resamples =
+			p->stages[i].plugin.desc->flags & FP_STAGE_RESAMPLES;
+	/* No stage could take a smaller frame: no hint, and no probe (it
+	 * reads the input's header once more for every frame). */
+	if (!resamples || d->probe == NULL || input_path == NULL ||
 	    d->probe(src->config, input_path, &first, err, sizeof err) != 0 ||
 	    first.width == 0 || first.height == 0)
 		return;

@@ -37,9 +37,48 @@ static const char *file_type(mode_t mode)
 				: "not a regular file";
 }
 
+/* The stream decode handed on, and its path (a copy). */
+static FILE *handed_file;
+static char *handed_path;
+
+static void drop_handed(void)
+{
+	if (handed_file != NULL)
+		(void)fclose(handed_file); /* read only: nothing to lose */
+	free(handed_path);
+	handed_file = NULL;
+	handed_path = NULL;
+}
+
+void fp__codec_input_hand_on(const char *path, FILE *file)
+{
+	drop_handed();
+	if (fseek(file, 0, SEEK_SET) != 0) {
+		(void)fclose(file);
+		return;
+	}
+	handed_path = strdup(path);
+	if (handed_path == NULL) {
+		(void)fclose(file);
+		return;
+	}
+	handed_file = file;
+}
+
 int fp__codec_open_input(const char *path, FILE **file, char *err,
 			 size_t err_size)
 {
+	if (handed_file != NULL) {
+		FILE *handed = handed_file;
+		bool same = strcmp(handed_path, path) == 0;
+		if (same)
+			handed_file = NULL; /* taken */
+		drop_handed();
+		if (same) {
+			*file = handed;
+			return 0;
+		}
+	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = fp__codec_errno();

@@ -14,9 +14,18 @@
 
 #include "framepipe/stage.h"
 
-/* Open path for reading; 0, or -errno with the reason in err. */
+/* Open path for reading; 0, or -errno with the reason in err. A stream
+ * handed on for path (fp__codec_input_hand_on) is taken instead of opening
+ * the file again. */
 int fp__codec_open_input(const char *path, FILE **file, char *err,
 			 size_t err_size);
+
+/* The generic decode has opened path to read its first bytes: keep file
+ * (owned from here, rewound) for the codec's fp__codec_open_input of the
+ * same path, which comes next in this process, so that each input is
+ * opened once. One stream at a time: handing on another closes this one.
+ * On a failure to rewind, file is closed and the codec opens path again. */
+void fp__codec_input_hand_on(const char *path, FILE *file);
 
 /* Format a message into err (when not NULL) and return code. */
 int fp__codec_error(char *err, size_t err_size, int code, const char *fmt, ...)
