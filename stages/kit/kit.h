@@ -242,6 +242,9 @@ typedef struct fp__kit_axis {
 	int32_t run_step;
 } fp__kit_axis;
 #define FP_KIT_MAX_STEP 4
+/* Output rows the vertical pass makes at once inside the vertical run
+ * (each input row read once for all of them). */
+#define FP_KIT_GROUP	4
 
 /* How one axis maps: output i is centred on input coordinate
  * (i + offset + 0.5) / scale - 0.5; the kernel widens by 1/scale on
@@ -263,12 +266,13 @@ typedef enum fp__kit_mode {
 typedef struct fp__kit_resampler {
 	fp__kit_axis h, v;
 	float *ring;	/* rows of input converted to float */
-	float *column;	/* one vertically resampled row */
+	float *column;	/* FP_KIT_GROUP vertically resampled rows */
 	float *out_row; /* one output row before conversion */
 	float *phase;	/* the column's pixels split by index mod run_step */
 	const float **taps; /* one source row per tap */
+	float *wz;	    /* a row group's weights, zero-padded */
 	size_t ring_rows, row_floats, ring_cap, column_cap, out_cap;
-	size_t phase_cap, taps_cap;
+	size_t phase_cap, taps_cap, wz_cap;
 	fp__kit_mode mode;
 	float amount, level; /* FP_KIT_UNSHARP */
 } fp__kit_resampler;

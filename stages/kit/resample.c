@@ -182,33 +182,38 @@ void fp__kit_resampler_release(fp__kit_resampler *r)
 	free(r->out_row);
 	free(r->phase);
 	free(r->taps);
-	r->ring = r->column = r->out_row = r->phase = NULL;
+	free(r->wz);
+	r->ring = r->column = r->out_row = r->phase = r->wz = NULL;
 	r->taps = NULL;
 	r->ring_cap = r->column_cap = r->out_cap = 0;
-	r->phase_cap = r->taps_cap = 0;
+	r->phase_cap = r->taps_cap = r->wz_cap = 0;
 }
 
 static int reserve_buffers(fp__kit_resampler *r, const fp_frame *in,
 			   const fp_frame *out, unsigned ch)
 {
 	size_t in_row = (size_t)in->width * ch;
-	size_t rows = r->v.max_taps;
+	/* room for a group of rows (kit/resample_rows.c) */
+	size_t rows = r->v.max_taps + (FP_KIT_GROUP - 1) * FP_KIT_MAX_STEP;
 	if (rows > in->height)
 		rows = in->height;
 	r->ring_rows = rows;
 	r->row_floats = in_row;
 	if (fp__kit_grow(&r->ring, &r->ring_cap, rows * in_row,
 			 sizeof(float)) ||
-	    fp__kit_grow(&r->column, &r->column_cap, in_row, sizeof(float)) ||
+	    fp__kit_grow(&r->column, &r->column_cap, in_row * FP_KIT_GROUP,
+			 sizeof(float)) ||
 	    fp__kit_grow(&r->out_row, &r->out_cap, (size_t)out->width * ch,
 			 sizeof(float)) ||
 	    fp__kit_grow(&r->phase, &r->phase_cap,
 			 in_row + (size_t)FP_KIT_MAX_STEP * ch,
 			 sizeof(float)) ||
-	    fp__kit_grow(&r->taps, &r->taps_cap,
-			 r->v.max_taps > r->h.max_taps ? r->v.max_taps
-						       : r->h.max_taps,
-			 sizeof(float *)))
+	    fp__kit_grow(&r->taps, &r->taps_cap, rows + r->h.max_taps,
+			 sizeof(float *)) ||
+	    fp__kit_grow(&r->wz, &r->wz_cap,
+			 r->v.max_taps +
+				 2 * (FP_KIT_GROUP - 1) * FP_KIT_MAX_STEP,
+			 sizeof(float)))
 		return -ENOMEM;
 	return 0;
 }

@@ -9,7 +9,15 @@
 #include "kit.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* FP_KIT_RUNS=0 (a test's switch): no runs, no row groups. */
+static bool getenv_groups(void)
+{
+	const char *v = getenv("FP_KIT_RUNS");
+	return !(v != NULL && strcmp(v, "0") == 0);
+}
 
 /* load_row for 16-bit samples: alpha/65535. */
 FP_KIT_INLINE void load_row16(const fp_frame *in, uint32_t y, unsigned ch,
@@ -170,6 +178,47 @@ typedef int32_t i32a __attribute__((may_alias));
 		vals[i] = fabsf(d) >= level ? orig[i] + amount * d : orig[i]; \
 	}
 
+/* FP_KIT_GROUP outputs of the vertical run at once: output j sums taps
+ * w[0..n-1] over source rows src[j step ..]; each source vector is loaded
+ * once for every output. wz is w with (FP_KIT_GROUP - 1) step zeros on
+ * both sides, so every output runs over all the group's rows: the zero
+ * products add +0, which leaves every sum as the plain loop's (the
+ * samples are finite; only a zero's sign could differ, and no output
+ * sees it). dst holds the outputs one after the other, len floats each. */
+#define GROUP_BODY(V, L)                                                    \
+	enum { G = FP_KIT_GROUP };                                          \
+	size_t pad = (G - 1) * step, span = pad + (size_t)n, i = 0;         \
+	for (; i + (L) <= len; i += (L)) {                                  \
+		V a[G];                                                     \
+		memset(a, 0, sizeof a);                                     \
+		for (size_t q = 0; q < span; q++) {                         \
+			V s0 = *(const V *)(const void *)(src[q] + i);      \
+			for (unsigned j = 0; j < G; j++)                    \
+				a[j] += wz[pad + q - j * step] * s0;        \
+		}                                                           \
+		for (unsigned j = 0; j < G; j++)                            \
+			*(V *)(void *)(dst + j * len + i) = a[j];           \
+	}                                                                   \
+	for (unsigned j = 0; j < G; j++)                                    \
+		for (size_t k = i; k < len; k++) {                          \
+			const float *w = wz + pad;                          \
+			float acc = w[0] * src[j * step][k];                \
+			for (int32_t t = 1; t < n; t++)                     \
+				acc += w[t] * src[j * step + (size_t)t][k]; \
+			dst[j * len + k] = acc;                             \
+		}
+
+FP_KIT_INLINE void group_body(const float *const *src, const float *wz,
+			      int32_t n, size_t step, float *restrict dst,
+			      size_t len, unsigned lanes)
+{
+	if (lanes == 8) {
+		GROUP_BODY(fv8u, 8)
+	} else {
+		GROUP_BODY(fv4u, 4)
+	}
+}
+
 /* The horizontal pass over the axis's run of equal taps (outputs run_lo
  * to run_hi - 1): with the column's pixels split by index mod step, tap t
  * of consecutive outputs reads consecutive pixels of one phase. */
@@ -320,37 +369,67 @@ FP_KIT_INLINE void hpass_row(fp__kit_resampler *r, const float *col, float *dst,
 }
 
 /* Every output row; compiled for the baseline and for AVX2. */
+/* Output row y from its vertically resampled row col: the horizontal
+ * pass, the unsharp mask, the conversion. */
+FP_KIT_INLINE void finish_row(fp__kit_resampler *r, const fp_frame *in,
+			      fp_frame *out, uint32_t y, const float *col,
+			      unsigned ch, bool alpha, unsigned lanes)
+{
+	size_t rf = r->row_floats;
+	hpass_row(r, col, r->out_row, in->width, out->width, ch, lanes);
+	const float *orig = r->mode == FP_KIT_UNSHARP
+				    ? r->ring + (size_t)(y % r->ring_rows) * rf
+				    : NULL;
+	if (fp__kit_is16(out->format))
+		store_row16(r, r->out_row, orig, fp__kit_row16(out, y),
+			    out->width, ch, alpha, lanes);
+	else
+		store_row(r, r->out_row, orig,
+			  out->pixels + (size_t)y * out->stride, out->width, ch,
+			  alpha, lanes);
+}
+
+/* Whether rows y .. y + FP_KIT_GROUP - 1 lie in the vertical run. */
+static bool group_at(const fp__kit_axis *v, uint32_t y)
+{
+	return v->run_hi - v->run_lo >= FP_KIT_GROUP && y >= v->run_lo &&
+	       y + FP_KIT_GROUP <= v->run_hi;
+}
+
+/* Every output row; compiled for the baseline and for AVX2. */
 FP_KIT_INLINE void resample_rows(fp__kit_resampler *r, const fp_frame *in,
 				 fp_frame *out, unsigned ch, bool alpha,
 				 unsigned lanes)
 {
-	size_t rf = r->row_floats;
+	size_t rf = r->row_floats, ring = r->ring_rows;
 	int64_t loaded = 0;
-	for (uint32_t y = 0; y < out->height; y++) {
+	bool groups = getenv_groups();
+	for (uint32_t y = 0; y < out->height;) {
+		bool group = groups && group_at(&r->v, y);
+		unsigned rows = group ? FP_KIT_GROUP : 1;
+		size_t step = group ? (size_t)r->v.run_step : 0;
 		int32_t start = r->v.start[y], n = r->v.count[y];
-		for (; loaded < start + n; loaded++)
+		int64_t span = (int64_t)(rows - 1) * (int64_t)step + n;
+		for (; loaded < start + span; loaded++)
 			load_row(in, (uint32_t)loaded, ch,
 				 r->ring +
-					 (size_t)(loaded % r->ring_rows) * rf);
-		for (int32_t t = 0; t < n; t++)
-			r->taps[t] = r->ring + (size_t)((start + t) %
-							(int64_t)r->ring_rows) *
-						       rf;
-		taps_body(r->taps, r->v.weights + (size_t)y * r->v.max_taps, n,
-			  r->column, rf, lanes);
-		hpass_row(r, r->column, r->out_row, in->width, out->width, ch,
-			  lanes);
-		const float *orig =
-			r->mode == FP_KIT_UNSHARP
-				? r->ring + (size_t)(y % r->ring_rows) * rf
-				: NULL;
-		if (fp__kit_is16(out->format))
-			store_row16(r, r->out_row, orig, fp__kit_row16(out, y),
-				    out->width, ch, alpha, lanes);
-		else
-			store_row(r, r->out_row, orig,
-				  out->pixels + (size_t)y * out->stride,
-				  out->width, ch, alpha, lanes);
+					 (size_t)(loaded % (int64_t)ring) * rf);
+		for (int64_t t = 0; t < span; t++)
+			r->taps[t] = r->ring +
+				     (size_t)((start + t) % (int64_t)ring) * rf;
+		const float *w = r->v.weights + (size_t)y * r->v.max_taps;
+		if (group) {
+			size_t pad = (FP_KIT_GROUP - 1) * step;
+			memset(r->wz, 0, (2 * pad + (size_t)n) * sizeof *r->wz);
+			memcpy(r->wz + pad, w, (size_t)n * sizeof *w);
+			group_body(r->taps, r->wz, n, step, r->column, rf,
+				   lanes);
+		} else
+			taps_body(r->taps, w, n, r->column, rf, lanes);
+		for (unsigned j = 0; j < rows; j++)
+			finish_row(r, in, out, y + j, r->column + j * rf, ch,
+				   alpha, lanes);
+		y += rows;
 	}
 }
 
