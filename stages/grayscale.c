@@ -25,10 +25,6 @@ static const fp_param params[] = {
 			 "Rec601Luma) or Rec. 709 (HDTV, sRGB primaries)"),
 };
 
-/* The weights in millionths, as they are written (fp__kit_bt601/709). */
-static const uint32_t millionths[2][3] = {{298839, 586811, 114350},
-					  {212656, 715158, 72186}};
-
 typedef struct grayscale_state {
 	const fp__kit_luma *weights;
 	const uint32_t *millionths; /* the same, for 8-bit samples */
@@ -45,7 +41,8 @@ static int grayscale_init(void **state, const void *config,
 		return -ENOMEM;
 	}
 	s->weights = c->luma == 0 ? &fp__kit_bt601 : &fp__kit_bt709;
-	s->millionths = millionths[c->luma == 0 ? 0 : 1];
+	s->millionths = c->luma == 0 ? fp__kit_bt601_millionths
+				     : fp__kit_bt709_millionths;
 	*state = s;
 	return 0;
 }
@@ -90,22 +87,14 @@ static void gray16(const grayscale_state *s, fp_frame *in, unsigned ci)
 }
 
 /* Luma of n pixels of ci channels into co channels (alpha kept), in
- * integers: fp__kit_luma_of is floor(floor(257 S + 0.5) / 257) with
- * S = sum of weight times sample, which is floor(S + 1/514) =
- * floor((A + 10^6 / 514) / 10^6) with A = S 10^6 an integer (the weights
- * have six decimals). Exact: (514 A + 10^6) / (514 10^6) is never within
- * 3.9e-9 of an integer (10^6 is not a multiple of 257), far beyond the
- * doubles' rounding, and no integer lies between A + 1945 and
- * A + 1945.53. test_grayscale checks all 2^24 colours. */
+ * integers (fp__kit_luma8: the same bytes as fp__kit_luma_of). */
 FP_KIT_INLINE void gray_body(const uint8_t *restrict src, uint8_t *restrict dst,
 			     size_t n, unsigned ci, unsigned co,
 			     const uint32_t *w)
 {
-	uint32_t wr = w[0], wg = w[1], wb = w[2];
 	for (size_t x = 0; x < n; x++) {
 		const uint8_t *p = src + x * ci;
-		uint32_t a = wr * p[0] + wg * p[1] + wb * p[2] + 1000000 / 514;
-		dst[x * co] = (uint8_t)(a / 1000000);
+		dst[x * co] = fp__kit_luma8(w, p[0], p[1], p[2]);
 		if (co == 2)
 			dst[x * co + 1] = ci == 4 ? p[3] : 255;
 	}

@@ -7,6 +7,7 @@
 #include <framepipe/stage.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kit.h"
 
@@ -16,7 +17,7 @@ typedef struct threshold_config {
 
 typedef struct threshold_state {
 	fp__kit_lut_stage table; /* per gray sample */
-	fp__kit_luma_lut luma;
+	int64_t level;
 } threshold_state;
 
 static const fp_param params[] = {
@@ -40,9 +41,63 @@ static int threshold_init(void **state, const void *config,
 		s->table.lut[v] = v >= c->level ? 255 : 0;
 	for (int64_t v = 0; v < 65536; v++)
 		s->table.lut16[v] = v >= c->level * 257 ? 65535 : 0;
-	fp__kit_luma_init(&s->luma, &fp__kit_bt601);
+	s->level = c->level;
 	*state = s;
 	return 0;
+}
+
+/* n colour pixels of ch channels by their luma (fp__kit_luma8, the
+ * integer form of the tables' rounding), src to dst, alpha copied. */
+FP_KIT_INLINE void threshold_body(const uint8_t *restrict src,
+				  uint8_t *restrict dst, size_t n, unsigned ch,
+				  const uint32_t *m, uint32_t level)
+{
+	for (size_t x = 0; x < n; x++) {
+		const uint8_t *p = src + x * ch;
+		uint8_t v =
+			fp__kit_luma8(m, p[0], p[1], p[2]) >= level ? 255 : 0;
+		dst[x * ch] = dst[x * ch + 1] = dst[x * ch + 2] = v;
+		if (ch == 4)
+			dst[x * ch + 3] = p[3];
+	}
+}
+
+/* In place in chunks through a buffer, so that the loop vectorises. */
+FP_KIT_INLINE void threshold_rows(const threshold_state *s, fp_frame *in,
+				  unsigned ch)
+{
+	enum { CHUNK = 256 };
+	uint8_t buf[CHUNK * 4];
+	uint32_t level = (uint32_t)s->level;
+	const uint32_t *m = fp__kit_bt601_millionths;
+	for (uint32_t y = 0; y < in->height; y++) {
+		uint8_t *row = in->pixels + (size_t)y * in->stride;
+		for (uint32_t x = 0; x < in->width; x += CHUNK) {
+			size_t n =
+				in->width - x < CHUNK ? in->width - x : CHUNK;
+			uint8_t *p = row + (size_t)x * ch;
+			threshold_body(p, buf, n, ch, m, level);
+			memcpy(p, buf, n * ch);
+		}
+	}
+}
+
+static void threshold_generic(const threshold_state *s, fp_frame *in,
+			      unsigned ch)
+{
+	if (ch == 3)
+		threshold_rows(s, in, 3);
+	else
+		threshold_rows(s, in, 4);
+}
+
+FP_KIT_AVX2 static void threshold_avx2(const threshold_state *s, fp_frame *in,
+				       unsigned ch)
+{
+	if (ch == 3)
+		threshold_rows(s, in, 3);
+	else
+		threshold_rows(s, in, 4);
 }
 
 static int threshold_process(void *state, fp_frame *in, fp_frame *out)
@@ -62,14 +117,10 @@ static int threshold_process(void *state, fp_frame *in, fp_frame *out)
 		}
 		return 0;
 	}
-	for (uint32_t y = 0; y < in->height; y++) {
-		uint8_t *p = in->pixels + (size_t)y * in->stride;
-		for (uint32_t x = 0; x < in->width; x++, p += ch) {
-			uint8_t v = s->table.lut[fp__kit_luma_of(&s->luma, p[0],
-								 p[1], p[2])];
-			p[0] = p[1] = p[2] = v;
-		}
-	}
+	if (fp__kit_avx2())
+		threshold_avx2(s, in, ch);
+	else
+		threshold_generic(s, in, ch);
 	return 0;
 }
 

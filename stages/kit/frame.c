@@ -8,6 +8,8 @@
 
 const fp__kit_luma fp__kit_bt601 = {0.298839, 0.586811, 0.114350};
 const fp__kit_luma fp__kit_bt709 = {0.212656, 0.715158, 0.072186};
+const uint32_t fp__kit_bt601_millionths[3] = {298839, 586811, 114350};
+const uint32_t fp__kit_bt709_millionths[3] = {212656, 715158, 72186};
 
 int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
 		       uint32_t height, fp_format format)

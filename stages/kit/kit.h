@@ -148,6 +148,24 @@ static inline uint8_t fp__kit_luma_of(const fp__kit_luma_lut *lut, unsigned r,
 	return (uint8_t)((uint32_t)(v + 0.5) / 257);
 }
 
+/* The Rec. 601 and 709 weights in millionths, as they are written. */
+extern const uint32_t fp__kit_bt601_millionths[3], fp__kit_bt709_millionths[3];
+
+/* fp__kit_luma_of in integers, for loops that vectorise: it is
+ * floor(floor(257 S + 0.5) / 257) with S the weighted sum, which is
+ * floor(S + 1/514) = floor((A + 10^6 / 514) / 10^6) with A = 10^6 S an
+ * integer (m: the weights in millionths). Exact: (514 A + 10^6) /
+ * (514 10^6) is never within 3.9e-9 of an integer (10^6 is not a
+ * multiple of 257), far beyond the doubles' rounding, and no integer
+ * lies between A + 1945 and A + 1945.53. test_grayscale checks all 2^24
+ * colours. */
+static inline uint8_t fp__kit_luma8(const uint32_t m[3], uint32_t r, uint32_t g,
+				    uint32_t b)
+{
+	return (uint8_t)((m[0] * r + m[1] * g + m[2] * b + 1000000 / 514) /
+			 1000000);
+}
+
 /* Luma of a 16-bit RGB triple, rounded to 16 bits: ImageMagick Q16's
  * arithmetic on the samples themselves (weight times sample, summed). */
 static inline uint16_t fp__kit_luma16(const fp__kit_luma *w, unsigned r,
