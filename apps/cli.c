@@ -95,9 +95,9 @@ static const char run_head[] =
 	"one line: 'png_decode ! resize width=256 ! png_encode level=6'.\n";
 
 static const char run_tail[] =
-	"exit status: 0 every frame written, 1 some frames failed (each\n"
-	"listed), 2 usage or config error (nothing was run), 3 the run itself\n"
-	"failed or was interrupted.\n";
+	"exit status: 0 every frame written, 1 some or all frames failed\n"
+	"(each listed), 2 usage or config error (nothing was run), 3 the run\n"
+	"itself failed or was interrupted.\n";
 
 static const char check_head[] =
 	"usage: framepipe check (CONFIG | -p PIPELINE) [-i INPUT...] "

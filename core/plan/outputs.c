@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,9 +23,21 @@ typedef struct named {
 	uint64_t frame;
 } named;
 
-int fp__make_dirs(const char *path)
+/* mkdir, noting in made the first folder made. */
+static int make_one(const char *dir, char *made, size_t size)
+{
+	if (mkdir(dir, 0777) != 0)
+		return errno == EEXIST ? 0 : -errno;
+	if (made != NULL && made[0] == '\0')
+		snprintf(made, size, "%s", dir);
+	return 0;
+}
+
+int fp__make_dirs(const char *path, char *made, size_t size)
 {
 	char buf[4096];
+	if (made != NULL && size > 0)
+		made[0] = '\0';
 	int n = snprintf(buf, sizeof buf, "%s", path);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		return -ENAMETOOLONG;
@@ -32,18 +45,36 @@ int fp__make_dirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return -errno;
+		int rc = make_one(buf, made, size);
+		if (rc != 0)
+			return rc;
 		*p = '/';
 	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return -errno;
+	int rc = make_one(buf, made, size);
+	if (rc != 0)
+		return rc;
 	struct stat st;
 	if (stat(buf, &st) != 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
+}
+
+static int remove_if_empty(const char *path, const struct stat *st, int type,
+			   struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		(void)rmdir(path); /* fails, harmlessly, on a folder in use */
+	return 0;
+}
+
+void fp__remove_empty_tree(const char *top)
+{
+	if (top != NULL && top[0] != '\0')
+		(void)nftw(top, remove_if_empty, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int by_path(const void *a, const void *b)

@@ -45,7 +45,14 @@ int fp__outputs_check_dir(const char *output_dir, char *err, size_t err_size);
 
 void fp__outputs_release(fp_output_plan *plan);
 
-/* mkdir -p. 0 or -errno. */
-int fp__make_dirs(const char *path);
+/* mkdir -p. 0 or -errno. With made (size bytes), the outermost folder
+ * it created goes there ("" when path was there already), for
+ * fp__remove_empty_tree. */
+int fp__make_dirs(const char *path, char *made, size_t size);
+
+/* Remove top and the folders below it when none holds a file: what
+ * fp__make_dirs made for a run that wrote nothing. A folder with anything
+ * in it stays, with its parents. */
+void fp__remove_empty_tree(const char *top);
 
 #endif

@@ -146,8 +146,12 @@ static void report_not_started(fp_supervisor *sup)
 }
 
 #define FAILURES_LISTED 20
+/* The summary fits a terminal of this many columns. */
+#define SUMMARY_COLUMNS 80
+#define BUSIEST		"  <- busiest"
 
-static void print_stage_table(const fp_supervisor *sup)
+/* The stage whose instances were busy the largest share of the run. */
+static size_t busiest_stage(const fp_supervisor *sup)
 {
 	size_t slowest = 0;
 	double slowest_share = -1;
@@ -163,31 +167,108 @@ static void print_stage_table(const fp_supervisor *sup)
 			slowest = k;
 		}
 	}
-	fprintf(stderr, "  %-16s %-14s %5s %9s %9s %9s %6s\n", "stage", "type",
-		"inst", "frames", "mean ms", "p95 ms", "busy");
-	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
-		const fp_broker_stage *st = &sup->broker.stages[k];
-		const fp_stage_spec *spec = &sup->pipeline->stages[k];
-		double busy = (double)st->busy_us / 1e6;
-		double share =
-			sup->wall_s > 0
-				? 100.0 * busy / (sup->wall_s * spec->workers)
-				: 0.0;
-		fprintf(stderr,
-			"  %-16s %-14s %5u %9" PRIu64
-			" %9.3f %9.3f %5.0f%%%s\n",
-			spec->label, spec->plugin.desc->name, spec->workers,
-			st->frames,
-			st->frames ? busy * 1e3 / (double)st->frames : 0.0,
-			(double)fp__histogram_quantile(&st->us_per_frame,
-						       0.95) /
-				1e3,
-			share,
-			k == slowest && sup->pipeline->stage_count > 1 &&
-					st->frames
-				? "  <- busiest"
-				: "");
+	return slowest;
+}
+
+static double stage_mean_ms(const fp_broker_stage *st)
+{
+	return st->frames ? (double)st->busy_us / 1e3 / (double)st->frames
+			  : 0.0;
+}
+
+static double stage_p95_ms(const fp_broker_stage *st)
+{
+	return (double)fp__histogram_quantile(&st->us_per_frame, 0.95) / 1e3;
+}
+
+/* Percent of the run's wall time the stage's instances were busy. */
+static double stage_busy_share(const fp_supervisor *sup, size_t k)
+{
+	const fp_stage_spec *spec = &sup->pipeline->stages[k];
+	double busy = (double)sup->broker.stages[k].busy_us / 1e6;
+	return sup->wall_s > 0 ? 100.0 * busy / (sup->wall_s * spec->workers)
+			       : 0.0;
+}
+
+static bool is_busiest(const fp_supervisor *sup, size_t k)
+{
+	return sup->pipeline->stage_count > 1 &&
+	       sup->broker.stages[k].frames > 0 && k == busiest_stage(sup);
+}
+
+/* Milliseconds in at most 8 columns: fewer decimals for long times. */
+static void format_ms(char *buf, size_t size, double ms)
+{
+	static const int decimals[] = {3, 1, 0};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(buf, size, "%.*f", decimals[i], ms);
+		if (strlen(buf) <= 8)
+			return;
 	}
+}
+
+/* name in width columns: cut with '~' when longer. */
+static void fit_name(char *buf, size_t size, const char *name, size_t width)
+{
+	if (strlen(name) <= width)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%.*s~", (int)(width - 1), name);
+}
+
+static void print_stage_table(const fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	size_t label_w = strlen("stage"), type_w = strlen("type");
+	uint64_t most = 0;
+	for (size_t k = 0; k < p->stage_count; k++) {
+		size_t l = strlen(p->stages[k].label);
+		size_t t = strlen(p->stages[k].plugin.desc->name);
+		label_w = l > label_w ? l : label_w;
+		type_w = t > type_w ? t : type_w;
+		if (sup->broker.stages[k].frames > most)
+			most = sup->broker.stages[k].frames;
+	}
+	char num[32];
+	size_t frames_w = (size_t)snprintf(num, sizeof num, "%" PRIu64, most);
+	frames_w = frames_w > 6 ? frames_w : 6;
+	/* "  L T inst F mean p95 busy<- busiest" */
+	size_t fixed = 2 + 1 + 1 + 4 + 1 + frames_w + 1 + 8 + 1 + 8 + 1 + 5 +
+		       strlen(BUSIEST);
+	size_t names = SUMMARY_COLUMNS > fixed ? SUMMARY_COLUMNS - fixed : 16;
+	while (label_w + type_w > names) /* shrink the wider one */
+		if (label_w >= type_w)
+			label_w--;
+		else
+			type_w--;
+	fprintf(stderr, "  %-*s %-*s %4s %*s %8s %8s %5s\n", (int)label_w,
+		"stage", (int)type_w, "type", "inst", (int)frames_w, "frames",
+		"mean ms", "p95 ms", "busy");
+	for (size_t k = 0; k < p->stage_count; k++) {
+		const fp_broker_stage *st = &sup->broker.stages[k];
+		const fp_stage_spec *spec = &p->stages[k];
+		char label[256], type[256], mean[32], p95[32];
+		fit_name(label, sizeof label, spec->label, label_w);
+		fit_name(type, sizeof type, spec->plugin.desc->name, type_w);
+		format_ms(mean, sizeof mean, stage_mean_ms(st));
+		format_ms(p95, sizeof p95, stage_p95_ms(st));
+		fprintf(stderr,
+			"  %-*s %-*s %4u %*" PRIu64 " %8s %8s %4.0f%%%s\n",
+			(int)label_w, label, (int)type_w, type, spec->workers,
+			(int)frames_w, st->frames, mean, p95,
+			stage_busy_share(sup, k),
+			is_busiest(sup, k) ? BUSIEST : "");
+	}
+}
+
+/* Failures by input, not in the order they finished (which depends on
+ * the workers). */
+static int by_input(const void *a, const void *b)
+{
+	const fp_failure *x = a, *y = b;
+	if (x->input_index != y->input_index)
+		return x->input_index < y->input_index ? -1 : 1;
+	return strcmp(x->stage, y->stage);
 }
 
 static void print_failures(const fp_supervisor *sup)
@@ -197,14 +278,16 @@ static void print_failures(const fp_supervisor *sup)
 	fprintf(stderr, "failed inputs:\n");
 	for (size_t i = 0; i < sup->failure_count && i < FAILURES_LISTED; i++) {
 		const fp_failure *f = &sup->failures[i];
-		char buf[32];
+		char buf[32], line[4096];
+		size_t n = fp__escape(line, sizeof line,
+				      fp__report_input_name(sup, f->input_index,
+							    buf, sizeof buf));
+		n += (size_t)snprintf(line + n, sizeof line - n,
+				      ": %s: ", f->stage);
+		if (n < sizeof line)
+			fp__escape(line + n, sizeof line - n, f->reason);
 		fputs("  ", stderr);
-		fp__put_escaped(stderr,
-				fp__report_input_name(sup, f->input_index, buf,
-						      sizeof buf));
-		fprintf(stderr, ": %s: ", f->stage);
-		fp__put_escaped(stderr, f->reason);
-		fputc('\n', stderr);
+		fp__put_wrapped(stderr, line, SUMMARY_COLUMNS - 2, "      ");
 	}
 	if (failed_total(sup) > FAILURES_LISTED)
 		fprintf(stderr, "  ... and %" PRIu64 " more%s\n",
@@ -217,24 +300,68 @@ static void print_failures(const fp_supervisor *sup)
 				: " (--stats-json lists all)");
 }
 
+static uint64_t total_frames(const fp_supervisor *sup)
+{
+	return sup->broker.ok + failed_total(sup) + sup->not_started +
+	       sup->plan.skipped;
+}
+
+/* Every input was tried and none was written. */
+static bool all_failed(const fp_supervisor *sup)
+{
+	return sup->broker.ok == 0 && failed_total(sup) > 0 &&
+	       sup->not_started == 0 && sup->plan.skipped == 0;
+}
+
+/* The output folder as given, without the slashes it may end with. */
+static size_t output_dir_length(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
 static void print_summary(const fp_supervisor *sup)
 {
-	uint64_t failed = failed_total(sup);
-	fprintf(stderr,
-		"framepipe: %" PRIu64 " frames: %" PRIu64 " written, %" PRIu64
-		" failed",
-		sup->broker.ok + failed + sup->not_started + sup->plan.skipped,
-		sup->broker.ok, failed);
+	uint64_t failed = failed_total(sup), total = total_frames(sup);
+	char head[512];
+	size_t n = (size_t)snprintf(
+		head, sizeof head,
+		"framepipe: %" PRIu64 " frame%s: %" PRIu64
+		" written, %s%" PRIu64 " failed",
+		total, total == 1 ? "" : "s", sup->broker.ok,
+		all_failed(sup) && failed > 1 ? "all " : "", failed);
 	if (sup->not_started > 0)
-		fprintf(stderr, ", %" PRIu64 " not started", sup->not_started);
+		n += (size_t)snprintf(head + n, sizeof head - n,
+				      ", %" PRIu64 " not started",
+				      sup->not_started);
 	if (sup->plan.skipped > 0)
-		fprintf(stderr, ", %" PRIu64 " skipped (already done)",
-			sup->plan.skipped);
-	fprintf(stderr, " in %.2f s (%.1f frames/s)", sup->wall_s,
-		sup->wall_s > 0 ? (double)sup->broker.ok / sup->wall_s : 0.0);
-	if (sup->options->output_dir != NULL)
-		fprintf(stderr, "; output in %s/", sup->options->output_dir);
-	fputc('\n', stderr);
+		n += (size_t)snprintf(head + n, sizeof head - n,
+				      ", %" PRIu64 " skipped (already done)",
+				      sup->plan.skipped);
+	snprintf(head + n, sizeof head - n, " in %.2f s (%.1f frames/s)",
+		 sup->wall_s,
+		 sup->wall_s > 0 ? (double)sup->broker.ok / sup->wall_s : 0.0);
+	const char *dir = sup->options->output_dir;
+	if (dir != NULL && sup->broker.ok > 0) {
+		char raw[4096], out[4096];
+		snprintf(raw, sizeof raw, "%.*s", (int)output_dir_length(dir),
+			 dir);
+		fp__escape(out, sizeof out, raw);
+		if (strlen(head) + strlen("; output in ") + strlen(out) + 1 <=
+		    SUMMARY_COLUMNS) {
+			fprintf(stderr, "%s; output in %s/\n", head, out);
+		} else {
+			char shown[SUMMARY_COLUMNS + 1];
+			size_t room = SUMMARY_COLUMNS - strlen("  output in /");
+			fp__shorten_middle(shown, sizeof shown, out, room);
+			fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
+			fprintf(stderr, "  output in %s/\n", shown);
+		}
+	} else {
+		fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
+	}
 	print_stage_table(sup);
 	print_failures(sup);
 }
@@ -341,6 +468,9 @@ int fp__report_finish(fp_supervisor *sup)
 		fp__put_escaped(stderr, b->runtime_message);
 		fputc('\n', stderr);
 	}
+	if (sup->failure_count > 1)
+		qsort(sup->failures, sup->failure_count, sizeof *sup->failures,
+		      by_input);
 	if (!sup->options->quiet)
 		print_summary(sup);
 	if (sup->options->stats_json != NULL) {

@@ -292,6 +292,8 @@ static int start_loop(fp_supervisor *sup)
 
 static void teardown(fp_supervisor *sup)
 {
+	if (sup->broker.ok == 0)
+		fp__remove_empty_tree(sup->made_dir);
 	fp__pool_release(&sup->pool);
 	fp__broker_release(&sup->broker);
 	free(sup->stage_conf);
@@ -339,7 +341,8 @@ static int prepare(fp_supervisor *sup)
 		return FP_ECONFIG;
 	}
 	if (o->output_dir != NULL) {
-		int rc = fp__make_dirs(o->output_dir);
+		int rc = fp__make_dirs(o->output_dir, sup->made_dir,
+				       sizeof sup->made_dir);
 		if (rc != 0) {
 			snprintf(sup->runtime_message,
 				 sizeof sup->runtime_message,

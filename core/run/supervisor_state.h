@@ -73,6 +73,9 @@ struct fp_supervisor {
 	bool stdout_closed;
 
 	char runtime_message[512]; /* why setting up failed */
+	/* The outermost folder this run made for its outputs (""): removed
+	 * again, if still empty, when nothing was written. */
+	char made_dir[4096];
 	uint64_t start_ns;
 	double wall_s;
 };

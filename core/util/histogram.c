@@ -22,7 +22,16 @@ static uint64_t bucket_value(unsigned b)
 void fp__histogram_add(fp_histogram *h, uint64_t value)
 {
 	h->buckets[bucket_of(value)]++;
+	if (h->count == 0 || value < h->min)
+		h->min = value;
+	if (h->count == 0 || value > h->max)
+		h->max = value;
 	h->count++;
+}
+
+static uint64_t clamp(const fp_histogram *h, uint64_t v)
+{
+	return v < h->min ? h->min : v > h->max ? h->max : v;
 }
 
 uint64_t fp__histogram_quantile(const fp_histogram *h, double q)
@@ -38,7 +47,7 @@ uint64_t fp__histogram_quantile(const fp_histogram *h, double q)
 	for (unsigned b = 0; b < FP_HISTOGRAM_BUCKETS; b++) {
 		seen += h->buckets[b];
 		if (seen >= rank)
-			return bucket_value(b);
+			return clamp(h, bucket_value(b));
 	}
-	return bucket_value(FP_HISTOGRAM_BUCKETS - 1);
+	return h->max;
 }

@@ -1,5 +1,7 @@
 /* histogram — per-frame times in fixed memory, for percentiles: 16 linear
- * buckets below 16 µs, then 16 buckets per power of two (±3% error). */
+ * buckets below 16 µs, then 16 buckets per power of two (±3% error). The
+ * smallest and largest samples are kept exactly: a quantile never falls
+ * outside them (the p95 of one sample is that sample). */
 #ifndef FP_HISTOGRAM_H
 #define FP_HISTOGRAM_H
 
@@ -9,6 +11,7 @@
 
 typedef struct fp_histogram {
 	uint64_t count;
+	uint64_t min, max;
 	uint32_t buckets[FP_HISTOGRAM_BUCKETS];
 } fp_histogram;
 

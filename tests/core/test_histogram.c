@@ -33,11 +33,30 @@ static void test_large_values_within_precision(void **state)
 	assert_true(p50 >= 500000 * 97 / 100 && p50 <= 500000 * 103 / 100);
 }
 
+/* One sample, or all equal: every quantile is that value exactly, not
+ * the middle of its bucket (a single frame's p95 was below its mean). */
+static void test_one_sample_exact(void **state)
+{
+	(void)state;
+	fp_histogram h = {0};
+	fp__histogram_add(&h, 40123);
+	assert_int_equal(fp__histogram_quantile(&h, 0.95), 40123);
+	assert_int_equal(fp__histogram_quantile(&h, 0.5), 40123);
+	fp__histogram_add(&h, 40123);
+	fp__histogram_add(&h, 40123);
+	assert_int_equal(fp__histogram_quantile(&h, 0.95), 40123);
+	fp_histogram g = {0};
+	fp__histogram_add(&g, 1000);
+	fp__histogram_add(&g, 40999); /* bucket middle 41984: above max */
+	assert_int_equal(fp__histogram_quantile(&g, 0.95), 40999);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_counts),
 		cmocka_unit_test(test_large_values_within_precision),
+		cmocka_unit_test(test_one_sample_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
