@@ -32,6 +32,13 @@ static void print_error(const char *message)
 	fputc('\n', stderr);
 }
 
+/* A config mistake; for -p, the line with a caret under the column. */
+static void print_config_error(const cli_options *o, const char *message)
+{
+	print_error(message);
+	fp__oneline_show_column(stderr, o->oneline, message);
+}
+
 /* Everything `run` and `check` validate before a single frame moves. */
 typedef struct prepared {
 	fp_config config;
@@ -115,7 +122,7 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	    fp__inputs_expand(&p->inputs, o->inputs, o->input_count,
 			      o->recursive, o->output_dir, err,
 			      sizeof err) != 0) {
-		print_error(err);
+		print_config_error(o, err);
 		return FP_EXIT_USAGE;
 	}
 	int rc = take_shard(o, p);
@@ -157,7 +164,7 @@ static int print_config(const cli_options *o)
 	char err[1024];
 	fp_config config;
 	if (load_config(o, &config, err, sizeof err) != 0) {
-		print_error(err);
+		print_config_error(o, err);
 		return FP_EXIT_USAGE;
 	}
 	int rc = fp__config_write_ini(&config, stdout);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "framepipe/error.h"
+#include "text.h"
 
 typedef struct cursor {
 	const char *line;
@@ -243,4 +244,57 @@ int fp__config_write_ini(const fp_config *config, FILE *out)
 		}
 	}
 	return 0;
+}
+
+/* The shown line: at most this many columns after the indent. */
+#define SHOW_COLUMNS 76
+
+/* Columns the bytes [from, to) of line take once escaped: a control
+ * byte is 2 or 4, a UTF-8 character 1. */
+static size_t shown_width(const char *from, const char *to)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)from;
+	     p < (const unsigned char *)to; p++)
+		w += *p == '\n' || *p == '\t'  ? 2
+		     : *p < 0x20 || *p == 0x7f ? 4
+		     : (*p & 0xc0) == 0x80     ? 0
+					       : 1;
+	return w;
+}
+
+/* The first byte at or after p that starts a character. */
+static const char *char_start(const char *p)
+{
+	while ((*(const unsigned char *)p & 0xc0) == 0x80)
+		p++;
+	return p;
+}
+
+void fp__oneline_show_column(FILE *f, const char *line, const char *err)
+{
+	char *end;
+	if (line == NULL || strncmp(err, "-p:", 3) != 0)
+		return;
+	long col = strtol(err + 3, &end, 10);
+	size_t len = strlen(line);
+	if (end == err + 3 || *end != ':' || col < 1 || (size_t)col > len + 1)
+		return;
+	const char *at = line + col - 1, *from = line, *to = line + len;
+	/* A long line: a window around the column, "..." where cut. */
+	while (shown_width(from, at) > SHOW_COLUMNS / 2 &&
+	       shown_width(from, to) > SHOW_COLUMNS - 6)
+		from = char_start(from + 1);
+	while (shown_width(from, to) > SHOW_COLUMNS - 6 && to > at + 1)
+		to--;
+	char *text = strndup(from, (size_t)(to - from));
+	if (text == NULL)
+		return;
+	bool cut_head = from > line, cut_tail = to < line + len;
+	fputs(cut_head ? "  ..." : "  ", f);
+	fp__put_escaped(f, text);
+	fputs(cut_tail ? "...\n" : "\n", f);
+	fprintf(f, "  %*s^\n",
+		(int)(shown_width(from, at) + (cut_head ? 3 : 0)), "");
+	free(text);
 }

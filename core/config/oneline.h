@@ -21,6 +21,11 @@
 int fp__oneline_parse(fp_config *config, const char *line, char *err,
 		      size_t err_size);
 
+/* When err is "-p:COLUMN: ..." about line: the line (escaped, as
+ * fp__put_escaped writes it; a window of it when long) and a '^' under that
+ * column, each indented by two spaces, to f. Nothing otherwise. */
+void fp__oneline_show_column(FILE *f, const char *line, const char *err);
+
 /* Write config as an INI file (what --print-config shows). Values that
  * would not survive INI parsing are refused with FP_ECONFIG. */
 int fp__config_write_ini(const fp_config *config, FILE *out);

@@ -366,6 +366,20 @@ static void print_summary(const fp_supervisor *sup)
 	print_failures(sup);
 }
 
+/* What --stats-json says of the run as a whole: the exit status's
+ * meaning, with all_failed told apart from some_failed. */
+static const char *outcome(const fp_supervisor *sup)
+{
+	const fp_broker *b = &sup->broker;
+	if (b->runtime_error != 0)
+		return "run_failed";
+	if (b->interrupted)
+		return "interrupted";
+	return all_failed(sup)	       ? "all_failed"
+	       : failed_total(sup) > 0 ? "some_failed"
+				       : "ok";
+}
+
 /* The stages of p; with sup NULL (nothing ran) each has no worker, no
  * frame and no pid. */
 static void json_stages(FILE *f, const fp_pipeline *p, const fp_supervisor *sup)
@@ -382,9 +396,14 @@ static void json_stages(FILE *f, const fp_pipeline *p, const fp_supervisor *sup)
 		fp__json_write_string(f, spec->plugin.desc->name);
 		fprintf(f,
 			",\"workers\":%u,\"frames\":%" PRIu64
-			",\"busy_s\":%.6f,\"pids\":[",
+			",\"busy_s\":%.6f,\"mean_ms\":%.3f,\"p95_ms\":%.3f,"
+			"\"busy_percent\":%.3f,\"busiest\":%s,\"pids\":[",
 			workers, st != NULL ? st->frames : 0,
-			st != NULL ? (double)st->busy_us / 1e6 : 0.0);
+			st != NULL ? (double)st->busy_us / 1e6 : 0.0,
+			st != NULL ? stage_mean_ms(st) : 0.0,
+			st != NULL ? stage_p95_ms(st) : 0.0,
+			st != NULL ? stage_busy_share(sup, k) : 0.0,
+			st != NULL && is_busiest(sup, k) ? "true" : "false");
 		for (unsigned i = 0; i < workers; i++)
 			fprintf(f, "%s%d", i ? "," : "",
 				(int)sup->procs[st->instances[i].id].pid);
@@ -437,9 +456,21 @@ static int write_stats(const fp_pipeline *p, const fp_supervisor *sup,
 	size_t slot_size = sup ? sup->pool.slot_bytes : 0;
 	fprintf(f,
 		",\"pool\":{\"slots\":%u,\"slot_size\":%zu,"
-		"\"slot_bytes\":%zu},\"wall_s\":%.6f}\n",
+		"\"slot_bytes\":%zu},"
+		"\"wall_s\":%.6f,\"frames_per_s\":%.3f,\"outcome\":\"%s\"",
 		sup ? sup->pool.slot_count : 0, slot_size, slot_size,
-		sup ? sup->wall_s : 0.0);
+		sup ? sup->wall_s : 0.0,
+		sup && sup->wall_s > 0 ? (double)ok / sup->wall_s : 0.0,
+		sup ? outcome(sup) : "ok");
+	const char *dir = sup ? sup->options->output_dir : NULL;
+	if (dir != NULL && ok > 0) {
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%.*s",
+			 (int)output_dir_length(dir), dir);
+		fputs(",\"output_dir\":", f);
+		fp__json_write_string(f, shown);
+	}
+	fputs("}\n", f);
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
