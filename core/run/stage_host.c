@@ -23,6 +23,7 @@
 #include "pipeline_check.h"
 #include "channel.h"
 #include "naming.h"
+#include "slot_gate.h"
 
 #define HOST_FD	       3
 /* Answers are gathered and written together at the end of a read batch,
@@ -41,6 +42,7 @@ typedef struct host {
 	uv_loop_t loop;
 	uv_check_t flush;
 	fp_channel ch;
+	fp_gate gate;
 	bool stopping;
 	uint64_t typical_ns; /* moving average of process() times */
 	char output_path[PATH_MAX];
@@ -251,13 +253,13 @@ static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 	fp__channel_send(&h->ch, type, slot, slot2, arg);
 }
 
-/* Open (or close) the MMU on the frame's slots for this process; an
+/* Open (or close) the frame's slots to this process (slot_gate.h); an
  * instance that cannot is not isolated, and ends. */
 static void protect(host *h, const fp_msg *m, bool writable)
 {
-	int rc = fp__pool_protect(h->pool, m->slot, writable);
+	int rc = fp__gate_set(&h->gate, m->slot, writable);
 	if (rc == 0 && m->slot2 != FP_SLOT_NONE)
-		rc = fp__pool_protect(h->pool, m->slot2, writable);
+		rc = fp__gate_set(&h->gate, m->slot2, writable);
 	if (rc != 0) {
 		fprintf(stderr,
 			"framepipe: stage %s#%u: cannot %s slot %u: %s\n",
@@ -364,12 +366,17 @@ _Noreturn void fp__stage_host_main(const fp_host_args *args)
 	const char *prefault = getenv("FP_POOL_PREFAULT");
 	if (prefault != NULL && strcmp(prefault, "1") == 0)
 		fp__pool_prefault(args->pool);
-	/* No slot is ours until a FRAME says so. */
-	if (fp__pool_protect_all(args->pool) != 0)
-		_exit(FP_EXIT_RUNTIME);
 	host h = {.args = args, .pool = args->pool, .options = args->options};
 	h.spec = args->spec;
 	h.desc = h.spec->plugin.desc;
+	/* No slot is ours until a FRAME says so. Keys only for a process()
+	 * that runs no threads of its own (the register that allows a key
+	 * is per thread), and unless FP_POOL_PKEYS=0. */
+	const char *pkeys = getenv("FP_POOL_PKEYS");
+	bool use_keys = h.desc->threads <= 1 &&
+			!(pkeys != NULL && strcmp(pkeys, "0") == 0);
+	if (fp__gate_init(&h.gate, args->pool, use_keys) != 0)
+		_exit(FP_EXIT_RUNTIME);
 	if (init_stage(&h) != 0)
 		_exit(FP_EXIT_RUNTIME);
 	/* A fresh loop of our own: the parent's loop did not exist yet when

@@ -47,20 +47,24 @@ PY
 # Writing outside its frame (past its end, into the next slot): the MMU
 # stops it in its own process (SIGSEGV: the guard page, or a slot it does
 # not own), and every other frame is intact (same checksums as a clean
-# run).
+# run). With the slots' protection keys (slot_gate.h, where the CPU has
+# them) and without (FP_POOL_PKEYS=0: mprotect only).
 pipeline crash "" "at = 100000" | sed 's/^at = 17$//' >"$WORK/clean.ini"
 sed -i "s|$WORK/crash.txt|$WORK/clean.txt|" "$WORK/clean.ini"
 fp run "$WORK/clean.ini" -q
 expect_rc 0 "clean run"
 grep -v '^17 ' "$WORK/clean.txt" | sort >"$WORK/clean.sorted"
-for mode in overrun wild; do
-	pipeline $mode >"$WORK/$mode.ini"
-	fp run "$WORK/$mode.ini" --stats-json "$WORK/$mode.json" -q
-	expect_rc 1 "$mode"
-	expect_err "frame 17: bad: stage bad#" "$mode: names frame and stage"
-	expect_err "killed by SIGSEGV (twice); skipped" "$mode: the MMU stopped it"
-	sort "$WORK/$mode.txt" | cmp -s - "$WORK/clean.sorted" ||
-		fail "$mode: the other frames differ from a clean run"
+for pkeys in 1 0; do
+	for mode in overrun wild; do
+		pipeline $mode >"$WORK/$mode.ini"
+		rm -f "$WORK/$mode.txt"
+		FP_POOL_PKEYS=$pkeys fp run "$WORK/$mode.ini" --stats-json "$WORK/$mode.json" -q
+		expect_rc 1 "$mode"
+		expect_err "frame 17: bad: stage bad#" "$mode, keys $pkeys: names frame and stage"
+		expect_err "killed by SIGSEGV (twice); skipped" "$mode, keys $pkeys: the MMU stopped it"
+		sort "$WORK/$mode.txt" | cmp -s - "$WORK/clean.sorted" ||
+			fail "$mode, keys $pkeys: the other frames differ from a clean run"
+	done
 done
 
 # A run whose instances are up, one of them stuck on frame 5 for ever.
