@@ -76,7 +76,8 @@ typedef struct pipeline_settings {
 static const fp_param pipeline_params[] = {
 	FP_PARAM_INT_(pipeline_settings, slots, "auto", 1, FP_MAX_SLOTS,
 		      "pool slots (frames in flight); auto: enough for every "
-		      "instance, within the memory budget"),
+		      "instance, within the memory budget (frames under 256 "
+		      "KiB: at most 15, the slots with protection keys)"),
 	FP_PARAM_SIZE_(pipeline_settings, slot_size, "auto", 1,
 		       FP_MAX_SLOT_SIZE,
 		       "bytes of pixels per slot; auto: the largest frame any "

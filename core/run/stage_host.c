@@ -372,10 +372,7 @@ _Noreturn void fp__stage_host_main(const fp_host_args *args)
 	/* No slot is ours until a FRAME says so. Keys only for a process()
 	 * that runs no threads of its own (the register that allows a key
 	 * is per thread), and unless FP_POOL_PKEYS=0. */
-	const char *pkeys = getenv("FP_POOL_PKEYS");
-	bool use_keys = h.desc->threads <= 1 &&
-			!(pkeys != NULL && strcmp(pkeys, "0") == 0);
-	if (fp__gate_init(&h.gate, args->pool, use_keys) != 0)
+	if (fp__gate_init(&h.gate, args->pool, h.desc->threads <= 1) != 0)
 		_exit(FP_EXIT_RUNTIME);
 	if (init_stage(&h) != 0)
 		_exit(FP_EXIT_RUNTIME);

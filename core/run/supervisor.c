@@ -14,6 +14,7 @@
 
 #include "framepipe/framepipe.h"
 #include "pipeline_check.h"
+#include "slot_gate.h"
 #include "supervisor_state.h"
 #include "task_limits.h"
 
@@ -52,6 +53,18 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 	return largest > 0 ? largest : 4096;
 }
 
+/* Whether every stage process will open and close slots by their keys
+ * (slot_gate.h): no stage runs threads in process(), and the system has
+ * keys. */
+static bool keys_everywhere(const fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	for (size_t i = 0; i < p->stage_count; i++)
+		if (p->stages[i].plugin.desc->threads > 1)
+			return false;
+	return fp__gate_has_keys();
+}
+
 static uint32_t auto_slot_count(const fp_supervisor *sup, uint64_t slot_size)
 {
 	/* Enough for every instance to hold `depth` frames (one in work,
@@ -59,6 +72,18 @@ static uint32_t auto_slot_count(const fp_supervisor *sup, uint64_t slot_size)
 	 * slots; fewer when that would pass the memory budget. */
 	uint64_t want =
 		(uint64_t)sup->depth * sup->instance_count + 1 + sup->reserve;
+	/* Small frames (a deeper queue than the least): no more slots than
+	 * have keys, while every instance can still hold two frames. A slot
+	 * without a key costs each stage two mprotect calls per frame, more
+	 * than a small frame's work: 4 KiB frames through three stages ran
+	 * 3-5x the frames/s in 15 slots as in 49 (tests/bench/README.md). */
+	uint64_t keyed = FP_GATE_MAX_KEYS;
+	uint64_t two_each =
+		2 * (uint64_t)sup->instance_count + 1 + sup->reserve;
+	if (sup->depth > AUTO_DEPTH_MIN && keys_everywhere(sup))
+		want = want < keyed	  ? want
+		       : keyed > two_each ? keyed
+					  : two_each;
 	uint64_t fit =
 		fp__pool_budget(AUTO_POOL_MAX) / (slot_size ? slot_size : 1);
 	uint64_t floor = 2 + sup->reserve;

@@ -1,6 +1,8 @@
 #include "slot_gate.h" /* _GNU_SOURCE (the build): pkey_alloc and co. */
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 static void free_keys(fp_gate *g)
@@ -37,12 +39,29 @@ static void take_keys(fp_gate *g)
 		}
 }
 
+static bool keys_allowed(void)
+{
+	const char *v = getenv("FP_POOL_PKEYS");
+	return v == NULL || strcmp(v, "0") != 0;
+}
+
+bool fp__gate_has_keys(void)
+{
+	if (!keys_allowed())
+		return false;
+	int k = pkey_alloc(0, PKEY_DISABLE_ACCESS);
+	if (k < 0)
+		return false;
+	pkey_free(k);
+	return true;
+}
+
 int fp__gate_init(fp_gate *gate, const fp_pool *pool, bool use_keys)
 {
 	gate->pool = pool;
 	gate->keys = 0;
 	int rc = fp__pool_protect_all(pool);
-	if (rc == 0 && use_keys)
+	if (rc == 0 && use_keys && keys_allowed())
 		take_keys(gate);
 	return rc;
 }

@@ -42,8 +42,13 @@ typedef struct fp_gate {
 	int key[FP_GATE_MAX_KEYS];
 } fp_gate;
 
+/* Whether this process could key slots: the CPU and kernel have keys to
+ * give, and FP_POOL_PKEYS is not 0. (The supervisor asks, to size the
+ * pool; it keys nothing.) */
+bool fp__gate_has_keys(void);
+
 /* Make every slot of the pool unreachable to this process and, when
- * use_keys and the system has them, key the first slots. 0 or -errno
+ * use_keys and fp__gate_has_keys, key the first slots. 0 or -errno
  * (the process is then not isolated: it must end). */
 int fp__gate_init(fp_gate *gate, const fp_pool *pool, bool use_keys);
 
