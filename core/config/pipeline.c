@@ -84,7 +84,8 @@ static const fp_param pipeline_params[] = {
 		       "stage makes from the largest input"),
 	FP_PARAM_INT_(pipeline_settings, depth, "auto", 1, FP_MAX_DEPTH,
 		      "frames each instance may hold; auto: 4, more for frames "
-		      "under 256 KiB (16 at 64 KiB or less)"),
+		      "under 256 KiB (16 at 64 KiB or less, or when 15 keyed "
+		      "slots hold the pool)"),
 	FP_PARAM_STRING_(pipeline_settings, output, FP_DEFAULT_OUTPUT,
 			 "output file name below -o: {dir} {stem} {name} {ext} "
 			 "{index}"),

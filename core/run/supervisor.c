@@ -125,6 +125,19 @@ static int setup_pool(fp_supervisor *sup)
 		sup->depth = d < AUTO_DEPTH_MIN	  ? AUTO_DEPTH_MIN
 			     : d > AUTO_DEPTH_MAX ? AUTO_DEPTH_MAX
 						  : (uint32_t)d;
+		/* A pool that would have no more slots than have keys at
+		 * the least depth (a few instances) gets all of them,
+		 * whatever the frame size (below), and each instance may
+		 * hold as many: at depth 4 big frames cost their records
+		 * and wake-ups as small ones do, and the slots are there
+		 * (64 MiB frames through three stages: 2-7x the frames/s in
+		 * 15 slots at depth 16 as in 13 at depth 4). */
+		if (p->slots == 0 &&
+		    (uint64_t)AUTO_DEPTH_MIN * sup->instance_count + 1 +
+				    sup->reserve <=
+			    FP_GATE_MAX_KEYS &&
+		    keys_everywhere(sup))
+			sup->depth = AUTO_DEPTH_MAX;
 	}
 	uint32_t slots = p->slots ? p->slots : auto_slot_count(sup, slot_size);
 	if (slots <= sup->reserve) {

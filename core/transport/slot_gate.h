@@ -15,9 +15,9 @@
  * opening or closing one is an unprivileged register write (tens of ns,
  * whatever the slot's size). Guard pages stay PROT_NONE. The other slots
  * are opened and closed with mprotect as before. A pool of at most 15
- * slots (frames over 64 KiB through three stages at the default depth: 4
- * per instance, 13 slots) then moves frames with no system call for
- * protection at all.
+ * slots then moves frames with no system call for protection at all:
+ * slots = auto gives one to small frames, and to any frames through a
+ * few instances (supervisor.c).
  *
  * While a frame is processed, only its slots' keys are allowed, and every
  * slot without a key but its own is PROT_NONE: what a stage can reach is

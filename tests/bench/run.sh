@@ -20,7 +20,11 @@
 #   invert: decode -> invert -> encode (full size: codec-bound)
 #
 # Encoder settings are libpng's defaults where a tool allows: zlib level 6,
-# adaptive row filters (libpng then uses zlib's "filtered" strategy).
+# adaptive row filters (libpng then uses zlib's "filtered" strategy);
+# framepipe also runs at ffmpeg's settings (Z_DEFAULT_STRATEGY) and at its
+# own defaults. Under each table, the status of issue 18's targets: at
+# libpng settings >= 0.97x of serial x2, at ffmpeg's settings ahead of
+# ffmpeg.
 #
 # Knobs (environment): BENCH_RUNS (3: repetitions of framepipe and the
 # baseline, median shown), BENCH_PEER_RUNS (1: peers and the two-shard
@@ -184,6 +188,13 @@ cmd_framepipe() {
 		-i "$2" -o "$3" --overwrite -q
 }
 cmd_framepipe_own() { "$FP" run -p "$(fp_head "$1") ! png_encode" -i "$2" -o "$3" --overwrite -q; }
+# at ffmpeg's own encoder settings (its -compression_level 6 -pred mixed:
+# zlib level 6, Z_DEFAULT_STRATEGY, a filter chosen per row), the row to
+# read "ahead of ffmpeg at equal work" from
+cmd_framepipe_ff() {
+	"$FP" run -p "$(fp_head "$1") ! png_encode level=6 strategy=default filter=all" \
+		-i "$2" -o "$3" --overwrite -q
+}
 # the same with every instance's view of the pool prefaulted before its
 # first frame (BENCH_PREFAULT=1 adds the row; core/transport/pool.h)
 cmd_framepipe_pf() { FP_POOL_PREFAULT=1 cmd_framepipe_own "$@"; }
@@ -235,6 +246,7 @@ cmd_ffmpeg() {
 declare -A LABEL=(
 	[serial]="serial baseline (1 process)" [serial2]="serial x2 (2 shards)"
 	[framepipe]="framepipe (libpng settings)" [framepipe_own]="framepipe (own defaults)"
+	[framepipe_ff]="framepipe (ffmpeg's settings)"
 	[framepipe_pf]="framepipe (own, FP_POOL_PREFAULT=1)"
 	[convert]="ImageMagick convert, parallel -j2" [mogrify]="ImageMagick mogrify"
 	[gm]="GraphicsMagick, parallel -j2" [vips]="libvips CLI, parallel -j2"
@@ -331,21 +343,50 @@ part_compare() {
 				fi
 			done
 			for r in $(seq 1 $((RUNS > PEER_RUNS ? RUNS : PEER_RUNS))); do
-				core="serial framepipe framepipe_own$FP_EXTRA"
+				core="serial framepipe framepipe_ff framepipe_own$FP_EXTRA"
 				[ "$r" -le "$PEER_RUNS" ] && core+=" serial2$avail"
 				[ "$r" -gt "$RUNS" ] && core="serial2$avail"
 				for tool in $core; do run_once "$tool" "$job" "$set"; done
 			done
 			header
-			for tool in serial serial2 framepipe framepipe_own$FP_EXTRA $avail; do
+			for tool in serial serial2 framepipe framepipe_ff framepipe_own$FP_EXTRA $avail; do
 				print_row "$tool" "$job" "$set"
 			done
 			[ -f "$WORK/skip-$job-$set" ] && while IFS=: read -r tool why; do
 				printf '  %-36s%s\n' "${LABEL[$tool]}" "$why"
 			done <"$WORK/skip-$job-$set"
 			check_equal "$job" "$set"
+			targets "$job" "$set"
 		done
 	done
+}
+
+# The median wall of TOOL JOB SET, or nothing when it has none.
+wall_of() {
+	[ -s "$WORK/res-$1-$2-$3" ] && cut -d' ' -f1 "$WORK/res-$1-$2-$3" | median
+}
+
+# Issue 18's two targets for this cell, read off the rows above:
+# framepipe at libpng settings >= 0.97x of serial x2 (equal work, the
+# two-core ceiling), and framepipe at ffmpeg's settings ahead of ffmpeg.
+targets() { # job set
+	local fp ser2 ff ffm
+	fp=$(wall_of framepipe "$1" "$2")
+	ser2=$(wall_of serial2 "$1" "$2")
+	ff=$(wall_of framepipe_ff "$1" "$2")
+	ffm=$(wall_of ffmpeg "$1" "$2")
+	if [ -n "$fp" ] && [ -n "$ser2" ]; then
+		awk -v a="$fp" -v b="$ser2" -v n="$(wc -l <"$WORK/res-serial2-$1-$2")" 'BEGIN {
+			r = b / a
+			printf "  target: framepipe (libpng settings) at %.2fx of serial x2 (%d run%s): %s\n",
+				r, n, (n > 1 ? "s" : ""), (r >= 0.97 ? "met (>= 0.97x)" : "NOT met (< 0.97x)") }'
+	fi
+	if [ -n "$ff" ] && [ -n "$ffm" ]; then
+		awk -v a="$ff" -v b="$ffm" 'BEGIN {
+			r = b / a
+			printf "  target: framepipe (ffmpeg'"'"'s settings) at %.2fx of ffmpeg: %s\n",
+				r, (r > 1 ? "ahead" : "NOT ahead") }'
+	fi
 }
 
 # ---- transport, start-up, memory, encoder -----------------------------------
