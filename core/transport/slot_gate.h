@@ -3,10 +3,11 @@
  *
  * A stage process may reach only the slots of the frame it works on
  * (README, "Memory isolation"). Page protection alone costs two mprotect
- * calls per slot per frame, open and close: ~1.5 us each for a small slot
- * on this kind of VM, and growing with the slot (the kernel walks every
- * page-table entry of the range: ~25 us for a 64 MiB slot), more than
- * everything else a frame costs when no stage touches its pixels.
+ * calls per slot per frame, open and close: ~2.5 us each for a small slot
+ * (with the default 1 MiB metadata area) on this kind of VM, and growing
+ * with the slot (the kernel walks every page-table entry of the range:
+ * ~5.5 us for a 64 MiB slot), more than everything else a frame costs
+ * when no stage touches its pixels.
  *
  * Where the CPU has memory protection keys (x86 PKU) and the kernel gives
  * them out, the gate gives up to 15 slots, slots 0..14, a key each, once,
