@@ -127,7 +127,7 @@ static void test_entries_from_other_codecs(void **state)
 		fp_meta_add(fr->meta, FP_META_GAMMA, 0, NULL, &gamma, 4), 0);
 
 	struct file f = encode(fr, NULL);
-	uint32_t len;
+	uint32_t len = 0;
 	const unsigned char *c = find(&f, "iCCP", 0, &len);
 	assert_non_null(c);
 	assert_string_equal((const char *)c, "ICC profile");
