@@ -1,6 +1,7 @@
 #include "broker.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,7 +365,7 @@ static void pump_stage(fp_broker *b, size_t k)
 		while (st->queue_len > 0)
 			fail_frame(b, queue_pop(b, st), st->conf.label,
 				   b->abandoning
-					   ? ABANDONED
+					   ? b->abandon_reason
 					   : "stage has no running instance");
 		return;
 	}
@@ -726,6 +727,38 @@ static void replay_answers(fp_broker *b, fp_broker_instance *inst)
 	}
 }
 
+static void abandon(fp_broker *b, const char *why)
+{
+	b->interrupted = true;
+	b->abandoning = true;
+	snprintf(b->abandon_reason, sizeof b->abandon_reason, "%s", why);
+	for (size_t i = 0; i < b->instance_count; i++) {
+		fp_broker_instance *inst = &b->instances[i];
+		if (!inst->is_alive || inst->condemned[0] != '\0')
+			continue;
+		snprintf(inst->condemned, sizeof inst->condemned, "%s", why);
+		b->conf.ops->kill(b->conf.ctx, inst->id, NULL);
+	}
+	for (size_t k = 0; k < b->conf.stage_count; k++)
+		pump_stage(b, k);
+}
+
+/* After the run was interrupted, an instance that dies of a stop signal
+ * we did not send was reached by the same stop as the supervisor: Slurm's
+ * scancel and time limit, systemd and a kill of the whole cgroup signal
+ * every process, not only ours. Restarting it would only feed it to the
+ * next signal (SIGKILL, for Slurm), so the run abandons what is in flight,
+ * as a second signal does. */
+static bool stop_reached_instances(const fp_broker *b,
+				   const fp_broker_instance *inst, int status)
+{
+	if (!b->interrupted || b->abandoning || inst->condemned[0] != '\0' ||
+	    !WIFSIGNALED(status))
+		return false;
+	int sig = WTERMSIG(status);
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
+}
+
 /* Slots the dead instance held come back. Granted output slots are
  * freed; frames waiting in its pipe go back to the front of the queue;
  * the frame it was working on is retried once when the stage restarts,
@@ -752,7 +785,7 @@ static void take_back_frames(fp_broker *b, fp_broker_instance *inst,
 		if (is_ordered_sink)
 			fp__order_rewind(&b->order, t->sequence);
 		if (b->abandoning) {
-			fail_frame(b, slot, st->conf.label, ABANDONED);
+			fail_frame(b, slot, st->conf.label, b->abandon_reason);
 			continue;
 		}
 		if (i > 0 || (retry && t->attempts == 0)) {
@@ -781,6 +814,18 @@ void fp__broker_on_death(fp_broker *b, int32_t id, int status)
 			WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (expected)
 		return;
+	if (stop_reached_instances(b, inst, status)) {
+		char why[160];
+		snprintf(why, sizeof why,
+			 "abandoned: stage %s#%u got SIG%s too", st->conf.label,
+			 inst->index, sigabbrev_np(WTERMSIG(status)));
+		notice(b,
+		       "stage %s#%u got SIG%s too: abandoning the frames in "
+		       "flight",
+		       st->conf.label, inst->index,
+		       sigabbrev_np(WTERMSIG(status)));
+		abandon(b, why);
+	}
 	char why[300];
 	describe_death(b, inst, status, why, sizeof why);
 	bool was_ready = inst->is_ready;
@@ -851,18 +896,7 @@ void fp__broker_interrupt(fp_broker *b)
 
 void fp__broker_abandon(fp_broker *b)
 {
-	b->interrupted = true;
-	b->abandoning = true;
-	for (size_t i = 0; i < b->instance_count; i++) {
-		fp_broker_instance *inst = &b->instances[i];
-		if (!inst->is_alive || inst->condemned[0] != '\0')
-			continue;
-		snprintf(inst->condemned, sizeof inst->condemned, "%s",
-			 ABANDONED);
-		b->conf.ops->kill(b->conf.ctx, inst->id, NULL);
-	}
-	for (size_t k = 0; k < b->conf.stage_count; k++)
-		pump_stage(b, k);
+	abandon(b, ABANDONED);
 }
 
 bool fp__broker_is_balanced(const fp_broker *b)

@@ -138,9 +138,10 @@ typedef struct fp_broker {
 	fp_order order;
 	uint64_t next_sequence; /* the next the source is asked for */
 	bool source_done;
-	bool interrupted; /* take no new input */
-	bool abandoning;  /* and drop what is in flight */
-	bool stopping;	  /* STOP sent */
+	bool interrupted;	  /* take no new input */
+	bool abandoning;	  /* and drop what is in flight */
+	char abandon_reason[160]; /* each dropped frame's failure */
+	bool stopping;		  /* STOP sent */
 	uint64_t ok;
 	uint64_t failed;
 	uint64_t ends; /* frames the source said were past its end */

@@ -659,6 +659,41 @@ static void test_abandon_replayed_answer(void **state)
 	destroy(w);
 }
 
+/* The stop reached the instances too (Slurm's scancel signals every
+ * process of the job): once interrupted, an instance dead of SIGTERM is not
+ * restarted; the run abandons what is in flight, naming the signal. Before
+ * the interrupt, the same death is a crash, and restarted. */
+static void test_stop_signal_reaches_instances(void **state)
+{
+	(void)state;
+	shape s = {.workers = {1, 2, 1},
+		   .restarts = 5,
+		   .slots = 8,
+		   .expected = 100};
+	world *w = make(&s);
+	hello_all(w);
+	fp__broker_pump(&w->b);
+	done(w, 0);
+	done(w, 0);
+	fp__broker_pump(&w->b);
+	die(w, 1, SIGTERM);
+	assert_int_equal(w->respawns, 1);
+	assert_int_equal(w->kill_count, 0);
+	hello(w, 1);
+	fp__broker_interrupt(&w->b);
+	die(w, 2, SIGTERM);
+	assert_int_equal(w->respawns, 1);
+	assert_int_equal(w->kill_count, 3); /* the source, filter#0, sink */
+	for (int32_t id = 0; id < 4; id++)
+		if (id != 2)
+			die(w, id, DEAD_BY_KILL);
+	assert_int_equal(w->b.alive, 0);
+	assert_true(has_failure(w, 0, "got SIGTERM too"));
+	assert_true(fp__broker_is_balanced(&w->b));
+	assert_int_equal(w->b.runtime_error, 0);
+	destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_eof_kills),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_abandon_replayed_answer),
+		cmocka_unit_test(test_stop_signal_reaches_instances),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
