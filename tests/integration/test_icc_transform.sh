@@ -151,7 +151,9 @@ fp run -p 'jpeg_decode ! icc_transform to=/nonexistent.icc ! png_encode' \
 	-i "$J" -o "$WORK/bad" -q
 expect_rc 2 "missing target"
 expect_err "/nonexistent.icc: No such file or directory" "missing target"
-[ "$(wc -l <"$ERR")" -eq 1 ] || fail "missing target: not one line"
+# one message; a -p line's error then shows the line with a caret
+[ "$(grep -c '^framepipe:' "$ERR")" -eq 1 ] || fail "missing target: not one message"
+grep -q '^ *\^$' "$ERR" || fail "missing target: no caret under the -p line"
 [ -e "$WORK/bad" ] && fail "missing target: the run started"
 
 fp run -p "jpeg_decode ! icc_transform to=$ICC/Gray.icc ! png_encode" \
