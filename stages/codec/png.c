@@ -147,6 +147,7 @@ const fp_codec fp_codec_png = {
 			.config_size = sizeof(struct fp_png_decode_config),
 			.formats = FP_FORMATS_ALL,
 			.check = fp__png_decode_check,
+			.shape = fp__png_decode_shape,
 		},
 	.probe = fp__png_probe,
 	.decode = fp__png_decode,
@@ -159,3 +160,19 @@ const fp_codec fp_codec_png = {
 		},
 	.encode = fp__png_encode,
 };
+
+#if defined(FP_CODEC_STAGE_DECODE)
+#include "stage.h"
+FP_CODEC_DECODE_STAGE(fp_codec_png, "png_decode",
+		      "decode PNG input files (libpng) into 8- or 16-bit "
+		      "frames with their metadata",
+		      fp_png_decode_params, struct fp_png_decode_config,
+		      fp_png_decode_description);
+#elif defined(FP_CODEC_STAGE_ENCODE)
+#include "stage.h"
+FP_CODEC_ENCODE_STAGE(fp_codec_png, "png_encode", ".png",
+		      "write frames as PNG files (libpng), 8 or 16 bits, with "
+		      "their metadata, atomically",
+		      fp_png_encode_params, struct fp_png_encode_config,
+		      FP_FORMATS_ALL, fp_png_encode_description);
+#endif

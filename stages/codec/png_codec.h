@@ -64,9 +64,6 @@ int fp__png_decode_shape(const void *config, const fp_shape *in, fp_shape *out,
 			 char *err, size_t err_size);
 int fp__png_probe(const void *config, const char *path, fp_shape *out,
 		  char *err, size_t err_size);
-/* The largest frame in bytes path gives (a tRNS chunk counted as alpha). */
-int fp__png_frame_bound(const void *config, const char *path, uint64_t *bytes,
-			char *err, size_t err_size);
 int fp__png_decode(const void *config, fp_frame *out);
 int fp__png_encode(const void *config, fp_frame *in);
 

@@ -589,21 +589,3 @@ int fp__png_probe(const void *config, const char *path, fp_shape *out,
 			  .formats = formats_of(cfg, &h)};
 	return 0;
 }
-
-int fp__png_frame_bound(const void *config, const char *path, uint64_t *bytes,
-			char *err, size_t err_size)
-{
-	fp_shape shape;
-	unsigned largest = 0;
-
-	int ret = fp__png_probe(config, path, &shape, err, err_size);
-	if (ret < 0)
-		return ret;
-	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++)
-		if ((shape.formats & FP_FORMAT_BIT(f)) != 0 &&
-		    fp_format_pixel_bytes((fp_format)f) > largest)
-			largest = fp_format_pixel_bytes((fp_format)f);
-	/* < 2^62 * 8: cannot overflow */
-	*bytes = (uint64_t)shape.width * shape.height * largest;
-	return 0;
-}

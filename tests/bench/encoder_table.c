@@ -1,7 +1,7 @@
 /* encoder_table — png_encode's settings side by side, for tests/bench/run.sh:
  * zlib level 1/3/6/9 x strategy full/long/rle/huffman x row filter
  * none/sub/up/paeth/all, each encoding the same decoded images (in memory,
- * with the libpng calls stages/png_encode.c makes) to memory. Prints the
+ * with the libpng calls stages/codec/png_write.c makes) to memory. Prints the
  * encode speed (MB/s of raw pixel bytes and ns per pixel, from the
  * process's CPU time so that other load on a shared machine counts less)
  * and the output size, both against libpng's default (level 6, all

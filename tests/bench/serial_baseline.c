@@ -8,7 +8,7 @@
  * Grayscale is BT.601 rounded as stages/kit/frame.c does it; the box
  * downscale builds the same tap tables as stages/kit/resample.c (so odd
  * sizes match too) and does the same float operations in the same order;
- * the encoder makes the same libpng calls as stages/png_encode.c. The
+ * the encoder makes the same libpng calls as stages/codec/png_write.c. The
  * outputs are byte-identical to framepipe's at the same settings, which
  * run.sh checks with cmp. 8-bit RGB and gray inputs without alpha only
  * (the bench corpus); anything else is refused.
@@ -260,7 +260,7 @@ out:
 	return ret;
 }
 
-/* ---- encode: stages/png_encode.c's libpng calls -------------------------- */
+/* ---- encode: stages/codec/png_write.c's libpng calls ------------------- */
 
 static int encode(const char *path, const struct image *img,
 		  const struct settings *s)
