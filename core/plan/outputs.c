@@ -15,8 +15,7 @@
 
 #include "framepipe/error.h"
 #include "naming.h"
-
-#define TEMP_MARK ".fp-tmp-"
+#include "run_files.h"
 
 typedef struct named {
 	char *path;
@@ -93,67 +92,14 @@ static const char *input_name(const char *const *inputs, uint64_t frame,
 	return buf;
 }
 
-/* Is pid gone (or a zombie, which writes nothing any more)? */
-static bool is_gone(long pid)
-{
-	if (kill((pid_t)pid, 0) != 0)
-		return errno == ESRCH;
-	char path[64], buf[256];
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *close = strrchr(buf, ')'); /* after "pid (comm)" */
-	return close != NULL && close[1] == ' ' && close[2] == 'Z';
-}
-
-/* The PID in ".NAME.fp-tmp-PID-XXXXXX" (exactly what the sinks' mkstemp
- * makes: digits, '-', six letters or digits, the end), or 0 when name is
- * anything else, such as a user's ".notes.fp-tmp-backup.txt". */
-static long temp_pid(const char *name)
-{
-	const char *mark = strstr(name, TEMP_MARK);
-	if (mark == NULL)
-		return 0;
-	const char *p = mark + strlen(TEMP_MARK);
-	size_t digits = strspn(p, "0123456789");
-	if (digits == 0 || digits > 9 || p[digits] != '-')
-		return 0;
-	const char *tail = p + digits + 1;
-	if (strlen(tail) != 6 ||
-	    strspn(tail, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789") != 6)
-		return 0;
-	return strtol(p, NULL, 10);
-}
-
-/* "DIR/.NAME.fp-tmp-PID-XXXXXX" left by a run that is gone: remove it. */
-static size_t remove_stale_temps(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return 0;
-	size_t removed = 0;
-	for (struct dirent *de; (de = readdir(d)) != NULL;) {
-		long pid = de->d_name[0] == '.' ? temp_pid(de->d_name) : 0;
-		if (pid > 0 && is_gone(pid))
-			removed += unlinkat(dirfd(d), de->d_name, 0) == 0;
-	}
-	closedir(d);
-	return removed;
-}
-
 /* Open (and with create, make) the folder rel below root, one component
  * at a time from the root with O_NOFOLLOW: a symbolic link inside the
  * output folder is never followed (it could send writes anywhere). The
  * root itself is the user's choice and may be a link. Returns a folder
  * fd; -ENOENT when a part is missing and !create; -ELOOP for a link. */
-static int open_below(const char *root, const char *rel, bool create)
+int fp__open_below_at(int dir_fd, const char *rel, bool create)
 {
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	char part[NAME_MAX + 1];
@@ -168,6 +114,10 @@ static int open_below(const char *root, const char *rel, bool create)
 		c += n + (c[n] == '/');
 		if (n == 0)
 			continue;
+		if (strcmp(part, "..") == 0) {
+			close(fd);
+			return -EINVAL;
+		}
 		if (create && mkdirat(fd, part, 0777) != 0 && errno != EEXIST) {
 			int e = errno;
 			close(fd);
@@ -188,6 +138,56 @@ static int open_below(const char *root, const char *rel, bool create)
 		fd = next;
 	}
 	return fd;
+}
+
+static int open_below(const char *root, const char *rel, bool create)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = fp__open_below_at(fd, rel, create);
+	close(fd);
+	return rc;
+}
+
+/* Note folder rel (below the output root) as one the run writes to. */
+static int add_folder(fp_output_plan *plan, const char *rel)
+{
+	if (plan->folder_count % 16 == 0) {
+		char **more = realloc(plan->folders,
+				      (plan->folder_count + 16) * sizeof *more);
+		if (more == NULL)
+			return -ENOMEM;
+		plan->folders = more;
+	}
+	plan->folders[plan->folder_count] = strdup(rel);
+	if (plan->folders[plan->folder_count] == NULL)
+		return -ENOMEM;
+	plan->folder_count++;
+	return 0;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each folder once (a folder's outputs need not be next to each other in
+ * path order: a/b.png a/c/d.png a/e.png). */
+static void sort_unique(fp_output_plan *plan)
+{
+	if (plan->folder_count < 2)
+		return;
+	qsort(plan->folders, plan->folder_count, sizeof *plan->folders,
+	      by_string);
+	size_t kept = 1;
+	for (size_t i = 1; i < plan->folder_count; i++) {
+		if (strcmp(plan->folders[i], plan->folders[kept - 1]) == 0)
+			free(plan->folders[i]);
+		else
+			plan->folders[kept++] = plan->folders[i];
+	}
+	plan->folder_count = kept;
 }
 
 /* Make the folder of every output; clean each one once. With dry_run
@@ -228,12 +228,16 @@ static int prepare_folders(fp_output_plan *plan, const char *output_dir,
 		}
 		if (rc > 0) {
 			if (!dry_run)
-				plan->stale_removed += remove_stale_temps(dir);
+				plan->stale_removed +=
+					fp__run_stale_remove(rc, NULL);
 			close(rc);
+			if (!dry_run && (rc = add_folder(plan, rel)) != 0)
+				return rc;
 		}
 		last = outs[i].path;
 		last_len = len;
 	}
+	sort_unique(plan);
 	return 0;
 }
 
@@ -479,6 +483,9 @@ int fp__outputs_check_dir(const char *output_dir, char *err, size_t err_size)
 
 void fp__outputs_release(fp_output_plan *plan)
 {
+	for (size_t i = 0; i < plan->folder_count; i++)
+		free(plan->folders[i]);
+	free(plan->folders);
 	free(plan->skip);
 	memset(plan, 0, sizeof *plan);
 }

@@ -1,9 +1,11 @@
 /* outputs — before a run that writes files: the name of every output,
  * checked for collisions and for files already there, sub-folders made,
- * and temporary files of earlier, killed runs removed. */
+ * and the temporary files of earlier runs that are provably gone removed
+ * (run_files.h). */
 #ifndef FP_OUTPUTS_H
 #define FP_OUTPUTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +25,10 @@ typedef struct fp_output_plan {
 	uint8_t *skip; /* per frame: 1 when its output exists (resume) */
 	uint64_t skipped;
 	size_t stale_removed; /* temporary files of dead runs removed */
+	/* The folders outputs go to, below the output folder ("" for it),
+	 * each once: where the run's temporary files may be. */
+	char **folders;
+	size_t folder_count;
 } fp_output_plan;
 
 /* Plan count frames: frame i reads input i of inputs (borrowed; count of
@@ -32,6 +38,11 @@ int fp__outputs_plan(fp_output_plan *plan, const char *output_dir,
 		     const char *template, const fp_inputs *inputs,
 		     uint64_t count, fp_existing existing, char *err,
 		     size_t err_size);
+
+/* The folder rel below dir_fd, opened one component at a time with
+ * O_NOFOLLOW (and with create, made): a symbolic link on the way is never
+ * followed (-ELOOP), nor is "..". A folder fd, or -errno. */
+int fp__open_below_at(int dir_fd, const char *rel, bool create);
 
 /* The same checks without touching the disk (framepipe check): nothing is
  * created or removed. */

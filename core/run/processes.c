@@ -30,6 +30,7 @@ int fp__process_spawn(fp_supervisor *sup, fp_process *proc)
 		.spec = spec_of(sup, proc->id),
 		.options = sup->options,
 		.pool = &sup->pool,
+		.run = &sup->run,
 		.index = inst->index,
 		.supervisor = sup->pid,
 		.fd = sv[1],

@@ -123,6 +123,11 @@ static void isolate(const fp_host_args *a)
 	if (close_range(HOST_FD + 1, ~0u, 0) != 0)
 		for (int i = HOST_FD + 1; i < 1024; i++)
 			close(i);
+	/* The run's id names the sinks' temporary files; the run's lock,
+	 * held here too, says they are not stale while this process lives. */
+	if (setenv(FP_RUN_ID_ENV, a->run->id, 1) != 0)
+		_exit(FP_EXIT_RUNTIME);
+	fp__run_lock_join(a->run);
 }
 
 /* input: the frame's input index as the FRAME record said it; the copy in

@@ -6,6 +6,7 @@
 
 #include "pipeline.h"
 #include "pool.h"
+#include "run_files.h"
 #include "supervisor.h"
 
 /* All a forked instance is given of the supervisor's world: borrowed,
@@ -16,7 +17,8 @@ typedef struct fp_host_args {
 	const fp_stage_spec *spec;   /* this instance's stage */
 	const fp_run_options *options;
 	const fp_pool *pool;
-	unsigned index; /* 0 .. workers-1 within its stage */
+	const fp_run_lock *run; /* the run's id (FRAMEPIPE_RUN_ID) and lock */
+	unsigned index;		/* 0 .. workers-1 within its stage */
 	pid_t supervisor;
 	int fd; /* the instance's end of its socketpair */
 } fp_host_args;

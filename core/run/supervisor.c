@@ -2,6 +2,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -344,6 +345,15 @@ static void teardown(fp_supervisor *sup)
 			sup->options->trace_path, strerror(-rc));
 }
 
+/* Every instance is gone (or none was started): this run's temporary
+ * files, a crashed instance's too, are removed with its lock, before the
+ * rest is torn down. */
+static void end_run(fp_supervisor *sup)
+{
+	fp__run_lock_release(&sup->run);
+	teardown(sup);
+}
+
 /* Before anything is forked: every output's name, collisions, files
  * already there (--overwrite, --resume), sub-folders. */
 static int plan_outputs(fp_supervisor *sup)
@@ -365,6 +375,43 @@ static int plan_outputs(fp_supervisor *sup)
 				  o->existing, sup->runtime_message,
 				  sizeof sup->runtime_message);
 	return rc == -ENOMEM ? rc : rc != 0 ? FP_ECONFIG : 0;
+}
+
+/* The run's lock in the output folder, naming the folders its sinks write
+ * to (only the output folder itself when the outputs were not planned). */
+static int take_run_lock(fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	const fp_run_options *o = sup->options;
+	const fp_stage_descriptor *sink =
+		p->stages[p->stage_count - 1].plugin.desc;
+	if (o->output_dir == NULL || !(sink->flags & FP_STAGE_WRITES_OUTPUTS))
+		return 0;
+	static char root[] = "";
+	static char *root_only[] = {root};
+	char **folders = sup->plan.folders;
+	size_t count = sup->plan.folder_count;
+	/* The output folder holds the lock of every run into it: looked at
+	 * even when no output goes there (-r, all in sub-folders), or a
+	 * killed run's lock with no temporary file would stay for ever.
+	 * Sorted, "" comes first. */
+	if (count == 0 || folders[0][0] != '\0') {
+		int fd =
+			open(o->output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			sup->plan.stale_removed +=
+				fp__run_stale_remove(fd, sup->run.id);
+			close(fd);
+		}
+	}
+	if (count == 0) {
+		folders = root_only;
+		count = 1;
+	}
+	int rc = fp__run_lock_take(&sup->run, o->output_dir, folders, count,
+				   sup->runtime_message,
+				   sizeof sup->runtime_message);
+	return rc == 0 ? 0 : FP_ECONFIG;
 }
 
 static int prepare(fp_supervisor *sup)
@@ -397,6 +444,8 @@ static int prepare(fp_supervisor *sup)
 	if (o->quiet)
 		sup->progress.mode = FP_PROGRESS_NONE;
 	int rc = plan_outputs(sup);
+	if (rc == 0)
+		rc = take_run_lock(sup);
 	if (rc == 0 && o->trace_path != NULL &&
 	    (rc = fp__trace_open(&sup->trace, o->trace_path, sup->start_ns)) !=
 		    0) {
@@ -441,7 +490,7 @@ static int stopped_before_run(fp_supervisor *sup)
 {
 	fprintf(stderr, "framepipe: %s before the run started; nothing ran\n",
 		strsignal(early_signal));
-	teardown(sup);
+	end_run(sup);
 	free(sup);
 	return FP_EXIT_RUNTIME;
 }
@@ -479,6 +528,14 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	sup->options = options;
 	sup->pid = getpid();
 	sup->start_ns = uv_hrtime();
+	if (fp__run_id_make(&sup->run) != 0) {
+		fprintf(stderr,
+			"framepipe: no random bytes for the run's id: "
+			"%s\n",
+			strerror(errno));
+		free(sup);
+		return FP_EXIT_RUNTIME;
+	}
 	/* A stage that dies makes writes to its socket fail with EPIPE;
 	 * that must not kill the supervisor. */
 	struct sigaction ignore = {.sa_handler = SIG_IGN}, old_pipe;
@@ -488,7 +545,7 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	int rc = prepare(sup);
 	if (rc != 0) {
 		fprintf(stderr, "framepipe: %s\n", sup->runtime_message);
-		teardown(sup);
+		end_run(sup);
 		free(sup);
 		return rc == FP_ECONFIG ? FP_EXIT_USAGE : FP_EXIT_RUNTIME;
 	}
@@ -499,7 +556,7 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 		fprintf(stderr, "framepipe: cannot start stage processes: %s\n",
 			fp_strerror(rc));
 		fp__process_kill_all(sup);
-		teardown(sup);
+		end_run(sup);
 		free(sup);
 		return FP_EXIT_RUNTIME;
 	}
@@ -515,7 +572,7 @@ int fp__supervisor_run(const fp_pipeline *pipeline,
 	sup->wall_s = (double)(uv_hrtime() - sup->start_ns) / 1e9;
 
 	int code = fp__report_finish(sup);
-	teardown(sup);
+	end_run(sup);
 	free(sup);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	return code;

@@ -13,6 +13,7 @@
 #include "broker.h"
 #include "channel.h"
 #include "pool.h"
+#include "run_files.h"
 #include "supervisor.h"
 #include "trace.h"
 
@@ -58,6 +59,7 @@ struct fp_supervisor {
 	uint32_t depth;	  /* [pipeline] depth, auto resolved */
 
 	fp_output_plan plan;  /* skip: inputs whose output exists (--resume) */
+	fp_run_lock run;      /* the run's id, lock and temporary files */
 	int64_t expected;     /* frames the source will make, -1 unknown */
 	unsigned signals;     /* interrupts received */
 	uint64_t not_started; /* inputs the source never reached */

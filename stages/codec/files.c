@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,21 +118,48 @@ int fp__codec_open_input(const char *path, FILE **file, char *err,
 	return 0;
 }
 
-/* A new "DIR/.NAME.fp-tmp-PID-XXXXXX" template for path (free it). */
+/* This run's id (FP_RUN_ID_ENV, stage.h), or one made up once per process
+ * when the instance was not started by a run (the test harness): NULL when
+ * no random bytes can be had. */
+static const char *run_id(void)
+{
+	static char id[FP_RUN_ID_LEN + 1];
+	if (id[0] != '\0')
+		return id;
+	const char *env = getenv(FP_RUN_ID_ENV);
+	if (fp_run_id_valid(env)) {
+		memcpy(id, env, sizeof id);
+		return id;
+	}
+	unsigned char bytes[FP_RUN_ID_LEN / 2];
+	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		return NULL;
+	for (size_t i = 0; i < sizeof bytes; i++)
+		snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+	return id;
+}
+
+/* A new "DIR/.NAME.fp-tmp-RUNID-XXXXXX" template for path (free it); NAME
+ * cut short when the whole would pass NAME_MAX. */
 static char *temp_template(const char *path)
 {
+	const char *id = run_id();
+	if (id == NULL)
+		return NULL;
 	const char *slash = strrchr(path, '/');
 	const char *name = slash != NULL ? slash + 1 : path;
 	int dir_len = (int)(name - path);
-	int len = snprintf(NULL, 0, "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path,
-			   name, (long)getpid());
+	size_t room = NAME_MAX - 1 - strlen(FP_TEMP_MARK) - FP_RUN_ID_LEN - 7;
+	int name_len = (int)(strlen(name) < room ? strlen(name) : room);
+	int len = snprintf(NULL, 0, "%.*s.%.*s" FP_TEMP_MARK "%s-XXXXXX",
+			   dir_len, path, name_len, name, id);
 	if (len < 0)
 		return NULL;
 	char *tmpl = malloc((size_t)len + 1);
 	if (tmpl != NULL)
 		(void)snprintf(tmpl, (size_t)len + 1,
-			       "%.*s.%s.fp-tmp-%ld-XXXXXX", dir_len, path, name,
-			       (long)getpid());
+			       "%.*s.%.*s" FP_TEMP_MARK "%s-XXXXXX", dir_len,
+			       path, name_len, name, id);
 	return tmpl;
 }
 
@@ -159,7 +188,9 @@ int fp__outfile_open(fp_outfile *out, fp_frame *in)
 				     "give the run an output folder with -o)");
 	char *path = temp_template(in->output_path);
 	if (path == NULL)
-		return fp_frame_fail(in, -ENOMEM, "out of memory");
+		return fp_frame_fail(in, -ENOMEM,
+				     "out of memory (or no random bytes for a "
+				     "temporary file name)");
 	int fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
 		int e = fp__codec_errno();

@@ -2,9 +2,11 @@
  *
  * Inputs: only regular files are read (a FIFO among the inputs cannot block
  * a decoder; folders and devices are refused by name). Outputs are written
- * to a temporary name in the output's folder, ".NAME.fp-tmp-PID-XXXXXX",
- * and renamed onto NAME only once complete and closed: a failed or killed
- * run never leaves a half-written image under the final name. New files
+ * to a temporary name in the output's folder, ".NAME.fp-tmp-RUNID-XXXXXX"
+ * (the run's id, framepipe/stage.h), and renamed onto NAME only once
+ * complete and closed: a failed or killed run never leaves a half-written
+ * image under the final name, and the run (or a later one, once this one
+ * is gone) removes what a crashed instance left. New files
  * get mode 0644 less the umask.
  */
 #ifndef FP_CODEC_FILES_H

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Each stage instance holds only stdin, stdout, stderr and its own socket:
+# Each stage instance holds only stdin, stdout, stderr and its own socket
+# (and, in a run that writes files, the run's lock, which it opens itself):
 # the fixture refuses to start otherwise. Run with descriptors deliberately
 # open in the supervisor (an inherited one, and the restart path after a
 # crash, which forks from the running loop) to prove they are closed.
@@ -34,4 +35,14 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["frames"] == {"total": 50, "ok": 49, "failed": 1}, s["frames"]
 PY
+
+# A run that writes files: the instances also hold the run's lock, each on
+# a descriptor of its own, and nothing else.
+sed -e 's/^stage = null_sink$/stage = png_encode/' "$WORK/audit.ini" >"$WORK/files.ini"
+exec 7<"$WORK/audit.ini" 8>"$WORK/extra"
+fp run "$WORK/files.ini" -o "$WORK/files" -q
+exec 7<&- 8>&-
+expect_rc 1 "audit, writing files"
+grep -q "leaked into the instance" "$ERR" && fail "writing files: a descriptor leaked into a stage"
+[ "$(ls "$WORK/files" | wc -l)" -eq 49 ] || fail "writing files: expected 49 outputs"
 finish

@@ -161,7 +161,7 @@ def files(top):
 r, o = files(ref), files(out)
 if os.path.exists(os.path.join(out, "merged.json")):
     o.discard("merged.json")
-temps = sorted(x for x in o if ".fp-tmp-" in x)
+temps = sorted(x for x in o if ".fp-tmp-" in x or os.path.basename(x).startswith(".fp-run-"))
 o -= set(temps)
 extra, missing = sorted(o - r), sorted(r - o)
 bad = sorted(x for x in o & r if open(os.path.join(ref, x), "rb").read() != open(os.path.join(out, x), "rb").read())

@@ -639,6 +639,33 @@ typedef enum fp_stage_kind {
  * lets a decoder before it shrink on load (fp_frame.hint_width). */
 #define FP_STAGE_RESAMPLES	 0x40u
 
+/* ---- temporary files of a run ---------------------------------------------
+ *
+ * A sink that writes DIR/NAME through a temporary file in DIR and renames it
+ * into place (as the built-in codecs do) names it
+ * "DIR/.NAME.fp-tmp-RUNID-XXXXXX": RUNID is the environment variable
+ * FP_RUN_ID_ENV of the instance (FP_RUN_ID_LEN lowercase hex digits,
+ * random per run), XXXXXX what mkstemp makes. The run removes its own such
+ * files when it ends, even those of an instance that crashed, and a later
+ * run removes them only once no process of that run is left (it holds a
+ * lock while it lives). NAME may be cut short to fit NAME_MAX. Nothing
+ * else is ever matched: the name is checked from its end, character by
+ * character. Without the variable (a stage run by the test harness), make
+ * up a RUNID of your own: such files are never removed by a run. */
+#define FP_RUN_ID_ENV "FRAMEPIPE_RUN_ID"
+#define FP_RUN_ID_LEN 32
+#define FP_TEMP_MARK  ".fp-tmp-"
+
+/* Is s a run id: exactly FP_RUN_ID_LEN of 0-9a-f, then the end? */
+static inline bool fp_run_id_valid(const char *s)
+{
+	size_t n = 0;
+	while (s != NULL && n < FP_RUN_ID_LEN &&
+	       ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+		n++;
+	return s != NULL && n == FP_RUN_ID_LEN && s[n] == '\0';
+}
+
 /* ---- logging (ABI 1.2) ----------------------------------------------------
  */
 
