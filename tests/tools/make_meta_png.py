@@ -12,6 +12,12 @@ for the metadata tests.
   make_meta_png.py bomb BASE.png OUT.png TYPE MIB [COUNT]
       BASE plus COUNT (default 1) TYPE chunks (zTXt, iTXt or iCCP) whose
       compressed part inflates to MIB MiB of zeros each.
+  make_meta_png.py with_profile_exif BASE.png OUT.png ICC EXIF
+      BASE with its iCCP and eXIf replaced by the ICC profile in file ICC
+      and the EXIF (a TIFF structure) in file EXIF.
+  make_meta_png.py big_icc PROFILE.icc OUT.icc BYTES
+      PROFILE with one more tag ('fpPd', BYTES bytes of a pattern) at its
+      end: a valid profile of any size (libpng and ImageMagick read it).
 """
 import struct
 import sys
@@ -91,6 +97,41 @@ def bomb(kind, mib, count):
     return [c] * count
 
 
+def with_profile_exif(base, out, icc, exif):
+    data = open(base, "rb").read()
+    parts, placed = [data[:8]], False
+    for kind, body in png_read.chunks(data):
+        if kind in ("iCCP", "eXIf"):
+            continue
+        if kind == "IDAT" and not placed:
+            parts.append(chunk("iCCP", b"framepipe test profile\0\0" +
+                               zlib.compress(open(icc, "rb").read())))
+            parts.append(chunk("eXIf", open(exif, "rb").read()))
+            placed = True
+        parts.append(chunk(kind, body))
+    open(out, "wb").write(b"".join(parts))
+
+
+def big_icc(profile, out, pad):
+    src = open(profile, "rb").read()
+    count = struct.unpack(">I", src[128:132])[0]
+    start = 132 + 12 * count
+    tags = [struct.unpack(">4sII", src[132 + 12 * i:144 + 12 * i])
+            for i in range(count)]
+    # one more table entry moves every tag's data by 12 bytes
+    at = (len(src) + 12 + 3) & ~3
+    body = bytearray(src[:128]) + struct.pack(">I", count + 1)
+    for sig, offset, size in tags:
+        body += struct.pack(">4sII", sig, offset + 12, size)
+    body += struct.pack(">4sII", b"fpPd", at, 8 + pad)
+    body += src[start:]
+    body += bytes(at - len(body))
+    body += b"fpPd" + bytes(4) + bytes((i * 7 + 3) & 0xff for i in range(pad))
+    body[0:4] = struct.pack(">I", len(body))
+    body[84:100] = bytes(16)  # no profile ID: it would be wrong now
+    open(out, "wb").write(bytes(body))
+
+
 def main(argv):
     if argv[1] == "annotated":
         before, after = annotated()
@@ -101,6 +142,10 @@ def main(argv):
     elif argv[1] == "bomb":
         count = int(argv[6]) if len(argv) > 6 else 1
         rebuild(argv[2], argv[3], bomb(argv[4], int(argv[5]), count), [])
+    elif argv[1] == "with_profile_exif":
+        with_profile_exif(argv[2], argv[3], argv[4], argv[5])
+    elif argv[1] == "big_icc":
+        big_icc(argv[2], argv[3], int(argv[4]))
     else:
         print(__doc__, file=sys.stderr)
         return 2
