@@ -16,7 +16,11 @@
  * Shrink-on-load: with a hint (out->hint_width/hint_height, or the
  * min_width/min_height parameters: the larger counts) the file is decoded
  * at the smallest DCT scale of 1/8, 1/4 and 1/2 whose size stays at or
- * above it in each dimension given (`djpeg -scale 1/N`).
+ * above it in each dimension given (`djpeg -scale 1/N`). At 1/8 a
+ * progressive file is read again as its DC scans alone (jpeg_dc.c, with
+ * the AC scans of components a larger IDCT scales): the same pixels for a
+ * fraction of the entropy decoding; damage inside the AC scans left out is
+ * then not seen.
  *
  * Metadata (when out->meta is there): APP1 EXIF (FP_META_EXIF, the TIFF
  * structure without "Exif\0\0"; its orientation, when 1..8, also as
@@ -37,6 +41,7 @@
 
 #include "exif.h"
 #include "files.h"
+#include "jpeg_dc.h"
 
 #define EXIF_ID	    "Exif\0\0"
 #define EXIF_ID_LEN 6
@@ -52,6 +57,8 @@ struct reader {
 	FILE *file;
 	uint8_t *row; /* one CMYK row */
 	JOCTET *icc;
+	uint8_t *dc; /* the file's DC scans alone (jpeg_dc.h), or NULL */
+	size_t dc_size;
 	bool created;
 };
 
@@ -84,17 +91,22 @@ static void release(struct reader *r)
 	r->row = NULL;
 	free(r->icc);
 	r->icc = NULL;
+	free(r->dc);
+	r->dc = NULL;
 	if (r->file != NULL)
 		(void)fclose(r->file); /* read only: nothing to lose */
 	r->file = NULL;
 }
 
-/* Open path and read its header; the caller calls release(). With meta,
- * the markers framepipe keeps are saved for read_meta(). */
+/* Open path and read its header (from r->dc instead when it is set); the
+ * caller calls release(). With meta, the markers framepipe keeps are saved
+ * for read_meta(). */
 static int open_header(struct reader *r, const char *path, bool meta, char *err,
 		       size_t err_size)
 {
-	int ret = fp__codec_open_input(path, &r->file, err, err_size);
+	int ret = r->dc != NULL
+			  ? 0
+			  : fp__codec_open_input(path, &r->file, err, err_size);
 	if (ret < 0)
 		return ret;
 	r->d.err = fp__jpeg_error_init(&r->e);
@@ -108,7 +120,10 @@ static int open_header(struct reader *r, const char *path, bool meta, char *err,
 	r->e.max_memory = r->cfg->max_memory;
 	r->d.mem->max_memory_to_use = (long)r->cfg->max_memory;
 	fp__jpeg_progress_init(&r->d, &r->progress);
-	jpeg_stdio_src(&r->d, r->file);
+	if (r->dc != NULL)
+		jpeg_mem_src(&r->d, r->dc, (unsigned long)r->dc_size);
+	else
+		jpeg_stdio_src(&r->d, r->file);
 	if (meta) {
 		jpeg_save_markers(&r->d, JPEG_APP0 + 1, 0xffff);
 		jpeg_save_markers(&r->d, JPEG_APP0 + 2, 0xffff);
@@ -341,6 +356,38 @@ static int decode_pixels(struct reader *r, fp_frame *out)
 	return 0;
 }
 
+/* A progressive file decoded at 1/8: read again as its DC scans alone
+ * (jpeg_dc.c), which give the same pixels for a fraction of the work; r
+ * is left as it was when the file is not one that holds for. */
+static int reopen_dc_only(struct reader *r, fp_frame *out)
+{
+	struct jpeg_decompress_struct *d = &r->d;
+	if (!d->progressive_mode || d->arith_code ||
+	    shrink_denom(d, r->cfg, out) != 8)
+		return 0;
+	if (setjmp(r->e.jump))
+		return fp_frame_fail(out, r->e.code, "%s", r->e.msg);
+	/* the components scaled by a larger IDCT need their AC scans */
+	d->scale_num = 1;
+	d->scale_denom = 8;
+	jpeg_calc_output_dimensions(d);
+	bool keep_ac[256] = {false};
+	for (int c = 0; c < d->num_components; c++)
+		if (d->comp_info[c].DCT_scaled_size != 1)
+			keep_ac[d->comp_info[c].component_id & 255] = true;
+	size_t size;
+	uint8_t *dc = fp__jpeg_dc_scans(r->file, r->cfg->max_memory,
+					r->cfg->max_scans, keep_ac, &size);
+	if (dc == NULL)
+		return 0;
+	release(r);
+	*r = (struct reader){.cfg = r->cfg, .dc = dc, .dc_size = size};
+	int ret = open_header(r, out->input_path, out->meta != NULL, out->error,
+			      out->error_size);
+	r->d.do_block_smoothing = FALSE;
+	return ret;
+}
+
 int fp__jpeg_decode(const void *config, fp_frame *out)
 {
 	struct reader r = {.cfg = config};
@@ -348,6 +395,8 @@ int fp__jpeg_decode(const void *config, fp_frame *out)
 		fp_meta_clear(out->meta);
 	int ret = open_header(&r, out->input_path, out->meta != NULL,
 			      out->error, out->error_size);
+	if (ret == 0)
+		ret = reopen_dc_only(&r, out);
 	if (ret == 0)
 		ret = decode_pixels(&r, out);
 	release(&r);
