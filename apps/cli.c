@@ -18,6 +18,7 @@ enum option_id {
 	OPT_OVERWRITE,
 	OPT_RESUME,
 	OPT_IN_PLACE,
+	OPT_IGNORE_UNKNOWN,
 	OPT_SHARD,
 	OPT_LIST_INPUTS,
 	OPT_STATS_JSON,
@@ -62,6 +63,9 @@ static const cli_option options[] = {
 	{OPT_IN_PLACE, NULL, "--in-place", NULL, RUN | CHECK,
 	 "let outputs replace the inputs themselves\n(-o on the input "
 	 "folder); refused otherwise"},
+	{OPT_IGNORE_UNKNOWN, NULL, "--ignore-unknown", NULL, RUN,
+	 "say nothing of files in the input folders\nthat are not images "
+	 "framepipe reads (by\ndefault named, and exit 1 if some are images)"},
 	{OPT_SHARD, NULL, "--shard", "K/N", RUN | CHECK,
 	 "process only share K of N (0 <= K < N) of the\ninputs, picked by "
 	 "a hash of each one's path\nbelow its input folder: N machines "
@@ -281,6 +285,7 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 	case OPT_OVERWRITE: o->existing = FP_EXISTING_OVERWRITE; break;
 	case OPT_RESUME: o->existing = FP_EXISTING_SKIP; break;
 	case OPT_IN_PLACE: o->in_place = true; break;
+	case OPT_IGNORE_UNKNOWN: o->ignore_unknown = true; break;
 	case OPT_PRINT_CONFIG: o->print_config = true; break;
 	case OPT_LIST_INPUTS: o->list_inputs = true; break;
 	case OPT_HELP: o->help = true; break;

@@ -24,8 +24,9 @@ typedef struct cli_options {
 	bool print_config;
 	bool list_inputs;
 	bool help;
-	bool in_place;	/* --in-place: outputs may replace the inputs */
-	fp_shard shard; /* --shard K/N; n == 0 when not given */
+	bool in_place;	     /* --in-place: outputs may replace the inputs */
+	bool ignore_unknown; /* --ignore-unknown */
+	fp_shard shard;	     /* --shard K/N; n == 0 when not given */
 	fp_existing existing;
 	fp_progress_mode progress;
 } cli_options;

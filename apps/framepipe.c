@@ -275,6 +275,7 @@ static int run_command(int argc, char **argv)
 			.output_dir = o.output_dir,
 			.stats_json = o.stats_json,
 			.quiet = o.quiet,
+			.ignore_unknown = o.ignore_unknown,
 			.existing = existing_mode(&o),
 			.trace_path = o.trace,
 			.progress = o.progress,

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "framepipe/error.h"
+#include "image_kind.h"
 
 static int push(fp_inputs *inputs, char *path, size_t rel)
 {
@@ -51,6 +52,36 @@ static bool has_image_suffix(const char *name)
 		if (strcasecmp(dot + 1, image_extensions[i]) == 0)
 			return true;
 	return false;
+}
+
+/* A regular file of a folder that is not an input: counted, and among
+ * the first FP_UNREAD_KEPT named with what its bytes say it is. */
+static int note_unread(fp_unread *u, char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(path);
+		return 0;
+	}
+	const char *kind = fp__image_kind_of_file(path);
+	u->count++;
+	u->images += kind != NULL;
+	if (u->kept == FP_UNREAD_KEPT) {
+		free(path);
+		return 0;
+	}
+	if (u->kept == u->capacity) {
+		size_t grown = u->capacity ? u->capacity * 2 : 8;
+		fp_unread_file *f = realloc(u->files, grown * sizeof *f);
+		if (f == NULL) {
+			free(path);
+			return -ENOMEM;
+		}
+		u->files = f;
+		u->capacity = grown;
+	}
+	u->files[u->kept++] = (fp_unread_file){path, kind};
+	return 0;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -125,10 +156,8 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 		free(path);
 		return rc;
 	}
-	if (!has_image_suffix(name)) {
-		free(path);
-		return 0;
-	}
+	if (!has_image_suffix(name))
+		return note_unread(&inputs->unread, path);
 	return push(inputs, path, root_len + 1);
 }
 
@@ -229,5 +258,8 @@ void fp__inputs_release(fp_inputs *inputs)
 	free(inputs->paths);
 	free(inputs->rel);
 	free(inputs->index);
+	for (size_t i = 0; i < inputs->unread.kept; i++)
+		free(inputs->unread.files[i].path);
+	free(inputs->unread.files);
 	memset(inputs, 0, sizeof *inputs);
 }

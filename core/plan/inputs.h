@@ -6,6 +6,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Files the folders held that are not inputs (their names are not of an
+ * image kind framepipe reads): all counted, the first FP_UNREAD_KEPT named,
+ * with the image kind their first bytes show (fp__image_kind), or NULL. */
+#define FP_UNREAD_KEPT 1000
+
+typedef struct fp_unread_file {
+	char *path;	  /* owned */
+	const char *kind; /* static, or NULL: not an image known here */
+} fp_unread_file;
+
+typedef struct fp_unread {
+	fp_unread_file *files; /* the first FP_UNREAD_KEPT */
+	size_t kept;
+	size_t capacity;
+	uint64_t count;	 /* all of them */
+	uint64_t images; /* of which with a kind: images not read */
+} fp_unread;
+
 typedef struct fp_inputs {
 	char **paths;	 /* owned */
 	size_t *rel;	 /* paths[i] + rel[i]: the path below its input root */
@@ -14,6 +32,7 @@ typedef struct fp_inputs {
 			    fp__inputs_index */
 	size_t count;
 	size_t capacity;
+	fp_unread unread; /* what the folders held besides the inputs */
 } fp_inputs;
 
 /* Input i's path below its input root, for {dir} and {name}. */
@@ -29,7 +48,9 @@ uint32_t fp__inputs_index(const fp_inputs *inputs, size_t i);
  * following symbolic links to folders). A missing argument, or a folder
  * with no PNG, is an error: FP_ECONFIG or -errno, "ARG: reason" in err.
  * A sub-folder that is output_dir (when given and there) is never
- * descended into: a run's outputs are not read back as inputs. */
+ * descended into: a run's outputs are not read back as inputs. Every other
+ * regular file of the folders walked (hidden ones aside) goes to
+ * inputs->unread. */
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 		      size_t arg_count, bool recursive, const char *output_dir,
 		      char *err, size_t err_size);

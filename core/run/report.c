@@ -322,6 +322,60 @@ static size_t output_dir_length(const char *dir)
 	return n;
 }
 
+#define UNREAD_NAMED 3
+
+static const fp_unread *unread_of(const fp_supervisor *sup)
+{
+	const fp_unread *u = &sup->options->inputs->unread;
+	return sup->options->ignore_unknown || u->count == 0 ? NULL : u;
+}
+
+/* Images the folders held that were not read: the exit status says so. */
+static bool images_not_read(const fp_supervisor *sup)
+{
+	const fp_unread *u = unread_of(sup);
+	return u != NULL && u->images > 0;
+}
+
+/* One line (wrapped to the summary's width) for the files the folders
+ * held that were not inputs: how many, the first few, which are images. */
+static void print_unread(const fp_supervisor *sup)
+{
+	const fp_unread *u = unread_of(sup);
+	if (u == NULL)
+		return;
+	char line[2048];
+	size_t n = (size_t)snprintf(line, sizeof line,
+				    "framepipe: %" PRIu64
+				    " other file%s in the input folders, not "
+				    "read: ",
+				    u->count, u->count == 1 ? "" : "s");
+	for (size_t i = 0; i < u->kept && i < UNREAD_NAMED && n < sizeof line;
+	     i++) {
+		if (i > 0)
+			n += (size_t)snprintf(line + n, sizeof line - n,
+					      i + 1 == u->count ? " and "
+								: ", ");
+		if (n < sizeof line)
+			n += fp__escape(line + n, sizeof line - n,
+					u->files[i].path);
+		if (u->files[i].kind != NULL && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n,
+					      " (a %s image)",
+					      u->files[i].kind);
+	}
+	if (u->count > UNREAD_NAMED && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n,
+				      " and %" PRIu64 " more",
+				      u->count - UNREAD_NAMED);
+	if (u->images > 0 && n < sizeof line)
+		snprintf(line + n, sizeof line - n,
+			 "; %" PRIu64 " of them image%s (exit status 1; "
+			 "--ignore-unknown to accept)",
+			 u->images, u->images == 1 ? "" : "s");
+	fp__put_wrapped(stderr, line, SUMMARY_COLUMNS, "  ");
+}
+
 static void print_summary(const fp_supervisor *sup)
 {
 	uint64_t failed = failed_total(sup), total = total_frames(sup);
@@ -362,6 +416,7 @@ static void print_summary(const fp_supervisor *sup)
 	} else {
 		fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
 	}
+	print_unread(sup);
 	print_stage_table(sup);
 	print_failures(sup);
 }
@@ -377,7 +432,30 @@ static const char *outcome(const fp_supervisor *sup)
 		return "interrupted";
 	return all_failed(sup)	       ? "all_failed"
 	       : failed_total(sup) > 0 ? "some_failed"
+	       : images_not_read(sup)  ? "images_not_read"
 				       : "ok";
+}
+
+/* "not_read": what the folders held besides the inputs. */
+static void json_unread(FILE *f, const fp_supervisor *sup)
+{
+	const fp_unread *u = &sup->options->inputs->unread;
+	fprintf(f,
+		",\"not_read\":{\"count\":%" PRIu64 ",\"images\":%" PRIu64
+		",\"ignored\":%s,\"files\":[",
+		u->count, u->images,
+		sup->options->ignore_unknown ? "true" : "false");
+	for (size_t i = 0; i < u->kept; i++) {
+		fputs(i ? ",{\"path\":" : "{\"path\":", f);
+		fp__json_write_string(f, u->files[i].path);
+		fputs(",\"kind\":", f);
+		if (u->files[i].kind != NULL)
+			fp__json_write_string(f, u->files[i].kind);
+		else
+			fputs("null", f);
+		fputc('}', f);
+	}
+	fputs("]}", f);
 }
 
 /* The stages of p; with sup NULL (nothing ran) each has no worker, no
@@ -462,6 +540,8 @@ static int write_stats(const fp_pipeline *p, const fp_supervisor *sup,
 		sup ? sup->wall_s : 0.0,
 		sup && sup->wall_s > 0 ? (double)ok / sup->wall_s : 0.0,
 		sup ? outcome(sup) : "ok");
+	if (sup != NULL)
+		json_unread(f, sup);
 	const char *dir = sup ? sup->options->output_dir : NULL;
 	if (dir != NULL && ok > 0) {
 		char shown[4096];
@@ -504,6 +584,8 @@ int fp__report_finish(fp_supervisor *sup)
 		      by_input);
 	if (!sup->options->quiet)
 		print_summary(sup);
+	else if (images_not_read(sup)) /* part of the exit status */
+		print_unread(sup);
 	if (sup->options->stats_json != NULL) {
 		int rc = write_stats(sup->pipeline, sup,
 				     sup->options->stats_json);
@@ -514,7 +596,8 @@ int fp__report_finish(fp_supervisor *sup)
 	}
 	if (b->runtime_error != 0 || b->interrupted)
 		return FP_EXIT_RUNTIME;
-	return failed_total(sup) > 0 ? FP_EXIT_FAILED : FP_EXIT_OK;
+	return failed_total(sup) > 0 || images_not_read(sup) ? FP_EXIT_FAILED
+							     : FP_EXIT_OK;
 }
 
 void fp__report_release(fp_supervisor *sup)

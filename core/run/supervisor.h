@@ -18,6 +18,9 @@ typedef struct fp_run_options {
 	const char *output_dir; /* borrowed; created if missing; may be NULL */
 	const char *stats_json; /* path or NULL */
 	bool quiet;		/* no summary */
+	/* --ignore-unknown: files of the folders that are not inputs are
+	 * neither named nor part of the exit status */
+	bool ignore_unknown;
 	fp_existing existing; /* outputs already there: refuse, replace, skip */
 	const char *trace_path; /* Chrome trace JSON to write, or NULL */
 	fp_progress_mode progress;
@@ -26,7 +29,8 @@ typedef struct fp_run_options {
 /* Exit codes, as the program returns them. */
 enum fp_exit {
 	FP_EXIT_OK = 0,	     /* every frame written */
-	FP_EXIT_FAILED = 1,  /* some frames failed, each listed */
+	FP_EXIT_FAILED = 1,  /* some frames failed, each listed, or a folder
+				held images framepipe does not read */
 	FP_EXIT_USAGE = 2,   /* usage or config error */
 	FP_EXIT_RUNTIME = 3, /* the run itself failed */
 };
