@@ -630,6 +630,23 @@ static int read_pixels(struct page *p, fp_frame *out)
 		return fp_frame_fail(
 			out, FP_ECORRUPT, "%s",
 			fp__tiff_reason(&p->io, "bad strip or tile size"));
+	/* The strip or tile holds every sample the file declares, and
+	 * SamplesPerPixel (up to 65535) is not in the pixel limits: bound the
+	 * buffer by the image it becomes, so a file that declares thousands of
+	 * samples we would drop cannot make us allocate gigabytes. */
+	uint64_t image =
+		(uint64_t)L->width * L->height * L->out_ch * (L->out16 ? 2 : 1);
+	uint64_t most =
+		2 * image > MAX_LIBTIFF_ALLOC ? 2 * image : MAX_LIBTIFF_ALLOC;
+	if ((uint64_t)size > most)
+		return fp_frame_fail(
+			out, FP_EFORMAT,
+			"a %s of %" PRIu64
+			" bytes (%u samples per pixel) for a "
+			"%" PRIu32 "x%" PRIu32 " image: over twice the decoded "
+			"image and over %" PRIu64 " MiB, refused",
+			L->tiled ? "tile" : "strip", (uint64_t)size, L->spp,
+			L->width, L->height, MAX_LIBTIFF_ALLOC >> 20);
 	uint8_t *buf = malloc((size_t)size);
 	if (buf == NULL)
 		return fp_frame_fail(out, -ENOMEM,

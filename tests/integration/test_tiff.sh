@@ -171,6 +171,8 @@ cp "$B/rgb8.tif" "$BAD/a_good.tif"
 cp "$SET/gray16_tiles.tif" "$BAD/z_good.tif"
 head -c 300000 "$B/rgb8.tif" >"$BAD/truncated.tif"
 : >"$BAD/empty.tif"
+# found by fuzz_tiff_decode: 65024 samples per pixel make a 7.8 GB strip
+cp "$SRC/tests/fuzz/regressions/tiff_decode/many_samples.tif" "$BAD/"
 {
 	printf '[pipeline]\noutput = {stem}.tif\n\n'
 	"$FP_BIN" run -p 'tiff_decode ! tiff_encode' --print-config
@@ -189,6 +191,7 @@ declare -A REASON=(
 	[not_tiff]="not a TIFF file"
 	[truncated]="directory 0 at offset 405908 is past the end of the file"
 	[empty]="empty file"
+	[many_samples]="a strip of 7815624704 bytes (65024 samples per pixel) for a 30049x32 image"
 )
 for name in "${!REASON[@]}"; do
 	grep -q -F "$BAD/$name.tif: tiff_decode: ${REASON[$name]}" "$ERR" ||
