@@ -158,8 +158,7 @@ static int autorotate_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out; /* in place: out == in */
 	unsigned pb = fp_format_pixel_bytes(in->format);
 	if (pb == 0)
-		return fp_frame_fail(in, FP_EFORMAT,
-				     "autorotate cannot handle format %d",
+		return fp_frame_fail(in, FP_EFORMAT, "cannot handle format %d",
 				     (int)in->format);
 	if (in->meta == NULL)
 		return 0;

@@ -27,7 +27,7 @@ static int blur_process(void *state, fp_frame *in, fp_frame *out)
 	const blur_config *c = s->config;
 	s->r.mode = FP_KIT_PLAIN;
 	if (fp__kit_blur_frame(&s->r, in, c->sigma) != 0)
-		return fp_frame_fail(in, -ENOMEM, "blur: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	return 0;
 }
 

@@ -130,8 +130,7 @@ static int convert_process(void *state, fp_frame *in, fp_frame *out)
 	(void)out; /* in place: out == in */
 
 	if (fp_format_channels(f->format) == 0)
-		return fp_frame_fail(f, FP_EFORMAT,
-				     "convert cannot handle format %d",
+		return fp_frame_fail(f, FP_EFORMAT, "cannot handle format %d",
 				     (int)f->format);
 	fp_format to = target(cfg, f->format);
 	if (to == f->format)

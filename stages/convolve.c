@@ -178,7 +178,7 @@ static int convolve_frame16(convolve_state *s, fp_frame *in, unsigned ch)
 	if (fp__kit_window_begin(&s->window, in, s->size / 2, ch * 2) != 0 ||
 	    fp__kit_grow(&s->acc16, &s->acc16_cap, (size_t)in->width * ch,
 			 sizeof(double)) != 0)
-		return fp_frame_fail(in, -ENOMEM, "convolve: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	const uint8_t *rows[7];
 	for (uint32_t y = 0; y < in->height; y++) {
 		fp__kit_window_rows(&s->window, y, rows);
@@ -198,7 +198,7 @@ static int convolve_process(void *state, fp_frame *in, fp_frame *out)
 	if (fp__kit_window_begin(&s->window, in, s->size / 2, ch) != 0 ||
 	    fp__kit_grow(&s->acc, &s->acc_cap, (size_t)in->width * ch,
 			 sizeof(int32_t)) != 0)
-		return fp_frame_fail(in, -ENOMEM, "convolve: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	const uint8_t *rows[7];
 	for (uint32_t y = 0; y < in->height; y++) {
 		fp__kit_window_rows(&s->window, y, rows);

@@ -99,7 +99,7 @@ static int decode_probe(const void *config, const char *path, fp_shape *out,
 	int code;
 	if (path == NULL)
 		return fp__codec_error(err, err_size, FP_ECONFIG,
-				       "decode needs input files");
+				       "needs input files (-i)");
 	const fp_codec *codec = codec_of(path, true, &i, &code, err, err_size);
 	if (codec == NULL)
 		return code;

@@ -217,7 +217,7 @@ static int median_frame16(median_state *s, fp_frame *in, unsigned ch,
 {
 	unsigned r = (unsigned)s->config->radius;
 	if (fp__kit_window_begin(&s->window, in, r, ch * 2) != 0)
-		return fp_frame_fail(in, -ENOMEM, "median: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	const uint8_t *rows[7];
 	for (uint32_t y = 0; y < in->height; y++) {
 		fp__kit_window_rows(&s->window, y, rows);
@@ -240,7 +240,7 @@ static int median_process(void *state, fp_frame *in, fp_frame *out)
 		return median_frame16(s, in, ch, colours);
 	if (fp__kit_window_begin(&s->window, in, (unsigned)s->config->radius,
 				 ch) != 0)
-		return fp_frame_fail(in, -ENOMEM, "median: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	const uint8_t *rows[7];
 	for (uint32_t y = 0; y < in->height; y++) {
 		fp__kit_window_rows(&s->window, y, rows);

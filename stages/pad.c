@@ -93,7 +93,7 @@ static int pad_process(void *state, fp_frame *in, fp_frame *out)
 				     "pad to %ux%u is smaller than the %ux%u "
 				     "frame (crop it first)",
 				     w, h, in->width, in->height);
-	int rc = fp__kit_set_output(out, "pad", w, h, in->format);
+	int rc = fp__kit_set_output(out, w, h, in->format);
 	if (rc != 0)
 		return rc;
 	uint8_t px[8];

@@ -157,12 +157,11 @@ static int resize_process(void *state, fp_frame *in, fp_frame *out)
 	fp__kit_resample_stage *s = state;
 	fp__kit_map mx, my;
 	plan((const resize_config *)s->config, in->width, in->height, &mx, &my);
-	int rc = fp__kit_set_output(out, "resize", mx.out_len, my.out_len,
-				    in->format);
+	int rc = fp__kit_set_output(out, mx.out_len, my.out_len, in->format);
 	if (rc != 0)
 		return rc;
 	if (fp__kit_resample(&s->r, in, out, &mx, &my) != 0)
-		return fp_frame_fail(in, -ENOMEM, "resize: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	return 0;
 }
 

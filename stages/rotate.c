@@ -20,9 +20,8 @@ static int rotate_process(void *state, fp_frame *in, fp_frame *out)
 	const rotate_config *c = state;
 	fp__kit_turn turn = (fp__kit_turn)(FP_KIT_ROTATE_90 + c->degrees);
 	bool swap = turn != FP_KIT_ROTATE_180;
-	int rc =
-		fp__kit_set_output(out, "rotate", swap ? in->height : in->width,
-				   swap ? in->width : in->height, in->format);
+	int rc = fp__kit_set_output(out, swap ? in->height : in->width,
+				    swap ? in->width : in->height, in->format);
 	if (rc != 0)
 		return rc;
 	fp__kit_turn_frame(in, out, turn);

@@ -34,7 +34,7 @@ static int sharpen_process(void *state, fp_frame *in, fp_frame *out)
 	s->r.amount = (float)c->amount;
 	s->r.level = (float)c->threshold;
 	if (fp__kit_blur_frame(&s->r, in, c->sigma) != 0)
-		return fp_frame_fail(in, -ENOMEM, "sharpen: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	return 0;
 }
 

@@ -9,8 +9,7 @@
 static int transpose_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)state;
-	int rc = fp__kit_set_output(out, "transpose", in->height, in->width,
-				    in->format);
+	int rc = fp__kit_set_output(out, in->height, in->width, in->format);
 	if (rc != 0)
 		return rc;
 	fp__kit_turn_frame(in, out, FP_KIT_TRANSPOSE);

@@ -59,8 +59,7 @@ static int vignette_process(void *state, fp_frame *in, fp_frame *out)
 	unsigned colours =
 		channels == 2 || channels == 4 ? channels - 1 : channels;
 	if (channels == 0)
-		return fp_frame_fail(in, FP_EFORMAT,
-				     "vignette: cannot handle format %d",
+		return fp_frame_fail(in, FP_EFORMAT, "cannot handle format %d",
 				     (int)in->format);
 	float start2 = (float)(c->start * c->start);
 	float half_w = in->width / 2.0f, half_h = in->height / 2.0f;

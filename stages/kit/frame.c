@@ -11,23 +11,22 @@ const fp__kit_luma fp__kit_bt709 = {0.212656, 0.715158, 0.072186};
 const uint32_t fp__kit_bt601_millionths[3] = {298839, 586811, 114350};
 const uint32_t fp__kit_bt709_millionths[3] = {212656, 715158, 72186};
 
-int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
-		       uint32_t height, fp_format format)
+int fp__kit_set_output(fp_frame *out, uint32_t width, uint32_t height,
+		       fp_format format)
 {
 	uint64_t bytes = (uint64_t)width * fp_format_pixel_bytes(format) *
 			 (uint64_t)height;
 	if (width == 0 || height == 0)
 		return fp_frame_fail(out, FP_EPARAM,
-				     "%s would make an empty %ux%u frame",
-				     stage, width, height);
+				     "would make an empty %ux%u frame", width,
+				     height);
 	if (bytes > out->capacity)
 		return fp_frame_fail(out, FP_ENOFIT,
-				     "%s: a %ux%u %s output needs %llu bytes, "
+				     "a %ux%u %s output needs %llu bytes, "
 				     "the pool slot holds %zu (raise "
 				     "it: --set slot_size=N or [pipeline] "
 				     "slot_size)",
-				     stage, width, height,
-				     fp_format_name(format),
+				     width, height, fp_format_name(format),
 				     (unsigned long long)bytes, out->capacity);
 	out->width = width;
 	out->height = height;

@@ -62,9 +62,10 @@ static inline uint16_t *fp__kit_row16(const fp_frame *f, uint32_t y)
 
 /* Give out the geometry width x height, format, tightly packed. Fails with
  * FP_ENOFIT (saying to raise [pipeline] slot_size) when that does not fit
- * out->capacity. `in` is only named in the message. */
-int fp__kit_set_output(fp_frame *out, const char *stage, uint32_t width,
-		       uint32_t height, fp_format format);
+ * out->capacity. The message does not name the stage: the core puts its
+ * label before it. */
+int fp__kit_set_output(fp_frame *out, uint32_t width, uint32_t height,
+		       fp_format format);
 
 /* State of the stages that are one lookup table over colour samples
  * (invert, gamma, levels...): their init calls fp__kit_lut_new and fills
