@@ -25,6 +25,7 @@ enum option_id {
 	OPT_TRACE,
 	OPT_PROGRESS,
 	OPT_QUIET,
+	OPT_DEBUG_STAGE,
 	OPT_PRINT_CONFIG,
 	OPT_HELP,
 };
@@ -83,6 +84,10 @@ static const cli_option options[] = {
 	 "auto (a live line on a terminal), bar, lines\n(one every few "
 	 "seconds) or none"},
 	{OPT_QUIET, "-q", "--quiet", NULL, RUN, "no progress and no summary"},
+	{OPT_DEBUG_STAGE, NULL, "--debug-stage", "LABEL", RUN,
+	 "run stage LABEL (a section name) as one\ninstance, stopped before "
+	 "init until a debugger\nattaches (its pid is printed): no "
+	 "restart,\nno retry, no timeout"},
 	{OPT_PRINT_CONFIG, NULL, "--print-config", NULL, RUN,
 	 "print the INI form of -p PIPELINE (and --set)\nand exit"},
 	{OPT_HELP, "-h", "--help", NULL, RUN | CHECK, "this text"},
@@ -282,6 +287,7 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 	case OPT_TRACE: o->trace = value; break;
 	case OPT_RECURSIVE: o->recursive = true; break;
 	case OPT_QUIET: o->quiet = true; break;
+	case OPT_DEBUG_STAGE: o->debug_stage = value; break;
 	case OPT_OVERWRITE: o->existing = FP_EXISTING_OVERWRITE; break;
 	case OPT_RESUME: o->existing = FP_EXISTING_SKIP; break;
 	case OPT_IN_PLACE: o->in_place = true; break;

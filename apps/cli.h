@@ -19,6 +19,7 @@ typedef struct cli_options {
 	size_t set_count;
 	const char *stats_json;
 	const char *trace;
+	const char *debug_stage; /* --debug-stage LABEL */
 	bool recursive;
 	bool quiet;
 	bool print_config;

@@ -245,6 +245,30 @@ static int empty_shard(const cli_options *o, const prepared *p)
 	return 0;
 }
 
+/* --debug-stage LABEL: that stage runs as one instance, never restarted
+ * (so its frame is never retried on a fresh, unattached instance), with
+ * no timeout. Returns 1 + its index, or 0 after saying why not. */
+static size_t debug_stage(const char *label, fp_pipeline *p)
+{
+	for (size_t k = 0; k < p->stage_count; k++) {
+		fp_stage_spec *s = &p->stages[k];
+		if (strcmp(s->label, label) != 0)
+			continue;
+		s->workers = 1;
+		s->max_restarts = 0;
+		s->timeout_ns = 0;
+		return k + 1;
+	}
+	fprintf(stderr,
+		"framepipe: --debug-stage %s: the pipeline has no "
+		"stage so named; its stages are",
+		label);
+	for (size_t k = 0; k < p->stage_count; k++)
+		fprintf(stderr, "%s %s", k ? "," : "", p->stages[k].label);
+	fputc('\n', stderr);
+	return 0;
+}
+
 static int run_command(int argc, char **argv)
 {
 	/* A signal while inputs are found and outputs planned ends the run
@@ -265,6 +289,10 @@ static int run_command(int argc, char **argv)
 	}
 	prepared p;
 	code = prepare(&o, &p, false);
+	size_t debug = 0;
+	if (code == 0 && o.debug_stage != NULL &&
+	    (debug = debug_stage(o.debug_stage, &p.pipeline)) == 0)
+		code = FP_EXIT_USAGE;
 	if (code == 0 && o.list_inputs) {
 		code = list_inputs(&o, &p, false);
 	} else if (code == 0 && p.is_empty_shard) {
@@ -279,6 +307,7 @@ static int run_command(int argc, char **argv)
 			.existing = existing_mode(&o),
 			.trace_path = o.trace,
 			.progress = o.progress,
+			.debug_stage = debug,
 		};
 		code = fp__supervisor_run(&p.pipeline, &options);
 	}

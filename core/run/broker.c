@@ -27,17 +27,12 @@ static void notice(fp_broker *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void notice(fp_broker *b, const char *fmt, ...)
 {
-	char line[512];
+	char line[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	b->conf.ops->notice(b->conf.ctx, line);
-}
-
-static const char *label_of(const fp_broker *b, const fp_broker_instance *i)
-{
-	return b->stages[i->stage].conf.label;
 }
 
 int fp__broker_init(fp_broker *b, const fp_broker_config *conf)
@@ -54,9 +49,11 @@ int fp__broker_init(fp_broker *b, const fp_broker_config *conf)
 	for (size_t k = 0; k < conf->stage_count; k++)
 		total += conf->stages[k].workers;
 	b->slots = calloc(conf->slot_count, sizeof *b->slots);
+	b->first_death = calloc(conf->slot_count, FP_BROKER_FIRST);
 	b->stages = calloc(conf->stage_count, sizeof *b->stages);
 	b->instances = calloc(total ? total : 1, sizeof *b->instances);
-	if (b->slots == NULL || b->stages == NULL || b->instances == NULL)
+	if (b->slots == NULL || b->first_death == NULL || b->stages == NULL ||
+	    b->instances == NULL)
 		goto err_release;
 	b->instance_count = total;
 	size_t next = 0;
@@ -87,11 +84,13 @@ void fp__broker_release(fp_broker *b)
 	free(b->stages);
 	free(b->instances);
 	free(b->slots);
+	free(b->first_death);
 	fp__ledger_release(&b->ledger);
 	fp__order_release(&b->order);
 	b->stages = NULL;
 	b->instances = NULL;
 	b->slots = NULL;
+	b->first_death = NULL;
 }
 
 static fp_broker_instance *instance(fp_broker *b, int32_t id)
@@ -679,22 +678,47 @@ void fp__broker_on_eof(fp_broker *b, int32_t id)
 
 /* ---- deaths ---- */
 
+/* How inst died: "killed by SIGSEGV", "exited with status 7", "killed:
+ * stuck on one frame ...", and with detail, what the supervisor knows
+ * more (the fault address, the code, the pid). */
 static void describe_death(const fp_broker *b, const fp_broker_instance *inst,
-			   int status, char *buf, size_t size)
+			   int status, bool detail, char *buf, size_t size)
 {
-	const char *label = label_of(b, inst);
+	char more[FP_BROKER_DEATH] = "";
+	if (detail && b->conf.ops->death_detail != NULL)
+		b->conf.ops->death_detail(b->conf.ctx, inst->id, status, more,
+					  sizeof more);
 	if (inst->condemned[0] != '\0')
-		snprintf(buf, size, "stage %s#%u killed: %s", label,
-			 inst->index, inst->condemned);
+		snprintf(buf, size, "killed: %s%s", inst->condemned, more);
 	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "stage %s#%u killed by SIG%s", label,
-			 inst->index,
+		snprintf(buf, size, "killed by SIG%s%s",
 			 sigabbrev_np(WTERMSIG(status))
 				 ? sigabbrev_np(WTERMSIG(status))
-				 : "?");
+				 : "?",
+			 more);
 	else
-		snprintf(buf, size, "stage %s#%u exited with status %d", label,
-			 inst->index, WEXITSTATUS(status));
+		snprintf(buf, size, "exited with status %d%s",
+			 WEXITSTATUS(status), more);
+}
+
+/* " on INPUT" for the frame inst was working on, or "". */
+static void describe_inflight(fp_broker *b, const fp_broker_instance *inst,
+			      char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (inst->inflight == 0)
+		return;
+	uint32_t input = b->slots[inst->held[inst->held_head]].input;
+	char name[512];
+	const char *n = NULL;
+	if (b->conf.ops->input_name != NULL)
+		n = b->conf.ops->input_name(b->conf.ctx, input, name,
+					    sizeof name);
+	if (n == NULL) {
+		snprintf(name, sizeof name, "input %u", input);
+		n = name;
+	}
+	snprintf(buf, size, " on %s", n);
 }
 
 /* Answers the dead instance wrote into slot headers but never got to
@@ -762,9 +786,10 @@ static bool stop_reached_instances(const fp_broker *b,
 /* Slots the dead instance held come back. Granted output slots are
  * freed; frames waiting in its pipe go back to the front of the queue;
  * the frame it was working on is retried once when the stage restarts,
- * else it failed. */
+ * else it failed. what: how it died ("killed by SIGSEGV at ..."); brief:
+ * the same without the detail, for a retry's second death. */
 static void take_back_frames(fp_broker *b, fp_broker_instance *inst,
-			     const char *why, bool retry)
+			     const char *what, const char *brief, bool retry)
 {
 	fp_broker_stage *st = &b->stages[inst->stage];
 	for (uint32_t s = 0; s < b->conf.slot_count; s++) {
@@ -782,21 +807,36 @@ static void take_back_frames(fp_broker *b, fp_broker_instance *inst,
 		uint32_t slot =
 			inst->held[(inst->held_head + i) % FP_BROKER_MAX_DEPTH];
 		fp_slot_truth *t = &b->slots[slot];
+		char *first = b->first_death + (size_t)slot * FP_BROKER_FIRST;
 		if (is_ordered_sink)
 			fp__order_rewind(&b->order, t->sequence);
 		if (b->abandoning) {
 			fail_frame(b, slot, st->conf.label, b->abandon_reason);
 			continue;
 		}
-		if (i > 0 || (retry && t->attempts == 0)) {
-			t->attempts += i == 0;
+		if (i > 0) {
 			queue_push_front(b, st, slot);
 			continue;
 		}
-		char twice[320];
-		snprintf(twice, sizeof twice, "%s%s", why,
-			 t->attempts > 0 ? " (twice); skipped" : "");
-		fail_frame(b, slot, st->conf.label, twice);
+		if (retry && t->attempts == 0) {
+			t->attempts = 1;
+			snprintf(first, FP_BROKER_FIRST, "instance #%u %s",
+				 inst->index, what);
+			queue_push_front(b, st, slot);
+			continue;
+		}
+		/* The failure line says "input: label: ...": the label is
+		 * not repeated, the instance is. */
+		char reason[FP_BROKER_FIRST * 2 + FP_BROKER_REASON];
+		if (t->attempts > 0)
+			snprintf(reason, sizeof reason,
+				 "%s; then, on its retry, instance #%u %s; "
+				 "skipped",
+				 first, inst->index, brief);
+		else
+			snprintf(reason, sizeof reason, "instance #%u %s",
+				 inst->index, what);
+		fail_frame(b, slot, st->conf.label, reason);
 	}
 	inst->inflight = 0;
 }
@@ -826,18 +866,24 @@ void fp__broker_on_death(fp_broker *b, int32_t id, int status)
 		       sigabbrev_np(WTERMSIG(status)));
 		abandon(b, why);
 	}
-	char why[300];
-	describe_death(b, inst, status, why, sizeof why);
+	char what[FP_BROKER_DEATH], brief[FP_BROKER_REASON + 64];
+	describe_death(b, inst, status, true, what, sizeof what);
+	describe_death(b, inst, status, false, brief, sizeof brief);
 	bool was_ready = inst->is_ready;
-	if (!was_ready && !b->stopping && !b->abandoning)
-		notice(b, "%s before it was ready", why);
 	/* An instance that never got ready will not get ready next time
 	 * either (its init failed): no restart for it. */
 	bool restart = was_ready && !b->stopping && !b->abandoning &&
 		       b->runtime_error == 0 &&
 		       st->restarts < st->conf.max_restarts;
 	replay_answers(b, inst);
-	take_back_frames(b, inst, why, restart);
+	/* The line names the instance that died and the input it was on. */
+	char on[600], why[FP_BROKER_DEATH + 700];
+	describe_inflight(b, inst, on, sizeof on);
+	snprintf(why, sizeof why, "stage %s#%u %s%s", st->conf.label,
+		 inst->index, what, on);
+	if (!was_ready && !b->stopping && !b->abandoning)
+		notice(b, "%s before it was ready", why);
+	take_back_frames(b, inst, what, brief, restart);
 	if (b->alive == 0 && !restart)
 		/* Nobody is left to pump for: what waits fails now. */
 		for (size_t k = 0; k < b->conf.stage_count; k++)

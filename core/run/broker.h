@@ -32,6 +32,9 @@
 
 #define FP_BROKER_MAX_DEPTH    64 /* frames one instance may hold */
 #define FP_BROKER_REASON       200
+/* How an instance died, with what its death detail said. */
+#define FP_BROKER_DEATH	       1024
+#define FP_BROKER_FIRST	       (FP_BROKER_DEATH + 64)
 /* An instance whose socket reached EOF and is still alive this long after
  * is killed: the grace lets a dying instance be reaped first, so its
  * death is told as it happened (a signal, an exit status). */
@@ -59,6 +62,15 @@ typedef struct fp_broker_ops {
 	/* Optional: one frame's time in one stage (for the trace). */
 	void (*frame_done)(void *ctx, int32_t id, uint32_t input,
 			   uint64_t start_ns, uint32_t us, const char *failure);
+	/* Optional: what is known of instance id's death beyond its wait
+	 * status, appended to "killed by SIGSEGV": " at address 0x10, code
+	 * PLUGIN+0x11d9 (pid 123)"; "" when nothing more is known. */
+	void (*death_detail)(void *ctx, int32_t id, int wait_status, char *buf,
+			     size_t size);
+	/* Optional: the input as the user knows it ("photos/a.png", "frame
+	 * 17"), in buf or a static string. */
+	const char *(*input_name)(void *ctx, uint32_t input, char *buf,
+				  size_t size);
 } fp_broker_ops;
 
 typedef struct fp_broker_stage_conf {
@@ -131,6 +143,9 @@ typedef struct fp_broker {
 	fp_broker_config conf;
 	fp_ledger ledger;
 	fp_slot_truth *slots;
+	/* Per slot: how its frame's first attempt at this stage ended, while
+	 * it waits for its retry (slot_count x FP_BROKER_FIRST). */
+	char *first_death;
 	fp_broker_stage *stages;
 	fp_broker_instance *instances;
 	size_t instance_count;
@@ -146,7 +161,7 @@ typedef struct fp_broker {
 	uint64_t failed;
 	uint64_t ends; /* frames the source said were past its end */
 	int runtime_error;
-	char runtime_message[512];
+	char runtime_message[2048];
 } fp_broker;
 
 /* Set up for conf (copied; its arrays are borrowed). Every instance starts

@@ -2,6 +2,7 @@
  * reaping; and the broker's operations, implemented with them. Runs in the
  * supervisor, on its loop once the loop exists. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cores.h"
 #include "framepipe/framepipe.h"
 #include "stage_host.h"
 #include "supervisor_state.h"
@@ -31,6 +33,9 @@ int fp__process_spawn(fp_supervisor *sup, fp_process *proc)
 		.options = sup->options,
 		.pool = &sup->pool,
 		.run = &sup->run,
+		.crashes = &sup->crashes,
+		.id = (size_t)proc->id,
+		.debug = sup->options->debug_stage == inst->stage + 1,
 		.index = inst->index,
 		.supervisor = sup->pid,
 		.fd = sv[1],
@@ -222,6 +227,38 @@ static void op_frame_done(void *ctx, int32_t id, uint32_t input,
 			input, start_ns, us, step, failure);
 }
 
+/* The fault record the instance wrote as it died (crash.h), its pid and
+ * its plugin's file. */
+static void op_death_detail(void *ctx, int32_t id, int status, char *buf,
+			    size_t size)
+{
+	fp_supervisor *sup = ctx;
+	const fp_process *proc = &sup->procs[id];
+	fp_crash_record r;
+	char fault[700] = "";
+	if (WIFSIGNALED(status) &&
+	    fp__crash_take(&sup->crashes, (size_t)id, proc->pid,
+			   WTERMSIG(status), &r))
+		fp__crash_describe(&r, &sup->pool, fault, sizeof fault);
+	const fp_stage_spec *spec = spec_of(sup, id);
+	char core[PATH_MAX + 128] = "";
+	if (WIFSIGNALED(status) && WCOREDUMP(status)) {
+		char comm[16];
+		snprintf(comm, sizeof comm, "fp:%s", spec->label);
+		fp__cores_where(proc->pid, spec->label,
+				sup->broker.instances[id].index, comm,
+				WTERMSIG(status), core, sizeof core);
+	}
+	snprintf(buf, size, "%s (pid %d, plugin %s%s)", fault, (int)proc->pid,
+		 spec->plugin.path, core);
+}
+
+static const char *op_input_name(void *ctx, uint32_t input, char *buf,
+				 size_t size)
+{
+	return fp__report_input_name(ctx, input, buf, size);
+}
+
 const fp_broker_ops fp__process_ops = {
 	.send = op_send,
 	.kill = op_kill,
@@ -231,4 +268,6 @@ const fp_broker_ops fp__process_ops = {
 	.header = op_header,
 	.now_ns = op_now,
 	.frame_done = op_frame_done,
+	.death_detail = op_death_detail,
+	.input_name = op_input_name,
 };

@@ -22,6 +22,7 @@
 #include "frame_check.h"
 #include "pipeline_check.h"
 #include "channel.h"
+#include "cores.h"
 #include "naming.h"
 #include "slot_gate.h"
 
@@ -360,9 +361,35 @@ static int init_stage(host *h)
 	return rc;
 }
 
+/* --debug-stage: say who we are and stop before init, until a debugger
+ * (or the supervisor, on Enter at its terminal) sends SIGCONT. */
+static void stop_for_debugger(const fp_host_args *a)
+{
+	/* With kernel.yama.ptrace_scope = 1 only an ancestor may attach; a
+	 * gdb started from another terminal is none. */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+	int pid = (int)getpid();
+	fprintf(stderr,
+		"framepipe: --debug-stage: stage %s#%u is pid %d (plugin %s), "
+		"stopped before init\n"
+		"framepipe: attach with: gdb -p %d, then 'signal SIGCONT' "
+		"(or: kill -CONT %d%s)\n",
+		a->spec->label, a->index, pid, a->spec->plugin.path, pid, pid,
+		isatty(STDIN_FILENO) ? "; or press Enter here" : "");
+	fflush(stderr);
+	raise(SIGSTOP);
+}
+
 _Noreturn void fp__stage_host_main(const fp_host_args *args)
 {
 	isolate(args);
+	/* A fault's address and code reach the supervisor (crash.h); the
+	 * death stays a signal death. Unarmed, a crash is still reported,
+	 * by its signal only. */
+	(void)fp__crash_arm(args->crashes, args->id);
+	fp__cores_prepare();
+	if (args->debug)
+		stop_for_debugger(args);
 	/* FP_POOL_PREFAULT=1 maps the whole pool into our page tables before
 	 * the first frame (closed, the mapping stays). Off by default: on 4 KiB
 	 * pages it costs more than it saves (the whole pool becomes resident,

@@ -2,8 +2,10 @@
 #ifndef FP_STAGE_HOST_H
 #define FP_STAGE_HOST_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
+#include "crash.h"
 #include "pipeline.h"
 #include "pool.h"
 #include "run_files.h"
@@ -18,7 +20,10 @@ typedef struct fp_host_args {
 	const fp_run_options *options;
 	const fp_pool *pool;
 	const fp_run_lock *run; /* the run's id (FRAMEPIPE_RUN_ID) and lock */
-	unsigned index;		/* 0 .. workers-1 within its stage */
+	const fp_crash_table *crashes; /* the fault records (crash.h) */
+	size_t id;		       /* this instance's record */
+	bool debug;	/* --debug-stage: stop before init for a debugger */
+	unsigned index; /* 0 .. workers-1 within its stage */
 	pid_t supervisor;
 	int fd; /* the instance's end of its socketpair */
 } fp_host_args;

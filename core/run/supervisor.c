@@ -171,6 +171,9 @@ static int setup_stages(fp_supervisor *sup)
 	if (sup->stage_conf == NULL || sup->procs == NULL)
 		return -ENOMEM;
 	sup->instance_count = total;
+	int rc = fp__crash_table_map(&sup->crashes, total);
+	if (rc != 0)
+		return rc;
 	for (size_t k = 0; k < p->stage_count; k++) {
 		const fp_stage_spec *spec = &p->stages[k];
 		sup->stage_conf[k] = (fp_broker_stage_conf){
@@ -200,6 +203,9 @@ static void close_loop_handles(fp_supervisor *sup)
 	uv_close((uv_handle_t *)&sup->stop_timer, NULL);
 	uv_close((uv_handle_t *)&sup->watchdog, NULL);
 	uv_close((uv_handle_t *)&sup->progress_timer, NULL);
+	if (sup->keys_on)
+		uv_close((uv_handle_t *)&sup->keys, NULL);
+	sup->keys_on = false;
 	for (size_t i = 0; i < sup->instance_count; i++)
 		fp__process_close_channel(&sup->procs[i]);
 }
@@ -208,9 +214,12 @@ static void on_stop_timeout(uv_timer_t *handle)
 {
 	fp_supervisor *sup = handle->data;
 	for (size_t i = 0; i < sup->instance_count; i++)
-		fp__broker_condemn(&sup->broker, (int32_t)i,
-				   "did not exit within %d ms of STOP",
-				   STOP_GRACE_MS);
+		/* --debug-stage: no time limit for the one being debugged */
+		if (sup->broker.instances[i].stage + 1 !=
+		    sup->options->debug_stage)
+			fp__broker_condemn(&sup->broker, (int32_t)i,
+					   "did not exit within %d ms of STOP",
+					   STOP_GRACE_MS);
 }
 
 /* Write what the broker queued; a socket we cannot write to any more is
@@ -294,6 +303,25 @@ static void on_interrupt(uv_signal_t *handle, int signum)
 	after_events(sup);
 }
 
+/* --debug-stage, stdin a terminal: Enter sends the stopped instance
+ * SIGCONT (a debugger attached since may also have). */
+static void on_key(uv_poll_t *handle, int status, int events)
+{
+	(void)events;
+	fp_supervisor *sup = handle->data;
+	char buf[256];
+	ssize_t n = status == 0 ? read(STDIN_FILENO, buf, sizeof buf) : 0;
+	if (n > 0 && memchr(buf, '\n', (size_t)n) == NULL)
+		return;
+	for (size_t i = 0; i < sup->instance_count; i++)
+		if (sup->broker.instances[i].stage + 1 ==
+			    sup->options->debug_stage &&
+		    sup->broker.instances[i].is_alive)
+			kill(sup->procs[i].pid, SIGCONT);
+	uv_close((uv_handle_t *)&sup->keys, NULL);
+	sup->keys_on = false;
+}
+
 static int start_loop(fp_supervisor *sup)
 {
 	int rc = uv_loop_init(&sup->loop);
@@ -324,6 +352,14 @@ static int start_loop(fp_supervisor *sup)
 	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
 		uv_signal_start(&sup->sighup, on_interrupt, SIGHUP);
 	uv_check_start(&sup->pump, on_check);
+	if (sup->options->debug_stage != 0 && isatty(STDIN_FILENO) &&
+	    uv_poll_init(&sup->loop, &sup->keys, STDIN_FILENO) == 0) {
+		sup->keys.data = sup;
+		sup->keys_on =
+			uv_poll_start(&sup->keys, UV_READABLE, on_key) == 0;
+		if (!sup->keys_on)
+			uv_close((uv_handle_t *)&sup->keys, NULL);
+	}
 	for (size_t i = 0; i < sup->instance_count && rc == 0; i++)
 		rc = fp__process_open_channel(sup, &sup->procs[i]);
 	return rc;
@@ -334,6 +370,7 @@ static void teardown(fp_supervisor *sup)
 	if (sup->broker.ok == 0)
 		fp__remove_empty_tree(sup->made_dir);
 	fp__pool_release(&sup->pool);
+	fp__crash_table_unmap(&sup->crashes);
 	fp__broker_release(&sup->broker);
 	free(sup->stage_conf);
 	free(sup->procs);

@@ -24,6 +24,10 @@ typedef struct fp_run_options {
 	fp_existing existing; /* outputs already there: refuse, replace, skip */
 	const char *trace_path; /* Chrome trace JSON to write, or NULL */
 	fp_progress_mode progress;
+	/* --debug-stage: 1 + the index of the stage whose one instance stops
+	 * before init for a debugger (its restarts, workers and timeout are
+	 * the caller's to set: 0, 1, 0); 0: none. */
+	size_t debug_stage;
 } fp_run_options;
 
 /* Exit codes, as the program returns them. */

@@ -12,6 +12,7 @@
 
 #include "broker.h"
 #include "channel.h"
+#include "crash.h"
 #include "pool.h"
 #include "run_files.h"
 #include "supervisor.h"
@@ -47,10 +48,13 @@ struct fp_supervisor {
 	uv_timer_t stop_timer;
 	uv_timer_t watchdog;
 	uv_timer_t progress_timer;
+	uv_poll_t keys; /* --debug-stage on a terminal: Enter continues */
+	bool keys_on;
 	fp_progress progress;
 	fp_trace trace; /* trace.file is NULL when not tracing */
 
 	fp_pool pool;
+	fp_crash_table crashes; /* one fault record per instance (crash.h) */
 	fp_broker broker;
 	fp_broker_stage_conf *stage_conf; /* the broker's view of each stage */
 	fp_process *procs;		  /* one per broker instance */

@@ -315,7 +315,8 @@ static void test_death_holding_three_frames(void **state)
 	assert_int_equal(w->failure_count, 0);
 	assert_int_equal(w->b.stages[1].queue_len, 3);
 	assert_non_null(strstr(w->notices[(w->notice_count - 1) % 8],
-			       "killed by SIGKILL; restarting it"));
+			       "stage mid#0 killed by SIGKILL on input 0; "
+			       "restarting it"));
 	/* The new instance gets the same frames in the same order. */
 	size_t before = w->sent_count;
 	hello(w, 1);
@@ -336,8 +337,8 @@ static void test_death_holding_three_frames(void **state)
 	destroy(w);
 }
 
-/* One frame kills the instance that takes it, twice: it fails, named,
- * with "(twice); skipped", and every other frame is written. */
+/* One frame kills the instance that takes it, twice: it fails, naming
+ * both instances, and every other frame is written. */
 static void test_frame_kills_two_instances(void **state)
 {
 	(void)state;
@@ -367,7 +368,13 @@ static void test_frame_kills_two_instances(void **state)
 	die(w, second, DEAD_BY_KILL);
 	assert_int_equal(w->failure_count, 1);
 	assert_int_equal(w->failures[0].input, 0);
-	assert_true(has_failure(w, 0, "killed by SIGKILL (twice); skipped"));
+	/* Both deaths, each naming its own instance. */
+	char twice[160];
+	snprintf(twice, sizeof twice,
+		 "instance #0 killed by SIGKILL; then, on its retry, instance "
+		 "#%d killed by SIGKILL; skipped",
+		 (int)second - 1);
+	assert_true(has_failure(w, 0, twice));
 	hello(w, second);
 	run_to_end(w);
 	assert_int_equal(w->b.ok, 3);

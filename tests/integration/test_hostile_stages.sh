@@ -60,8 +60,13 @@ for pkeys in 1 0; do
 		rm -f "$WORK/$mode.txt"
 		FP_POOL_PKEYS=$pkeys fp run "$WORK/$mode.ini" --stats-json "$WORK/$mode.json" -q
 		expect_rc 1 "$mode"
-		expect_err "frame 17: bad: stage bad#" "$mode, keys $pkeys: names frame and stage"
-		expect_err "killed by SIGSEGV (twice); skipped" "$mode, keys $pkeys: the MMU stopped it"
+		expect_err "frame 17: bad: instance #" "$mode, keys $pkeys: names frame and stage"
+		expect_err "killed by SIGSEGV: wrote outside its frame (address 0x" "$mode, keys $pkeys: the MMU stopped it"
+		expect_err "; skipped" "$mode, keys $pkeys: retried once"
+		[ $mode = overrun ] && where="the guard page after slot [0-9]+" ||
+			where="the metadata of slot [0-9]+"
+		grep -qE "wrote outside its frame \(address 0x[0-9a-f]+, $where, code [^ ]+\+0x[0-9a-f]+\) \(pid [0-9]+, plugin $FIX/misbehaving_filter.so\)" "$ERR" ||
+			fail "$mode, keys $pkeys: where it wrote: $(grep -m1 'outside' "$ERR")"
 		sort "$WORK/$mode.txt" | cmp -s - "$WORK/clean.sorted" ||
 			fail "$mode, keys $pkeys: the other frames differ from a clean run"
 	done
@@ -100,7 +105,7 @@ wait_run() { # what
 pipeline retag >"$WORK/retag.ini"
 fp run "$WORK/retag.ini" --stats-json "$WORK/retag.json" -q
 expect_rc 1 "retag"
-expect_err "frame 17: bad: stage bad#" "retag: names frame and stage"
+expect_err "frame 17: bad: instance #" "retag: names frame and stage"
 expect_err "its header says 18" "retag: says what the header claimed"
 [ "$(wc -l <"$WORK/retag.txt")" -eq 39 ] || fail "retag: expected 39 frames written"
 grep -q '^17 ' "$WORK/retag.txt" && fail "retag: frame 17 written"
@@ -132,7 +137,7 @@ PID=$!
 wait_run close
 expect_rc 1 "close"
 expect_err "closed its end of the socket" "close: says why"
-expect_err "frame 17: bad: stage bad#" "close: names frame and stage"
+expect_err "frame 17: bad: instance #" "close: names frame and stage"
 [ "$(wc -l <"$WORK/close.txt")" -eq 39 ] || fail "close: expected 39 frames written"
 accounted "$WORK/close.json" close
 
