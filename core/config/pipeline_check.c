@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "framepipe/framepipe.h"
 #include "frame_check.h"
 
 /* The line of key in section label, or the section's own line. */
@@ -161,32 +162,59 @@ int fp__pipeline_check(const fp_pipeline *p, const fp_config *config, char *err,
 
 uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path)
 {
+	char err[256];
+	uint64_t bytes = 0;
+	return fp__pipeline_input_bound(p, input_path, &bytes, err,
+					sizeof err) == 0
+		       ? bytes
+		       : 0;
+}
+
+int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
+			     uint64_t *bytes_out, char *err, size_t err_size)
+{
 	const fp_stage_spec *src = &p->stages[0];
 	const fp_stage_descriptor *d = src->plugin.desc;
-	char err[256];
 	uint64_t bound = 0, bytes = 0;
-	if (d->frame_bound != NULL &&
-	    d->frame_bound(src->config, input_path, &bytes, err, sizeof err) ==
-		    0)
+	*bytes_out = 0;
+	err[0] = '\0';
+	if (d->frame_bound != NULL) {
+		int rc = d->frame_bound(src->config, input_path, &bytes, err,
+					err_size);
+		if (rc != 0) {
+			if (err[0] == '\0')
+				snprintf(err, err_size, "%s", fp_strerror(rc));
+			return rc;
+		}
 		bound = bytes;
+	}
 	fp_shape first = {0};
 	int rc = -1;
-	if (d->probe != NULL && input_path != NULL)
-		rc = d->probe(src->config, input_path, &first, err, sizeof err);
-	else if (d->shape != NULL)
-		rc = d->shape(src->config, NULL, &first, err, sizeof err);
+	if (d->probe != NULL && input_path != NULL) {
+		rc = d->probe(src->config, input_path, &first, err, err_size);
+		if (rc != 0) {
+			if (err[0] == '\0')
+				snprintf(err, err_size, "%s", fp_strerror(rc));
+			return rc;
+		}
+	} else if (d->shape != NULL) {
+		rc = d->shape(src->config, NULL, &first, err, err_size);
+	}
+	*bytes_out = bound;
 	if (rc != 0 || first.width == 0 || first.height == 0)
-		return bound;
+		return 0;
 	if (first.formats == 0)
 		first.formats = FP_FORMATS_8BIT;
 	fp_shape *shapes = calloc(p->stage_count, sizeof *shapes);
 	if (shapes == NULL)
-		return bound;
+		return 0;
 	uint64_t planned = 0;
-	if (fp__pipeline_shapes(p, &first, shapes, err, sizeof err) == 0)
+	char why[256];
+	if (fp__pipeline_shapes(p, &first, shapes, why, sizeof why) == 0)
 		planned = fp__shapes_bound(shapes, p->stage_count);
 	free(shapes);
-	return planned > bound ? planned : bound;
+	*bytes_out = planned > bound ? planned : bound;
+	return 0;
 }
 
 /* Whether stage makes the same size from a frame half as large: a resize

@@ -36,6 +36,12 @@ uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count);
  * unusable: its decode will fail with its own message, so it counts 0. */
 uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path);
 
+/* The same, saying why an input is unusable: 0 with *bytes (0 when
+ * nothing is known), or the error of the source's probe or frame_bound
+ * with its text in err (the input then fails before the run). */
+int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
+			     uint64_t *bytes, char *err, size_t err_size);
+
 /* The shrink hint for the source's frame of input_path (fp_frame.hint_width,
  * hint_height): when the stages after the source change nothing of the size
  * until one that resamples (FP_STAGE_RESAMPLES) makes it smaller, the

@@ -125,11 +125,12 @@ static void report_not_started(fp_supervisor *sup)
 	uint64_t next = sup->broker.next_sequence;
 	if (sup->expected < 0 || next >= (uint64_t)sup->expected)
 		return;
-	if (sup->plan.skip == NULL) /* an endless-looking stream: no loop */
+	const uint8_t *skip = sup->skip != NULL ? sup->skip : sup->plan.skip;
+	if (skip == NULL) /* an endless-looking stream: no loop */
 		sup->not_started = (uint64_t)sup->expected - next;
-	for (uint64_t i = next;
-	     sup->plan.skip != NULL && i < (uint64_t)sup->expected; i++)
-		sup->not_started += !sup->plan.skip[i];
+	for (uint64_t i = next; skip != NULL && i < (uint64_t)sup->expected;
+	     i++)
+		sup->not_started += !skip[i];
 	if (sup->not_started == 0)
 		return;
 	char buf[32];

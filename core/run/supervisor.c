@@ -32,9 +32,27 @@
 #define AUTO_DEPTH_MIN	    4
 #define AUTO_DEPTH_MAX	    16
 
+/* Input i failed before the run (its probe or frame_bound): listed now,
+ * with the source's reason, and never handed to the source. */
+static void fail_before_run(fp_supervisor *sup, size_t i, const char *why)
+{
+	size_t n = sup->options->inputs->count;
+	if (sup->skip == NULL) {
+		sup->skip = calloc(n, 1);
+		if (sup->skip == NULL)
+			return; /* it runs, and its decode says why */
+		if (sup->plan.skip != NULL)
+			memcpy(sup->skip, sup->plan.skip, n);
+	}
+	sup->skip[i] = 1;
+	fp__report_failure(sup, (uint32_t)i, sup->pipeline->stages[0].label,
+			   why[0] ? why : "unusable input");
+}
+
 /* The largest frame any stage will make from any input, for slot_size =
- * auto (pipeline_check.h). */
-static uint64_t auto_slot_size(const fp_supervisor *sup)
+ * auto (pipeline_check.h). An input the source's probe or frame_bound
+ * refuses fails here, before the run. */
+static uint64_t auto_slot_size(fp_supervisor *sup)
 {
 	const fp_pipeline *p = sup->pipeline;
 	const fp_stage_descriptor *d = p->stages[0].plugin.desc;
@@ -46,9 +64,14 @@ static uint64_t auto_slot_size(const fp_supervisor *sup)
 	}
 	uint64_t largest = 0;
 	for (size_t i = 0; i < sup->options->inputs->count; i++) {
-		uint64_t bytes = fp__pipeline_slot_bound(
-			p, sup->options->inputs->paths[i]);
-		if (bytes > largest)
+		if (sup->plan.skip != NULL && sup->plan.skip[i])
+			continue; /* --resume: already done */
+		uint64_t bytes = 0;
+		char why[512];
+		if (fp__pipeline_input_bound(p, sup->options->inputs->paths[i],
+					     &bytes, why, sizeof why) != 0)
+			fail_before_run(sup, i, why);
+		else if (bytes > largest)
 			largest = bytes;
 	}
 	return largest > 0 ? largest : 4096;
@@ -106,7 +129,7 @@ static int setup_broker(fp_supervisor *sup, uint32_t slots)
 		.is_ordered = p->stages[p->stage_count - 1].plugin.desc->flags &
 			      FP_STAGE_ORDERED,
 		.expected = sup->expected,
-		.skip = sup->plan.skip,
+		.skip = sup->skip != NULL ? sup->skip : sup->plan.skip,
 		.ops = &fp__process_ops,
 		.ctx = sup,
 	};
@@ -376,6 +399,7 @@ static void teardown(fp_supervisor *sup)
 	free(sup->procs);
 	fp__report_release(sup);
 	fp__outputs_release(&sup->plan);
+	free(sup->skip);
 	int rc = fp__trace_close(&sup->trace);
 	if (rc != 0)
 		fprintf(stderr, "framepipe: %s: cannot write the trace: %s\n",

@@ -62,8 +62,11 @@ struct fp_supervisor {
 	uint32_t reserve; /* free slots sources may not take */
 	uint32_t depth;	  /* [pipeline] depth, auto resolved */
 
-	fp_output_plan plan;  /* skip: inputs whose output exists (--resume) */
-	fp_run_lock run;      /* the run's id, lock and temporary files */
+	fp_output_plan plan; /* skip: inputs whose output exists (--resume) */
+	fp_run_lock run;     /* the run's id, lock and temporary files */
+	/* plan.skip and the inputs that failed before the run (their probe
+	 * or frame_bound said they are unusable); NULL: plan.skip alone. */
+	uint8_t *skip;
 	int64_t expected;     /* frames the source will make, -1 unknown */
 	unsigned signals;     /* interrupts received */
 	uint64_t not_started; /* inputs the source never reached */
