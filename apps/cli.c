@@ -85,7 +85,7 @@ static const cli_option options[] = {
 	 "seconds) or none"},
 	{OPT_QUIET, "-q", "--quiet", NULL, RUN, "no progress and no summary"},
 	{OPT_DEBUG_STAGE, NULL, "--debug-stage", "LABEL", RUN,
-	 "run stage LABEL (a section name) as one\ninstance, stopped before "
+	 "run stage LABEL (a section name) as one\ninstance, waiting before "
 	 "init until a debugger\nattaches (its pid is printed): no "
 	 "restart,\nno retry, no timeout"},
 	{OPT_PRINT_CONFIG, NULL, "--print-config", NULL, RUN,

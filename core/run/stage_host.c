@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "framepipe/framepipe.h"
@@ -361,23 +362,54 @@ static int init_stage(host *h)
 	return rc;
 }
 
-/* --debug-stage: say who we are and stop before init, until a debugger
- * (or the supervisor, on Enter at its terminal) sends SIGCONT. */
-static void stop_for_debugger(const fp_host_args *a)
+/* --debug-stage: wait before init until a debugger attaches (it then
+ * starts with gdb's `continue`) or SIGCONT comes (kill -CONT, or Enter at
+ * the supervisor's terminal). */
+static volatile sig_atomic_t debug_go;
+
+static void on_debug_cont(int signum)
+{
+	(void)signum;
+	debug_go = 1;
+}
+
+/* Whether a debugger (any tracer) is attached to this process. */
+static bool is_traced(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	bool traced = false;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "TracerPid:", 10) == 0) {
+			traced = atoi(line + 10) != 0;
+			break;
+		}
+	if (f != NULL)
+		fclose(f);
+	return traced;
+}
+
+static void wait_for_debugger(const fp_host_args *a)
 {
 	/* With kernel.yama.ptrace_scope = 1 only an ancestor may attach; a
 	 * gdb started from another terminal is none. */
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+	struct sigaction sa = {.sa_handler = on_debug_cont};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCONT, &sa, NULL);
 	int pid = (int)getpid();
 	fprintf(stderr,
 		"framepipe: --debug-stage: stage %s#%u is pid %d (plugin %s), "
-		"stopped before init\n"
-		"framepipe: attach with: gdb -p %d, then 'signal SIGCONT' "
-		"(or: kill -CONT %d%s)\n",
+		"waiting before init\n"
+		"framepipe: attach with: gdb -p %d (set breakpoints, then "
+		"'continue'); or: kill -CONT %d%s\n",
 		a->spec->label, a->index, pid, a->spec->plugin.path, pid, pid,
 		isatty(STDIN_FILENO) ? "; or press Enter here" : "");
 	fflush(stderr);
-	raise(SIGSTOP);
+	struct timespec tick = {0, 50 * 1000000L};
+	while (!debug_go && !is_traced())
+		nanosleep(&tick, NULL);
+	signal(SIGCONT, SIG_DFL);
 }
 
 _Noreturn void fp__stage_host_main(const fp_host_args *args)
@@ -389,7 +421,7 @@ _Noreturn void fp__stage_host_main(const fp_host_args *args)
 	(void)fp__crash_arm(args->crashes, args->id);
 	fp__cores_prepare();
 	if (args->debug)
-		stop_for_debugger(args);
+		wait_for_debugger(args);
 	/* FP_POOL_PREFAULT=1 maps the whole pool into our page tables before
 	 * the first frame (closed, the mapping stays). Off by default: on 4 KiB
 	 * pages it costs more than it saves (the whole pool becomes resident,
