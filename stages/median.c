@@ -147,7 +147,7 @@ static int median3_frame(median_state *s, fp_frame *in, unsigned ch,
 {
 	unsigned bytes = fp__kit_is16(in->format) ? 2 : 1;
 	if (fp__kit_window_begin(&s->window, in, 1, ch * bytes) != 0)
-		return fp_frame_fail(in, -ENOMEM, "median: out of memory");
+		return fp_frame_fail(in, -ENOMEM, "out of memory");
 	void (*row)(const uint8_t **, uint8_t *, size_t, size_t, bool) =
 		fp__kit_avx2() ? median3_avx2 : median3_generic;
 	const uint8_t *rows[3];
