@@ -110,6 +110,19 @@ static int take_shard(const cli_options *o, prepared *p)
 	return 0;
 }
 
+/* True when a folder given to -o holds a placeholder of the output name
+ * template ({stem}, {name}, {ext}, {index...}, {dir}): the user meant a
+ * name, and the run would make a folder literally named so. */
+static bool looks_like_template(const char *dir)
+{
+	static const char *const placeholders[] = {"{stem}", "{name}", "{ext}",
+						   "{index", "{dir}"};
+	for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++)
+		if (strstr(dir, placeholders[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* The checks `run` and `check` share; 0 or an error already printed. For
  * check, the output side is judged without touching the disk. */
 static int prepare(const cli_options *o, prepared *p, bool is_check)
@@ -135,6 +148,15 @@ static int prepare(const cli_options *o, prepared *p, bool is_check)
 	else if (sink_writes_files(&p->pipeline) && o->output_dir == NULL &&
 		 !is_check && !o->list_inputs)
 		problem = "writes files: give an output folder with -o";
+	if (o->output_dir != NULL && looks_like_template(o->output_dir)) {
+		fprintf(stderr,
+			"framepipe: -o names the output folder, and '%s' looks "
+			"like a name template: give the folder with -o and the "
+			"names with --set output=TEMPLATE (or [pipeline] "
+			"output)\n",
+			o->output_dir);
+		return FP_EXIT_USAGE;
+	}
 	if (problem != NULL) {
 		const fp_stage_spec *s =
 			strstr(problem, "reads")

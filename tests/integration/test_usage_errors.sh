@@ -29,5 +29,9 @@ printf '[decode]\nstage = png_decoder\n[encode]\nstage = png_encode\n' >"$WORK/t
 fp run "$WORK/typo.ini" -i "$DATA/sample" -o "$WORK/out"
 expect_rc 2 "unknown stage"
 expect_err "$WORK/typo.ini:2: decode: no stage named 'png_decoder'" "unknown stage"
+fp run -p 'resize width=8' -i "$DATA/sample" -o "$WORK/thumbs/{stem}.json"
+expect_rc 2 "template as -o"
+expect_err "-o names the output folder, and '$WORK/thumbs/{stem}.json' looks like a name template" "template as -o"
+[ -e "$WORK/thumbs" ] && fail "a template given to -o must not create a folder"
 [ -e "$WORK/out" ] && fail "a config error must not create the output folder"
 finish
