@@ -137,7 +137,13 @@ static bool pool_place(const fp_pool *pool, uint64_t addr, char *buf,
 	if (pool == NULL || pool->base == NULL)
 		return false;
 	uint64_t base = (uint64_t)(uintptr_t)pool->base;
-	if (addr < base || addr >= base + pool->total_bytes)
+	uint64_t end = base + pool->total_bytes;
+	if (addr >= end && addr - end < pool->slot_stride) {
+		/* past the last guard page: an overrun all the same */
+		snprintf(buf, size, "past the end of the pool");
+		return true;
+	}
+	if (addr < base || addr >= end)
 		return false;
 	uint64_t at = addr - base;
 	if (at < pool->header_bytes) {
