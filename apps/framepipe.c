@@ -1,6 +1,7 @@
 /* framepipe — the command-line program. Parses arguments and wires the
  * core together; everything else lives in core/. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -218,6 +219,25 @@ static int print_decoder(const prepared *p, const char *path)
 	return FP_EXIT_FAILED;
 }
 
+/* The sub-folders the walk could not list, one line each: the run would
+ * not read their files (exit status 1), so check says so too. */
+static int report_unlisted(const prepared *p)
+{
+	const fp_unlisted *u = &p->inputs.unlisted;
+	for (size_t i = 0; i < u->kept; i++) {
+		fputs("framepipe: ", stderr);
+		fp__put_escaped(stderr, u->folders[i].path);
+		fprintf(stderr, ": cannot list folder: %s\n",
+			strerror(u->folders[i].error));
+	}
+	if (u->count > u->kept)
+		fprintf(stderr,
+			"framepipe: and %" PRIu64
+			" more folders that could not be listed\n",
+			u->count - u->kept);
+	return u->count > 0 ? FP_EXIT_FAILED : 0;
+}
+
 /* --list-inputs: the inputs the run would process, one a line: this
  * shard's, less those --resume would skip; check adds each one's decoder. */
 static int list_inputs(const cli_options *o, const prepared *p,
@@ -244,6 +264,8 @@ static int list_inputs(const cli_options *o, const prepared *p,
 			printf("%s\n", p->inputs.paths[i]);
 		}
 	}
+	if (report_unlisted(p) != 0)
+		code = FP_EXIT_FAILED;
 	return fflush(stdout) == 0 ? code : FP_EXIT_RUNTIME;
 }
 
@@ -364,6 +386,7 @@ static int check_command(int argc, char **argv)
 		else if (o.input_count > 0)
 			printf("; %zu inputs", p.inputs.count);
 		putchar('\n');
+		code = report_unlisted(&p);
 	}
 	release(&p);
 	cli_release(&o);

@@ -84,6 +84,27 @@ static int note_unread(fp_unread *u, char *path)
 	return 0;
 }
 
+/* A sub-folder that could not be listed: kept with why, the walk goes on. */
+static int note_unlisted(fp_unlisted *u, const char *path, int error)
+{
+	u->count++;
+	if (u->kept == FP_UNREAD_KEPT)
+		return 0;
+	if (u->kept == u->capacity) {
+		size_t grown = u->capacity ? u->capacity * 2 : 4;
+		fp_unlisted_folder *f = realloc(u->folders, grown * sizeof *f);
+		if (f == NULL)
+			return -ENOMEM;
+		u->folders = f;
+		u->capacity = grown;
+	}
+	char *copy = strdup(path);
+	if (copy == NULL)
+		return -ENOMEM;
+	u->folders[u->kept++] = (fp_unlisted_folder){copy, error};
+	return 0;
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -132,7 +153,8 @@ typedef struct walk {
 } walk;
 
 static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
-		      const walk *w, char *err, size_t err_size);
+		      const walk *w, bool is_argument, char *err,
+		      size_t err_size);
 
 /* One entry of a folder: a sub-folder to descend into, a .png input, or
  * nothing. A symbolic link to a folder is not followed (no cycles); a link
@@ -151,8 +173,8 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 		bool is_output = w->has_output && st.st_dev == w->out_dev &&
 				 st.st_ino == w->out_ino;
 		int rc = is_output ? 0
-				   : add_folder(inputs, path, root_len, w, err,
-						err_size);
+				   : add_folder(inputs, path, root_len, w,
+						false, err, err_size);
 		free(path);
 		return rc;
 	}
@@ -162,15 +184,18 @@ static int add_entry(fp_inputs *inputs, const char *dir, size_t dir_len,
 }
 
 static int add_folder(fp_inputs *inputs, const char *dir, size_t root_len,
-		      const walk *w, char *err, size_t err_size)
+		      const walk *w, bool is_argument, char *err,
+		      size_t err_size)
 {
 	int rc = 0;
 	char **names = list_folder(dir, &rc);
-	if (names == NULL) {
+	if (names == NULL && !is_argument && rc != -ENOMEM)
+		rc = note_unlisted(&inputs->unlisted, dir, -rc);
+	else if (names == NULL)
 		snprintf(err, err_size, "%s: cannot list folder: %s", dir,
 			 strerror(-rc));
+	if (names == NULL)
 		return rc;
-	}
 	size_t dir_len = strlen(dir);
 	while (dir_len > 1 && dir[dir_len - 1] == '/')
 		dir_len--;
@@ -213,9 +238,20 @@ int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 			size_t root_len = strlen(args[i]);
 			while (root_len > 1 && args[i][root_len - 1] == '/')
 				root_len--;
-			rc = add_folder(inputs, args[i], root_len, &w, err,
-					err_size);
-			if (rc == 0 && inputs->count == first) {
+			uint64_t unlisted = inputs->unlisted.count;
+			rc = add_folder(inputs, args[i], root_len, &w, true,
+					err, err_size);
+			if (rc == 0 && inputs->count == first &&
+			    inputs->unlisted.count > unlisted) {
+				const fp_unlisted_folder *f =
+					&inputs->unlisted.folders
+						 [inputs->unlisted.kept - 1];
+				snprintf(err, err_size,
+					 "%s: no image file could be read "
+					 "(%s: cannot list folder: %s)",
+					 args[i], f->path, strerror(f->error));
+				rc = FP_ECONFIG;
+			} else if (rc == 0 && inputs->count == first) {
 				snprintf(err, err_size,
 					 "%s: folder has no image files (png, "
 					 "jpg, "
@@ -261,5 +297,8 @@ void fp__inputs_release(fp_inputs *inputs)
 	for (size_t i = 0; i < inputs->unread.kept; i++)
 		free(inputs->unread.files[i].path);
 	free(inputs->unread.files);
+	for (size_t i = 0; i < inputs->unlisted.kept; i++)
+		free(inputs->unlisted.folders[i].path);
+	free(inputs->unlisted.folders);
 	memset(inputs, 0, sizeof *inputs);
 }

@@ -24,6 +24,20 @@ typedef struct fp_unread {
 	uint64_t images; /* of which with a kind: images not read */
 } fp_unread;
 
+/* Sub-folders a recursive walk could not list (unreadable, gone): their
+ * images were not read. The first FP_UNREAD_KEPT named, all counted. */
+typedef struct fp_unlisted_folder {
+	char *path; /* owned */
+	int error;  /* errno */
+} fp_unlisted_folder;
+
+typedef struct fp_unlisted {
+	fp_unlisted_folder *folders;
+	size_t kept;
+	size_t capacity;
+	uint64_t count;
+} fp_unlisted;
+
 typedef struct fp_inputs {
 	char **paths;	 /* owned */
 	size_t *rel;	 /* paths[i] + rel[i]: the path below its input root */
@@ -32,7 +46,8 @@ typedef struct fp_inputs {
 			    fp__inputs_index */
 	size_t count;
 	size_t capacity;
-	fp_unread unread; /* what the folders held besides the inputs */
+	fp_unread unread;     /* what the folders held besides the inputs */
+	fp_unlisted unlisted; /* sub-folders that could not be listed */
 } fp_inputs;
 
 /* Input i's path below its input root, for {dir} and {name}. */
@@ -50,7 +65,9 @@ uint32_t fp__inputs_index(const fp_inputs *inputs, size_t i);
  * A sub-folder that is output_dir (when given and there) is never
  * descended into: a run's outputs are not read back as inputs. Every other
  * regular file of the folders walked (hidden ones aside) goes to
- * inputs->unread. */
+ * inputs->unread; a sub-folder that cannot be listed goes to
+ * inputs->unlisted and the walk goes on (a folder given as an argument
+ * that cannot be listed is an error). */
 int fp__inputs_expand(fp_inputs *inputs, const char *const *args,
 		      size_t arg_count, bool recursive, const char *output_dir,
 		      char *err, size_t err_size);

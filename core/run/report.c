@@ -331,11 +331,40 @@ static const fp_unread *unread_of(const fp_supervisor *sup)
 	return sup->options->ignore_unknown || u->count == 0 ? NULL : u;
 }
 
-/* Images the folders held that were not read: the exit status says so. */
+static const fp_unlisted *unlisted_of(const fp_supervisor *sup)
+{
+	const fp_unlisted *u = &sup->options->inputs->unlisted;
+	return u->count == 0 ? NULL : u;
+}
+
+/* Images the folders held that were not read, or sub-folders that could
+ * not be listed (--ignore-unknown does not cover those): the exit status
+ * says so. */
 static bool images_not_read(const fp_supervisor *sup)
 {
 	const fp_unread *u = unread_of(sup);
-	return u != NULL && u->images > 0;
+	return (u != NULL && u->images > 0) || unlisted_of(sup) != NULL;
+}
+
+/* One line per sub-folder that could not be listed (the first few). */
+static void print_unlisted(const fp_supervisor *sup)
+{
+	const fp_unlisted *u = unlisted_of(sup);
+	for (size_t i = 0; u != NULL && i < u->kept && i < UNREAD_NAMED; i++) {
+		fputs("framepipe: ", stderr);
+		fp__put_escaped(stderr, u->folders[i].path);
+		fprintf(stderr,
+			": cannot list folder: %s; its files were not read\n",
+			strerror(u->folders[i].error));
+	}
+	if (u != NULL && u->count > UNREAD_NAMED)
+		fprintf(stderr,
+			"framepipe: and %" PRIu64
+			" more folders that could not be listed%s\n",
+			u->count - UNREAD_NAMED,
+			sup->options->stats_json != NULL
+				? " (all in the stats file)"
+				: " (--stats-json lists all)");
 }
 
 /* One line (wrapped to the summary's width) for the files the folders
@@ -418,6 +447,7 @@ static void print_summary(const fp_supervisor *sup)
 		fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
 	}
 	print_unread(sup);
+	print_unlisted(sup);
 	print_stage_table(sup);
 	print_failures(sup);
 }
@@ -454,6 +484,17 @@ static void json_unread(FILE *f, const fp_supervisor *sup)
 			fp__json_write_string(f, u->files[i].kind);
 		else
 			fputs("null", f);
+		fputc('}', f);
+	}
+	fputs("]}", f);
+	const fp_unlisted *l = &sup->options->inputs->unlisted;
+	fprintf(f, ",\"folders_not_read\":{\"count\":%" PRIu64 ",\"folders\":[",
+		l->count);
+	for (size_t i = 0; i < l->kept; i++) {
+		fputs(i ? ",{\"path\":" : "{\"path\":", f);
+		fp__json_write_string(f, l->folders[i].path);
+		fputs(",\"reason\":", f);
+		fp__json_write_string(f, strerror(l->folders[i].error));
 		fputc('}', f);
 	}
 	fputs("]}", f);
@@ -585,8 +626,10 @@ int fp__report_finish(fp_supervisor *sup)
 		      by_input);
 	if (!sup->options->quiet)
 		print_summary(sup);
-	else if (images_not_read(sup)) /* part of the exit status */
+	else if (images_not_read(sup)) { /* part of the exit status */
 		print_unread(sup);
+		print_unlisted(sup);
+	}
 	if (sup->options->stats_json != NULL) {
 		int rc = write_stats(sup->pipeline, sup,
 				     sup->options->stats_json);

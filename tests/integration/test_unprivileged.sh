@@ -70,6 +70,25 @@ done
 	fail "unreadable input: temporary files left"
 chmod 644 "$U/in/coins.png"
 
+# A sub-folder the user may not list, with -r: one line naming it and why,
+# every other input written, exit 1 (its files were not read); check says
+# so too, with the same status.
+mkdir -p "$U/tree/open" "$U/tree/closed"
+cp "$DATA"/sample/camera.png "$U/tree/open/"
+cp "$DATA"/sample/coins.png "$U/tree/closed/"
+chmod 755 "$U/tree" "$U/tree/open"
+chmod 000 "$U/tree/closed"
+mine "$U/tree-out"
+fp run "$U/default.ini" -i "$U/tree" -r -o "$U/tree-out" -q
+expect_rc 1 "unlistable sub-folder"
+[ "$(grep -c . "$ERR")" -eq 1 ] || fail "unlistable sub-folder: expected one line, got: $(cat "$ERR")"
+expect_err "$U/tree/closed: cannot list folder: Permission denied" "unlistable sub-folder"
+[ -s "$U/tree-out/open/camera.png" ] || fail "unlistable sub-folder: open/camera.png not written"
+fp check "$U/default.ini" -i "$U/tree" -r
+expect_rc 1 "check, unlistable sub-folder"
+expect_err "$U/tree/closed: cannot list folder: Permission denied" "check, unlistable sub-folder"
+chmod 755 "$U/tree/closed"
+
 # An output folder the user may not write (root's), or not make (inside
 # root's): one line naming it and why, exit 2, nothing written.
 mkdir -p "$U/closed"
