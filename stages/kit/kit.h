@@ -79,6 +79,9 @@ typedef struct fp__kit_lut_stage {
 	 * table filled by hand */
 	bool line;
 	int32_t line_a, line_b;
+	/* both tables are the negative (255 - v, 65535 - v): applied as an
+	 * exclusive or at either depth, alpha included in the mask */
+	bool negative;
 } fp__kit_lut_stage;
 int fp__kit_lut_new(void **state, const char *stage, char *err,
 		    size_t err_size);
@@ -87,8 +90,9 @@ int fp__kit_lut_process(void *state, fp_frame *in, fp_frame *out);
  * (real numbers; a 16-bit sample s is v = s / 257). */
 typedef double (*fp__kit_curve)(const void *ctx, double v);
 /* lut[v] = round(curve(v)) and lut16[s] = round(257 curve(s / 257)),
- * each clamped; notes whether lut is a straight line (FP_KIT_LINES=0 in
- * the environment: never, for a test that compares both ways). */
+ * each clamped; notes whether lut is a straight line or both are the
+ * negative (FP_KIT_LINES=0 in the environment: never, for a test that
+ * compares both ways). */
 void fp__kit_lut_fill(fp__kit_lut_stage *s, fp__kit_curve curve,
 		      const void *ctx);
 
