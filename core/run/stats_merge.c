@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "framepipe/error.h"
+#include "framepipe/stage.h"
 #include "json.h"
 
 #define MAX_FILE_BYTES ((size_t)256 << 20)
@@ -210,10 +211,109 @@ static void put_stages(FILE *f, const merged *m)
 		fp__json_write_string(f, string(&m->stages->item[k], "name"));
 		fputs(",\"stage\":", f);
 		fp__json_write_string(f, string(&m->stages->item[k], "stage"));
-		fprintf(f, ",\"workers\":%.0f,\"frames\":%.0f,\"busy_s\":%.6f}",
-			workers, frames, busy);
+		/* mean_ms as a run gives it, over every shard's frames; a
+		 * p95 cannot be made from the shards' p95s: not given */
+		fprintf(f,
+			",\"workers\":%.0f,\"frames\":%.0f,\"busy_s\":%.6f,"
+			"\"mean_ms\":%.3f}",
+			workers, frames, busy,
+			frames > 0 ? busy * 1e3 / frames : 0.0);
 	}
 	fputc(']', f);
+}
+
+/* A string member, or null when it is not a string. */
+static void put_string_or_null(FILE *f, const fp_json *obj, const char *key)
+{
+	const fp_json *v = fp__json_get(obj, key);
+	if (v != NULL && v->type == FP_JSON_STRING)
+		fp__json_write_string(f, v->string);
+	else
+		fputs("null", f);
+}
+
+/* "not_read" and "folders_not_read" (each when some file has it): the
+ * counts summed, the lists one after the other. */
+static void put_not_read(FILE *f, const merged *m)
+{
+	static const struct {
+		const char *name, *list, *fields[2];
+		const char *counts[2];
+	} parts[] = {
+		{"not_read", "files", {"path", "kind"}, {"count", "images"}},
+		{"folders_not_read", "folders", {"path", "reason"}, {"count"}},
+	};
+	for (size_t p = 0; p < FP_COUNT_OF(parts); p++) {
+		double sums[2] = {0, 0};
+		bool seen = false, ignored = true;
+		for (size_t i = 0; i < m->count; i++) {
+			const fp_json *part =
+				fp__json_get(&m->files[i], parts[p].name);
+			if (!is_kind(part, FP_JSON_OBJECT))
+				continue;
+			seen = true;
+			const fp_json *ig = fp__json_get(part, "ignored");
+			ignored = ignored && ig != NULL &&
+				  ig->type == FP_JSON_BOOL && ig->boolean;
+			for (size_t c = 0; c < 2 && parts[p].counts[c]; c++)
+				sums[c] += number(part, parts[p].counts[c]);
+		}
+		if (!seen)
+			continue;
+		fprintf(f, ",\"%s\":{", parts[p].name);
+		for (size_t c = 0; c < 2 && parts[p].counts[c]; c++)
+			fprintf(f, "%s\"%s\":%.0f", c ? "," : "",
+				parts[p].counts[c], sums[c]);
+		if (p == 0)
+			fprintf(f, ",\"ignored\":%s",
+				ignored ? "true" : "false");
+		fprintf(f, ",\"%s\":[", parts[p].list);
+		bool first = true;
+		for (size_t i = 0; i < m->count; i++) {
+			const fp_json *list = fp__json_get(
+				fp__json_get(&m->files[i], parts[p].name),
+				parts[p].list);
+			for (size_t j = 0;
+			     is_kind(list, FP_JSON_ARRAY) && j < list->count;
+			     j++) {
+				fputs(first ? "{" : ",{", f);
+				for (size_t k = 0; k < 2; k++) {
+					fprintf(f, "%s\"%s\":", k ? "," : "",
+						parts[p].fields[k]);
+					put_string_or_null(f, &list->item[j],
+							   parts[p].fields[k]);
+				}
+				fputc('}', f);
+				first = false;
+			}
+		}
+		fputs("]}", f);
+	}
+}
+
+/* The merged run's outcome, as a run's --stats-json names it: a shard
+ * that failed or was interrupted is the whole's outcome; else the summed
+ * frames say it, then whether some shard left images unread. */
+static const char *merged_outcome(const merged *m)
+{
+	bool interrupted = false, not_read = false;
+	double ok = 0, failed = 0, others = 0;
+	for (size_t i = 0; i < m->count; i++) {
+		const char *o = string(&m->files[i], "outcome");
+		if (strcmp(o, "run_failed") == 0)
+			return "run_failed";
+		interrupted |= strcmp(o, "interrupted") == 0;
+		not_read |= strcmp(o, "images_not_read") == 0;
+		const fp_json *fr = fp__json_get(&m->files[i], "frames");
+		ok += number(fr, "ok");
+		failed += number(fr, "failed");
+		others += number(fr, "not_started") + number(fr, "skipped");
+	}
+	return interrupted			? "interrupted"
+	       : failed > 0 && ok + others == 0 ? "all_failed"
+	       : failed > 0			? "some_failed"
+	       : not_read			? "images_not_read"
+						: "ok";
 }
 
 static void put_rest(FILE *f, const merged *m)
@@ -232,10 +332,18 @@ static void put_rest(FILE *f, const merged *m)
 		if (number(&m->files[i], "wall_s") > wall)
 			wall = number(&m->files[i], "wall_s");
 	}
+	double ok = 0;
+	for (size_t i = 0; i < m->count; i++)
+		ok += number(fp__json_get(&m->files[i], "frames"), "ok");
+	/* the shards ran side by side: the longest is the merged wall */
 	fprintf(f,
 		",\"pool\":{\"slots\":%.0f,\"slot_size\":%.0f,"
-		"\"slot_bytes\":%.0f},\"wall_s\":%.6f}\n",
-		slots, slot_size, slot_size, wall);
+		"\"slot_bytes\":%.0f},\"wall_s\":%.6f,\"frames_per_s\":%.3f,"
+		"\"outcome\":\"%s\"",
+		slots, slot_size, slot_size, wall, wall > 0 ? ok / wall : 0.0,
+		merged_outcome(m));
+	put_not_read(f, m);
+	fputs("}\n", f);
 }
 
 int fp__stats_merge(const char *const *paths, size_t count, FILE *out,

@@ -123,11 +123,86 @@ static void test_merge(void **state)
 		"1},\"failures\":[{\"input\":\"in/x \\\"q\\\".png\","
 		"\"stage\":\"decode\",\"reason\":\"bad CRC\"}],\"stages\":"
 		"[{\"name\":\"decode\",\"stage\":\"png_decode\","
-		"\"workers\":2,\"frames\":7,\"busy_s\":0.750000},{\"name\":"
+		"\"workers\":2,\"frames\":7,\"busy_s\":0.750000,"
+		"\"mean_ms\":107.143},{\"name\":"
 		"\"encode\",\"stage\":\"png_encode\",\"workers\":4,"
-		"\"frames\":6,\"busy_s\":3.000000}],\"pool\":{\"slots\":9,"
-		"\"slot_size\":4096,\"slot_bytes\":4096},\"wall_s\":3.500000}"
+		"\"frames\":6,\"busy_s\":3.000000,\"mean_ms\":500.000}],"
+		"\"pool\":{\"slots\":9,"
+		"\"slot_size\":4096,\"slot_bytes\":4096},\"wall_s\":3.500000,"
+		"\"frames_per_s\":1.714,\"outcome\":\"some_failed\"}"
 		"\n");
+}
+
+/* A shard's own outcome, and the files and folders it did not read. */
+static void test_merge_outcome_and_not_read(void **state)
+{
+	(void)state;
+	char err[256];
+	static const char *const cases[][3] = {
+		/* two shards' outcomes and failures, the merged outcome */
+		{"ok", "ok", "ok"},
+		{"images_not_read", "ok", "images_not_read"},
+		{"ok", "interrupted", "interrupted"},
+		{"interrupted", "run_failed", "run_failed"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char a[256], b[256], want[64];
+		snprintf(a, sizeof a,
+			 "{\"frames\":{\"ok\":1,\"failed\":0},\"failures\":"
+			 "[],\"stages\":[],\"wall_s\":1,\"outcome\":\"%s\"}",
+			 cases[i][0]);
+		snprintf(b, sizeof b,
+			 "{\"frames\":{\"ok\":1,\"failed\":0},\"failures\":"
+			 "[],\"stages\":[],\"wall_s\":1,\"outcome\":\"%s\"}",
+			 cases[i][1]);
+		const char *paths[] = {file_with("a.json", a),
+				       file_with("b.json", b)};
+		const char *out = merge(paths, 2, err);
+		assert_non_null(out);
+		snprintf(want, sizeof want, "\"outcome\":\"%s\"", cases[i][2]);
+		if (strstr(out, want) == NULL)
+			fail_msg("%s + %s: expected %s in %s", cases[i][0],
+				 cases[i][1], want, out);
+	}
+	/* all failed across shards; some failed when one shard wrote */
+	const char *all[] = {
+		file_with("f1.json", "{\"frames\":{\"ok\":0,\"failed\":2},"
+				     "\"failures\":[],\"stages\":[]}"),
+		file_with("f2.json", "{\"frames\":{\"ok\":0,\"failed\":1},"
+				     "\"failures\":[],\"stages\":[]}"),
+		file_with("f3.json", "{\"frames\":{\"ok\":4,\"failed\":0},"
+				     "\"failures\":[],\"stages\":[]}"),
+	};
+	const char *out = merge(all, 2, err);
+	assert_non_null(strstr(out, "\"outcome\":\"all_failed\""));
+	out = merge(all, 3, err);
+	assert_non_null(strstr(out, "\"outcome\":\"some_failed\""));
+	/* not_read and folders_not_read: counts summed, lists joined */
+	const char *nr[] = {
+		file_with("n1.json",
+			  "{\"frames\":{\"ok\":1,\"failed\":0},\"failures\":"
+			  "[],\"stages\":[],\"not_read\":{\"count\":2,"
+			  "\"images\":1,\"ignored\":false,\"files\":[{\"path\":"
+			  "\"a/x.gif\",\"kind\":\"GIF\"},{\"path\":\"a/n.txt\","
+			  "\"kind\":null}]},\"folders_not_read\":{\"count\":0,"
+			  "\"folders\":[]}}"),
+		file_with("n2.json",
+			  "{\"frames\":{\"ok\":1,\"failed\":0},\"failures\":"
+			  "[],\"stages\":[],\"not_read\":{\"count\":1,"
+			  "\"images\":0,\"ignored\":false,\"files\":[{\"path\":"
+			  "\"b/r.md\",\"kind\":null}]},\"folders_not_read\":{"
+			  "\"count\":1,\"folders\":[{\"path\":\"b/closed\","
+			  "\"reason\":\"Permission denied\"}]}}"),
+	};
+	out = merge(nr, 2, err);
+	assert_non_null(out);
+	assert_non_null(strstr(
+		out, ",\"not_read\":{\"count\":3,\"images\":1,\"ignored\":"
+		     "false,\"files\":[{\"path\":\"a/x.gif\",\"kind\":\"GIF\"},"
+		     "{\"path\":\"a/n.txt\",\"kind\":null},{\"path\":"
+		     "\"b/r.md\",\"kind\":null}]},\"folders_not_read\":{"
+		     "\"count\":1,\"folders\":[{\"path\":\"b/closed\","
+		     "\"reason\":\"Permission denied\"}]}}"));
 }
 
 /* The slot size is "slot_size" (as [pipeline] names it) since 1.3; a file
@@ -220,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_slot_size_names),
+		cmocka_unit_test(test_merge_outcome_and_not_read),
 		cmocka_unit_test(test_merge_refuses),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
