@@ -119,11 +119,10 @@ static int check_formats(const fp_pipeline *p, const fp_config *config,
 		const fp_stage_descriptor *d = spec->plugin.desc;
 		uint32_t accepted = fp__stage_formats(d);
 		if (flow.formats != 0 && (flow.formats & accepted) == 0) {
-			char takes[96], gets[96], to[16];
+			char takes[96], gets[96], to[24];
 			snprintf(err, err_size,
 				 "%s:%d: %s: takes %s frames, but %s before it "
-				 "makes %s (put `convert format=%s` before "
-				 "it)",
+				 "makes %s (put `convert %s` before it)",
 				 config->path, spec->line, spec->label,
 				 fp__format_list(accepted, takes, sizeof takes),
 				 p->stages[i - 1].label,

@@ -63,24 +63,15 @@ const char *fp__format_list(uint32_t formats, char *buf, size_t size)
 	return buf;
 }
 
-const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
-			       size_t size)
+/* The layouts to try for frames of ch channels, nearest first: the same,
+ * then with colour added or alpha added or dropped, gray last. */
+static const unsigned nearest_layouts[5][4] = {
+	{0}, {1, 3, 4, 2}, {2, 4, 3, 1}, {3, 4, 1, 2}, {4, 3, 2, 1},
+};
+
+static void lower_name(fp_format f, char *buf, size_t size)
 {
-	fp_format pick = 0;
-	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST && pick == 0; f++) {
-		if (!(arriving & FP_FORMAT_BIT(f)))
-			continue;
-		unsigned ch = fp_format_channels((fp_format)f);
-		for (unsigned depth = 1; depth <= 2 && pick == 0; depth++) {
-			fp_format g = fp_format_of(ch, depth);
-			if (accepted & FP_FORMAT_BIT(g))
-				pick = g;
-		}
-	}
-	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST && pick == 0; f--)
-		if (accepted & FP_FORMAT_BIT(f))
-			pick = (fp_format)f;
-	const char *name = fp_format_name(pick);
+	const char *name = fp_format_name(f);
 	size_t i = 0;
 	for (; name[i] != '\0' && i + 1 < size; i++)
 		buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z'
@@ -88,6 +79,62 @@ const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
 					: name[i]);
 	if (size > 0)
 		buf[i] = '\0';
+}
+
+const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
+			       size_t size)
+{
+	static const char *const layout_names[5] = {"", "g", "ga", "rgb",
+						    "rgba"};
+	unsigned ch = 0;
+	bool depth_arrives[3] = {false, false, false};
+	for (int f = FP_FORMAT_FIRST; f <= FP_FORMAT_LAST; f++) {
+		if (!(arriving & FP_FORMAT_BIT(f)))
+			continue;
+		if (ch == 0)
+			ch = fp_format_channels((fp_format)f);
+		depth_arrives[fp_format_sample_bytes((fp_format)f)] = true;
+	}
+	char name[16];
+	/* A layout the stage takes at every depth that arrives: keep them. */
+	for (unsigned k = 0; ch != 0 && k < 4; k++) {
+		unsigned l = nearest_layouts[ch][k];
+		bool all = true;
+		fp_format last = 0;
+		for (unsigned d = 1; d <= 2; d++)
+			if (depth_arrives[d]) {
+				last = fp_format_of(l, d);
+				all = all && (accepted & FP_FORMAT_BIT(last));
+			}
+		if (!all)
+			continue;
+		if (depth_arrives[1] && depth_arrives[2]) {
+			snprintf(buf, size, "layout=%s", layout_names[l]);
+		} else {
+			lower_name(last, name, sizeof name);
+			snprintf(buf, size, "format=%s", name);
+		}
+		return buf;
+	}
+	/* Else the nearest layout at the depth nearest the deepest that
+	 * arrives, else the richest format the stage takes. */
+	unsigned deep = depth_arrives[2] ? 2 : 1;
+	fp_format pick = 0;
+	for (unsigned k = 0; ch != 0 && k < 4 && pick == 0; k++)
+		for (unsigned d = deep;; d = 3 - d) {
+			fp_format g = fp_format_of(nearest_layouts[ch][k], d);
+			if (accepted & FP_FORMAT_BIT(g)) {
+				pick = g;
+				break;
+			}
+			if (d != deep)
+				break;
+		}
+	for (int f = FP_FORMAT_LAST; f >= FP_FORMAT_FIRST && pick == 0; f--)
+		if (accepted & FP_FORMAT_BIT(f))
+			pick = (fp_format)f;
+	lower_name(pick, name, sizeof name);
+	snprintf(buf, size, "format=%s", name);
 	return buf;
 }
 
@@ -98,9 +145,9 @@ int fp__frame_accepted(const fp_stage_descriptor *desc, fp_format format,
 	bool known = format >= FP_FORMAT_FIRST && format <= FP_FORMAT_LAST;
 	if (known && (accepted & FP_FORMAT_BIT(format)))
 		return 0;
-	char list[96], to[16];
+	char list[96], to[24];
 	snprintf(err, err_size,
-		 "takes %s frames, not %s (put `convert format=%s` before it)",
+		 "takes %s frames, not %s (put `convert %s` before it)",
 		 fp__format_list(accepted, list, sizeof list),
 		 fp_format_name(format),
 		 fp__convert_advice(accepted, known ? FP_FORMAT_BIT(format) : 0,

@@ -19,11 +19,13 @@ uint32_t fp__stage_formats(const fp_stage_descriptor *desc);
 /* "G8, RGB8 or RGBA8" for a set of FP_FORMAT_BIT()s, into buf. */
 const char *fp__format_list(uint32_t formats, char *buf, size_t size);
 
-/* The format to advise a `convert` to, in lower case as a parameter spells
- * it ("rgb8"), into buf: for a stage that takes the formats accepted and
- * gets frames of the formats arriving (FP_FORMAT_BIT()s), the layout of the
- * first arriving format at a depth the stage takes, else the richest
- * format it takes. */
+/* The `convert` parameter to advise, as a config spells it, into buf: for
+ * a stage that takes the formats accepted and gets frames of the formats
+ * arriving (FP_FORMAT_BIT()s), the nearest layout to the first arriving
+ * one (gray -> rgb, rgb -> rgba, ...) that the stage takes at every depth
+ * that arrives: "layout=rgb" when both depths arrive (the depth is kept),
+ * else "format=rgb8"; failing that the nearest layout at another depth,
+ * else the richest format the stage takes. */
 const char *fp__convert_advice(uint32_t accepted, uint32_t arriving, char *buf,
 			       size_t size);
 

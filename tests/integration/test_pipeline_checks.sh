@@ -49,6 +49,17 @@ for cmd in check run; do
 	expect_err "vignette_abi11: takes G8, GA8, RGB8 or RGBA8 frames, but testsrc before it makes RGB16" "$cmd: ABI 1.1 plugin, 16-bit frames"
 done
 
+# Gray frames of either depth into a colour-only stage: the advice is the
+# nearest layout at the depth the frames have (not the richest format,
+# rgba16, which would also widen 8-bit files), and following it passes.
+fp check -p "png_decode layout=g ! channel_mixer preset=sepia ! png_encode"
+expect_rc 2 "gray into channel_mixer"
+expect_err "(put \`convert layout=rgb\` before it)" "gray into channel_mixer"
+fp check -p "png_decode layout=g depth=8 ! channel_mixer preset=sepia ! png_encode"
+expect_err "(put \`convert format=rgb8\` before it)" "8-bit gray into channel_mixer"
+fp check -p "png_decode layout=g ! convert layout=rgb ! channel_mixer preset=sepia ! png_encode"
+expect_rc 0 "the advised convert"
+
 # Built with the 1.2 headers for 1.1 on purpose (FP_ABI_TARGET_MINOR=1): it
 # declares 1.1 and the 1.1 descriptor size, exactly what a 1.1 loader
 # accepts (minor <= 1, struct_size >= 1.1's), and runs here.
