@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aliases.h"
 #include "framepipe/error.h"
 #include "text.h"
 
@@ -231,16 +232,40 @@ static bool ini_safe(const char *v)
 			   !isspace((unsigned char)v[n - 1])));
 }
 
+/* The name aliases are looked up under for section s: "pipeline", or
+ * the built-in stage it names (a plugin has no old spellings). */
+static const char *alias_scope(const fp_config_section *s)
+{
+	if (strcmp(s->name, "pipeline") == 0)
+		return "pipeline";
+	for (size_t j = 0; j < s->count; j++)
+		if (strcmp(s->entries[j].key, "stage") == 0)
+			return s->entries[j].value;
+	return NULL;
+}
+
 int fp__config_write_ini(const fp_config *config, FILE *out)
 {
 	for (size_t i = 0; i < config->count; i++) {
 		const fp_config_section *s = &config->sections[i];
+		const char *scope = alias_scope(s);
 		fprintf(out, "%s[%s]\n", i ? "\n" : "", s->name);
 		for (size_t j = 0; j < s->count; j++) {
-			if (!ini_safe(s->entries[j].value))
+			const char *key = s->entries[j].key;
+			const char *value = s->entries[j].value;
+			/* old spellings are written as they are spelled now */
+			const fp__alias *a =
+				scope ? fp__alias_find(scope, key, value)
+				      : NULL;
+			char name[128];
+			if (a != NULL) {
+				fp__alias_apply(a, key, value, name,
+						sizeof name, &value);
+				key = name;
+			}
+			if (!ini_safe(value))
 				return FP_ECONFIG;
-			fprintf(out, "%s = %s\n", s->entries[j].key,
-				s->entries[j].value);
+			fprintf(out, "%s = %s\n", key, value);
 		}
 	}
 	return 0;

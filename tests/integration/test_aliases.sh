@@ -2,7 +2,8 @@
 # Old spellings of parameters (core/plugin/aliases.c), through the real
 # program: each is accepted by `check` and `run`, prints exactly one note
 # on stderr naming the new spelling (once per run, however often it is
-# written), and makes the same output as the new spelling.
+# written), makes the same output as the new spelling, and is printed in
+# the new spelling by --print-config.
 # (tests/stages/test_aliases.c checks every alias of the table in-process.)
 . "$(dirname "$0")/lib.sh"
 
@@ -30,6 +31,10 @@ alias_row() {
 	[ "$stage" = - ] && { key=${new#* }; value=${key#*=}; key=${key%%=*}; }
 	expect_err ".$key = $value (the old spelling works in every 1.x)" "check: $what: names the new spelling"
 	[ "$(grep -c 'note: ' "$ERR")" -eq 1 ] || fail "check: $what: not one note: $(cat "$ERR")"
+	# --print-config writes the pipeline as it is spelled now
+	fp run -p "$p_old" --print-config
+	expect_rc 0 "--print-config: $what"
+	grep -qxF "$key = $value" "$OUT" || fail "--print-config: $what: no '$key = $value' in: $(cat "$OUT")"
 	fp run -q -p "$p_old" -o "$WORK/o_old" "${named[@]}"
 	expect_rc 0 "run: $what"
 	[ "$(grep -c 'note: ' "$ERR")" -eq 1 ] || fail "run: $what: not one note: $(cat "$ERR")"
