@@ -244,11 +244,15 @@ echo "array done after $(elapsed)"
 # SIGKILL), task 2 requeued mid-run (scontrol requeue: killed the same way,
 # then run again by Slurm with the same task id). 6 ms a frame: each task
 # takes ~3 s.
+# (the last submission's file goes first: its job id is not this one's;
+# on a loaded machine sbatch may take seconds to print the id)
+rm -f "$WORK/sbatch.out"
 submit --wait --array=0-3 --cpus-per-task=1 --export=ALL,FP_FIXTURE_SLOW_MS=6 \
 	"$SBATCH" "$WORK/slow.ini" "$WORK/in" "$WORK/out_c" &
 WAITER=$!
-for _ in $(seq 100); do [ -n "$(job_id 2>/dev/null)" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -n "$(job_id 2>/dev/null)" ] && break; sleep 0.05; done
 C_JOB=$(job_id)
+[ -n "$C_JOB" ] || fail "cancel: sbatch printed no job id in 30 s ($(cat "$WORK/sbatch.err" 2>/dev/null))"
 watch "${C_JOB}_1"
 running_for "${C_JOB}_1" 1 && scancel "${C_JOB}_1"
 got=$(ended "${C_JOB}_1" 30)
