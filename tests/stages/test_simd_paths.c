@@ -100,6 +100,10 @@ static const struct check checks[] = {
 	{"grayscale", {"luma", "bt709", NULL}},
 	{"channel_mixer", {"preset", "sepia", NULL}},
 	{"channel_mixer", {"matrix", "1.1 -0.2 0.3 0 1 0 -1 2 0.5", NULL}},
+	/* the 16-bit lanes' bounds (-8 and 7.99 of 4096ths), saturating
+	 * both ways, and a coefficient past them (the 32-bit loop) */
+	{"channel_mixer", {"matrix", "7.99 -8 0.5 -3 2 1 0.25 0 -7.5", NULL}},
+	{"channel_mixer", {"matrix", "10 0 0 0 1 0 0 0 -9", NULL}},
 	{"flip", {"direction", "horizontal", NULL}},
 	{"flip", {"direction", "vertical", NULL}},
 };
