@@ -46,14 +46,18 @@ static const fp_codec *codec_of(const char *path, bool hand_on, size_t *index,
 		return NULL;
 	}
 	if (codec == NULL) {
-		char names[96];
+		char names[96], bytes[16] = "";
+		size_t shown = got < 4 ? got : 4;
+		for (size_t i = 0, at = 0; i < shown; i++)
+			at += (size_t)snprintf(bytes + at, sizeof bytes - at,
+					       i == 0 ? "%02x" : " %02x",
+					       head[i]);
 		*code = fp__codec_error(
 			err, err_size, FP_EFORMAT,
-			"not a file framepipe reads (%s); it starts with "
-			"%02x %02x %02x %02x",
-			fp__any_names(1, names, sizeof names), head[0],
-			got > 1 ? head[1] : 0, got > 2 ? head[2] : 0,
-			got > 3 ? head[3] : 0);
+			"not a file framepipe reads (%s); %s %s",
+			fp__any_names(1, names, sizeof names),
+			got < 4 ? "its only bytes are" : "it starts with",
+			bytes);
 	}
 	return codec;
 }

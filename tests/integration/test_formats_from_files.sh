@@ -51,14 +51,17 @@ cp "$IN"/* "$LIST/"
 convert "$DATA/sample/coins.png" -compress lzw "$LIST/scan.tif"
 cp "$LIST/scan.tif" "$LIST/scan_named.webp"
 : >"$LIST/empty.png"
+printf 'x' >"$LIST/one_byte.jpg" # no bytes made up past its end
 fp check -p 'resize width=64' -i "$LIST" --list-inputs
 expect_rc 1 "check --list-inputs with a non-image"
 expect_err "notes.jpg: not a file framepipe reads" "check --list-inputs, non-image"
 expect_err "empty.png: empty file" "check --list-inputs, empty file"
+expect_err "one_byte.jpg: not a file framepipe reads (png, jpg, webp or tif); its only bytes are 78" "a file shorter than 4 bytes"
+expect_err "notes.jpg: not a file framepipe reads (png, jpg, webp or tif); it starts with 68 65 6c 6c" "the first bytes shown"
 [ "$(wc -l <"$OUT")" -eq "$(ls "$LIST" | wc -l)" ] || fail "check --list-inputs: $(wc -l <"$OUT") lines for $(ls "$LIST" | wc -l) inputs"
 while IFS=$'\t' read -r path decoder; do
 	case $(basename "$path") in
-	notes.jpg | empty.png) want=- ;;
+	notes.jpg | empty.png | one_byte.jpg) want=- ;;
 	*) want=$(identify -format '%m\n' "$path" | head -1 |
 		sed 's/JPEG/jpeg/;s/PNG/png/;s/WEBP/webp/;s/TIFF/tiff/')_decode ;;
 	esac
