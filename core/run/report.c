@@ -446,10 +446,11 @@ static void print_summary(const fp_supervisor *sup)
 	} else {
 		fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
 	}
-	print_unread(sup);
-	print_unlisted(sup);
 	print_stage_table(sup);
 	print_failures(sup);
+	/* after the run's own figures: what the folders held besides */
+	print_unread(sup);
+	print_unlisted(sup);
 }
 
 /* What --stats-json says of the run as a whole: the exit status's

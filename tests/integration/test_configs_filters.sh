@@ -1,6 +1,7 @@
 #!/bin/bash
-# configs/thumbnails.ini, documents.ini and web.ini on the bundled samples:
-# every photo gives an output of the promised size and kind.
+# configs/thumbnails.ini, documents.ini and web.ini on the bundled samples
+# and photographs: every image gives an output of the promised size and
+# kind.
 #
 # One input per run: outputs of out-of-place stages (resize) are named
 # after a stale input when a run has several (see the filter library's
@@ -45,5 +46,32 @@ assert (ow, oh) == (max(1, round(w * f)), max(1, round(h * f))), (ow, oh)
 assert ct in (0, 2), "alpha must be flattened"
 PY
 		fail "web $name: wrong size or alpha kept"
+done
+
+# Every photo, whatever its format: the bundled JPEG photographs through
+# the three configs, each output of the promised size, thumbnails and web
+# versions staying JPEG, documents becoming PNG.
+for input in "$DATA"/photos/*.jpg; do
+	name=$(basename "$input" .jpg)
+	read -r w h < <(identify -format '%w %h\n' "$input")
+	fp run "$SRC/configs/thumbnails.ini" -i "$input" -o "$WORK/jthumbs" -q
+	expect_rc 0 "thumbnails $name.jpg"
+	[ "$(identify -format '%m %wx%h' "$WORK/jthumbs/$name.jpg")" = "JPEG 256x256" ] ||
+		fail "thumbnails $name.jpg: not a 256x256 JPEG"
+	fp run "$SRC/configs/web.ini" -i "$input" -o "$WORK/jweb" -q
+	expect_rc 0 "web $name.jpg"
+	python3 - "$w" "$h" $(identify -format '%m %w %h' "$WORK/jweb/$name.jpg") <<'PY' ||
+import sys
+w, h = int(sys.argv[1]), int(sys.argv[2])
+kind, ow, oh = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+f = min(400 / w, 400 / h)
+assert kind == "JPEG", kind
+assert (ow, oh) == (max(1, round(w * f)), max(1, round(h * f))), (ow, oh)
+PY
+		fail "web $name.jpg: not a JPEG fitting 400x400"
+	fp run "$SRC/configs/documents.ini" -i "$input" -o "$WORK/jdocs" -q
+	expect_rc 0 "documents $name.jpg"
+	[ "$(png_info "$WORK/jdocs/$name.png")" = "$w $h 0" ] ||
+		fail "documents $name.jpg: expected a ${w}x$h gray PNG"
 done
 finish
