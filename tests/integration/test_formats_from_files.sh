@@ -1,5 +1,5 @@
 #!/bin/bash
-# Formats chosen from the files: a folder of JPEG, WebP (and PNG) files
+# Formats chosen from the files: a folder of JPEG, WebP, TIFF (and PNG) files
 # through a one-line pipeline that names only a filter; each output keeps
 # its input's format; the codec follows the bytes, not the name; a file no
 # codec reads fails with one line and the batch goes on. Shrink-on-load: a
@@ -18,6 +18,7 @@ mkdir -p "$IN"
 convert "$DATA/sample/chelsea.png" ppm:- | cjpeg -quality 90 >"$IN/cat.jpg"
 cwebp -quiet "$DATA/sample/coins.png" -o "$IN/coins.webp"
 cp "$DATA/sample/logo.png" "$IN/logo.png"
+convert "$DATA/sample/coins.png" -compress lzw "$IN/scan.tif"
 # A JPEG whose name says PNG: its bytes decide how it is read; its output
 # name (the input's, by default) decides how it is written.
 convert "$DATA/sample/camera.png" ppm:- | cjpeg >"$IN/camera.PNG"
@@ -28,7 +29,7 @@ fp run -p 'resize width=64' -i "$IN" -o "$WORK/out"
 expect_rc 1 "mixed folder (one file is not an image)"
 expect_err "notes.jpg: decode: not a file framepipe reads" "not an image"
 [ "$(grep -c 'notes.jpg' "$ERR")" -ge 1 ] || fail "notes.jpg not named"
-for f in cat.jpg:JPEG coins.webp:WEBP; do
+for f in cat.jpg:JPEG coins.webp:WEBP scan.tif:TIFF; do
 	name=${f%%:*} kind=${f##*:}
 	[ -f "$WORK/out/$name" ] || { fail "$name not written"; continue; }
 	got=$(identify -format '%m %w' "$WORK/out/$name")
@@ -48,7 +49,6 @@ fi
 LIST="$WORK/list"
 mkdir -p "$LIST"
 cp "$IN"/* "$LIST/"
-convert "$DATA/sample/coins.png" -compress lzw "$LIST/scan.tif"
 cp "$LIST/scan.tif" "$LIST/scan_named.webp"
 : >"$LIST/empty.png"
 printf 'x' >"$LIST/one_byte.jpg" # no bytes made up past its end
