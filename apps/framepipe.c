@@ -400,15 +400,14 @@ static int list_stages(void)
 		fprintf(stderr, "framepipe: out of memory listing stages\n");
 		return FP_EXIT_RUNTIME;
 	}
-	static const char *const kinds[] = {"?", "source", "filter", "sink"};
 	for (size_t i = 0; i < catalog.count; i++) {
 		const fp_catalog_entry *e = &catalog.entries[i];
 		if (e->is_broken)
 			printf("  %-20s %-7s cannot load: %s\n", e->name, "?",
 			       e->summary);
 		else
-			printf("  %-20s %-7s %s%s\n", e->name, kinds[e->kind],
-			       e->summary,
+			printf("  %-20s %-7s %s%s\n", e->name,
+			       fp__stage_kind_name(e->kind), e->summary,
 			       e->is_shadowed  ? " (shadowed by an earlier "
 						 "stage of this name)"
 			       : e->is_builtin ? ""

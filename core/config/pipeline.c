@@ -374,13 +374,6 @@ static int stage_settings(fp_stage_spec *spec, const fp_config *config,
 	return 0;
 }
 
-static const char *kind_name(fp_stage_kind kind)
-{
-	return kind == FP_STAGE_SOURCE ? "source"
-	       : kind == FP_STAGE_SINK ? "sink"
-				       : "filter";
-}
-
 static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
 		       size_t err_size)
 {
@@ -400,7 +393,7 @@ static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
 			ERR_AT(spec->line,
 			       "%s: stage %s is a %s, but a pipeline starts "
 			       "with a source",
-			       spec->label, name, kind_name(kind));
+			       spec->label, name, fp__stage_kind_name(kind));
 			return FP_ECONFIG;
 		}
 		if (i > 0 && kind == FP_STAGE_SOURCE) {
@@ -422,7 +415,7 @@ static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
 			ERR_AT(spec->line,
 			       "%s: stage %s is a %s, but a pipeline ends with "
 			       "a sink",
-			       spec->label, name, kind_name(kind));
+			       spec->label, name, fp__stage_kind_name(kind));
 			return FP_ECONFIG;
 		}
 	}

@@ -243,16 +243,23 @@ static void describe_aliases(FILE *out, const fp_stage_descriptor *desc)
 	}
 }
 
+const char *fp__stage_kind_name(fp_stage_kind kind)
+{
+	return kind == FP_STAGE_SOURCE	 ? "source"
+	       : kind == FP_STAGE_FILTER ? "filter"
+	       : kind == FP_STAGE_SINK	 ? "sink"
+					 : "?";
+}
+
 void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 			const char *path)
 {
-	static const char *const kinds[] = {"?", "source", "filter", "sink"};
 	fprintf(out, "%s — %s\n\n", desc->name,
 		desc->summary ? desc->summary : "");
 	/* ABI 1.1; the loader's copy has it NULL for older plugins. */
 	if (desc->description != NULL)
 		fprintf(out, "%s\n\n", desc->description);
-	fprintf(out, "  kind:      %s%s\n", kinds[desc->kind],
+	fprintf(out, "  kind:      %s%s\n", fp__stage_kind_name(desc->kind),
 		desc->flags & FP_STAGE_OUT_OF_PLACE
 			? " (writes a second slot: may change the size)"
 			: "");

@@ -37,6 +37,9 @@ bool fp__stage_name_suggest(const char *name, char *out, size_t size);
 /* Print everything a user needs to write a config section for the stage:
  * kind, summary, formats, and every parameter with its type, default,
  * range or choices, and help (like gst-inspect). */
+/* "source", "filter" or "sink" ("?" for a value no kind has). */
+const char *fp__stage_kind_name(fp_stage_kind kind);
+
 void fp__stage_describe(FILE *out, const fp_stage_descriptor *desc,
 			const char *path);
 /* The parameter lines of fp__stage_describe alone. */
