@@ -128,6 +128,11 @@ static int64_t decode_count(const void *config, size_t input_count)
 	return (int64_t)input_count;
 }
 
+static int decode_check(const void *config, char *err, size_t err_size)
+{
+	return fp__any_check(&table, 1, config, err, err_size);
+}
+
 static int decode_shape(const void *config, const fp_shape *in, fp_shape *out,
 			char *err, size_t err_size)
 {
@@ -168,6 +173,7 @@ __attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {
 	.frame_bound = decode_bound,
 	.frame_count = decode_count,
 	.shape = decode_shape,
+	.check = decode_check,
 	.probe = decode_probe,
 };
 

@@ -48,20 +48,7 @@ static int encode_process(void *state, fp_frame *in, fp_frame *out)
 
 static int encode_check(const void *config, char *err, size_t err_size)
 {
-	for (size_t i = 0; i < fp_codec_count; i++) {
-		const fp_codec *c = fp_codecs[i];
-		if (c->encode == NULL || c->encoder.check == NULL)
-			continue;
-		char why[256] = "";
-		int rc = c->encoder.check(fp__any_block(&table, config, i), why,
-					  sizeof why);
-		if (rc != 0) {
-			/* "quality: ..." becomes "jpeg.quality: ..." */
-			snprintf(err, err_size, "%s.%s", c->name, why);
-			return rc;
-		}
-	}
-	return 0;
+	return fp__any_check(&table, 0, config, err, err_size);
 }
 
 __attribute__((visibility("default"))) fp_stage_descriptor FP_STAGE_SYMBOL = {

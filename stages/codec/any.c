@@ -66,6 +66,25 @@ int fp__any_table_build(fp_any_table *t, int decoder)
 	return 0;
 }
 
+int fp__any_check(const fp_any_table *table, int decoder, const void *config,
+		  char *err, size_t err_size)
+{
+	for (size_t i = 0; i < fp_codec_count; i++) {
+		const fp_codec *c = fp_codecs[i];
+		const fp_codec_side *s = side_of(c, decoder);
+		if (!has_side(c, decoder) || s->check == NULL)
+			continue;
+		char why[256] = "";
+		int rc = s->check(fp__any_block(table, config, i), why,
+				  sizeof why);
+		if (rc != 0) {
+			snprintf(err, err_size, "%s.%s", c->name, why);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 const fp_codec *fp__any_sniff(const unsigned char *head, size_t size,
 			      size_t *index)
 {

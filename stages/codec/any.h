@@ -42,6 +42,12 @@ static inline const void *fp__any_block(const fp_any_table *table,
 	return (const unsigned char *)config + table->offsets[i];
 }
 
+/* Every codec's check() of its decoder (decoder = 1) or encoder side on
+ * its block of config: the generic stage's check(). The first refusal,
+ * its parameter prefixed ("quality: ..." becomes "jpeg.quality: ..."). */
+int fp__any_check(const fp_any_table *table, int decoder, const void *config,
+		  char *err, size_t err_size);
+
 /* The codec whose sniff accepts head, or NULL. */
 const fp_codec *fp__any_sniff(const unsigned char *head, size_t size,
 			      size_t *index);

@@ -10,9 +10,9 @@
 #   check  a structured value or a rule across parameters (a colour, a
 #          matrix, a kernel, resize's size rules, levels' range, crop's
 #          corner): the stage's descriptor check(), which the core calls
-#          before the fork (ABI 1.2). Until the core calls it, these rows
-#          are checked the weaker way — `run` fails every instance's
-#          init naming the parameter — and the script says so.
+#          before the fork (ABI 1.2).
+# ROLE=source or ROLE=sink puts the stage there instead of between a
+# testsrc and a null_sink (the codecs and the generic decode/encode).
 # The same check() rows, with their exact messages, are in
 # tests/stages/test_checks.c.
 . "$(dirname "$0")/lib.sh"
@@ -23,20 +23,13 @@ ini() {
 	local f=$1 stage=$2
 	shift 2
 	{
-		printf '[src]\nstage = testsrc\ncount = 2\nwidth = 8\nheight = 8\n'
+		[ "${ROLE:-}" = source ] ||
+			printf '[src]\nstage = testsrc\ncount = 2\nwidth = 8\nheight = 8\n'
 		printf '[f]\nstage = %s\n' "$stage"
 		for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
-		printf '[sink]\nstage = null_sink\n'
+		[ "${ROLE:-}" = sink ] || printf '[sink]\nstage = null_sink\n'
 	} >"$f"
 }
-
-# Does this core call check() before the fork? resize with no size is
-# only caught there.
-ini "$WORK/probe.ini" resize
-fp check "$WORK/probe.ini"
-CORE_CHECKS=0
-[ "$RC" -eq 2 ] && CORE_CHECKS=1
-weak=0
 
 # mistake KIND PARAM STAGE PARAM=VALUE...: PARAM is the parameter the
 # message must name (f.PARAM:).
@@ -48,17 +41,10 @@ mistake() {
 	n=$((n + 1))
 	ini "$f" "$stage" "$@"
 	what="$kind $stage $*"
-	if [ "$kind" = check ] && [ "$CORE_CHECKS" -eq 0 ]; then
-		fp check "$f"
-		expect_rc 0 "$what (check before the core calls check())"
-		fp run "$f"
-		expect_rc 3 "$what (run, init refusing)"
-		expect_err "cannot start: $param: " "$what (run, init refusing)"
-		weak=$((weak + 1))
-		return
-	fi
+	local inputs=()
+	[ "${ROLE:-}" = source ] && inputs=(-i "$DATA/sample/logo.png")
 	for cmd in check run; do
-		fp "$cmd" "$f"
+		fp "$cmd" "$f" "${inputs[@]}" -o "$WORK/out$n"
 		expect_rc 2 "$cmd: $what"
 		grep -q -E "^(framepipe: )?$f:[0-9]+: f\.$param: " "$ERR" ||
 			fail "$cmd: $what: no '$f:LINE: f.$param: ' line: $(cat "$ERR")"
@@ -118,6 +104,20 @@ mistake check kernel convolve 'kernel=1 1 1 1 1 1 1 1 q'
 mistake check kernel convolve kernel=300 divisor=1
 mistake table divisor convolve divisor=1e7
 mistake table radius median radius=4
+# format changes, colour management
+mistake check format convert format=rgb8 layout=g
+mistake check format convert format=g16 depth=8
+mistake table layout convert layout=cmyk
+mistake check to icc_transform to=/nonexistent/profile.icc
+# sources and sinks: the codecs and the generic decode and encode
+ROLE=source mistake check depth png_decode format=g16 depth=8
+ROLE=source mistake check layout png_decode format=rgb8 layout=g
+ROLE=source mistake check 'png\.depth' decode png.format=g16 png.depth=8
+ROLE=source mistake table 'jpeg\.max_scans' decode jpeg.max_scans=0
+ROLE=sink mistake check near_lossless webp_encode near_lossless=60
+ROLE=sink mistake check 'webp\.near_lossless' encode webp.near_lossless=60
+ROLE=sink mistake table quality jpeg_encode quality=101
+ROLE=sink mistake table 'png\.level' encode png.level=10
 
 # Valid configs of the same stages pass check and run.
 for ok in "resize width=4" "pad width=8 height=8 color=#0000ff" \
@@ -136,6 +136,4 @@ for ok in "resize width=4" "pad width=8 height=8 color=#0000ff" \
 	expect_rc 0 "run: $ok"
 done
 
-[ "$CORE_CHECKS" -eq 0 ] &&
-	echo "note: this core does not call the stages' check() before the fork yet: $weak check rows verified through init only" >&2
 finish
