@@ -60,6 +60,34 @@ expect_err "(put \`convert format=rgb8\` before it)" "8-bit gray into channel_mi
 fp check -p "png_decode layout=g ! convert layout=rgb ! channel_mixer preset=sepia ! png_encode"
 expect_rc 0 "the advised convert"
 
+# What check cannot know, the host refuses: a plugin that relabels one
+# frame G8 (its descriptor declares no change of format) hands it to
+# channel_mixer, whose host fails that frame with one line naming the
+# stage and both formats; the other frames go through.
+cat >"$WORK/reformat.ini" <<INI
+[src]
+stage = testsrc
+count = 12
+width = 16
+height = 8
+format = rgb8
+[bad]
+plugin = $FIX/misbehaving_filter.so
+mode = reformat
+at = 7
+[mix]
+stage = channel_mixer
+preset = sepia
+[sink]
+stage = null_sink
+INI
+fp check "$WORK/reformat.ini"
+expect_rc 0 "check cannot see a format a plugin changes at run time"
+fp run "$WORK/reformat.ini"
+expect_rc 1 "a frame of an undeclared format"
+expect_err "frame 7: mix: takes RGB8, RGBA8, RGB16 or RGBA16 frames, not G8" "the host's refusal"
+expect_err "12 frames: 11 written, 1 failed" "the other frames go through"
+
 # Built with the 1.2 headers for 1.1 on purpose (FP_ABI_TARGET_MINOR=1): it
 # declares 1.1 and the 1.1 descriptor size, exactly what a 1.1 loader
 # accepts (minor <= 1, struct_size >= 1.1's), and runs here.
