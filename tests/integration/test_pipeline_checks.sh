@@ -97,4 +97,15 @@ expect_rc 0 "stages of a plugin targeting 1.1"
 grep -q "ABI: *1.1$" "$OUT" || fail "FP_ABI_TARGET_MINOR=1 did not stamp ABI 1.1: $(grep ABI "$OUT")"
 fp run -p "testsrc count=2 width=16 height=8 ! $T11 ! null_sink"
 expect_rc 0 "a plugin targeting 1.1 runs"
+# ... and in framepipe 1.1: its own loader (tests/abi/1.1/loader.c) takes
+# the 1.1-targeted build and refuses the same plugin built for 1.2.
+LOAD11=${FP_LOAD_WITH_ABI11:?}
+"$LOAD11" "$T11" >"$OUT" 2>&1 ||
+	fail "the 1.1 loader refused the plugin built for 1.1: $(cat "$OUT")"
+grep -qx "$T11: loaded vignette (ABI 1.1)" "$OUT" ||
+	fail "the 1.1 loader: $(cat "$OUT")"
+T12="$FIX/examples/vignette.so"
+"$LOAD11" "$T12" >"$OUT" 2>&1 && fail "the 1.1 loader took a plugin built for 1.2"
+grep -q "^$T12: refused: .*ABI 1\.2" "$OUT" ||
+	fail "the 1.1 loader's refusal of a 1.2 plugin: $(cat "$OUT")"
 finish
