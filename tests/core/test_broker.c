@@ -490,6 +490,49 @@ static void test_ordered_sink_skips_failed(void **state)
 	destroy(w);
 }
 
+/* The ordered sink dies holding frames 1, 2 and 3 (0 written): its
+ * restarted instance gets them again, in order, from 1 — the order is
+ * rewound to the oldest frame it lost — and the run ends with all four
+ * written once. */
+static void test_ordered_sink_dies_holding_frames(void **state)
+{
+	(void)state;
+	shape s = {.workers = {1, 1, 1},
+		   .restarts = 1,
+		   .slots = 8,
+		   .depth = 4,
+		   .ordered = true,
+		   .expected = 4};
+	world *w = make(&s);
+	hello_all(w);
+	fp__broker_pump(&w->b);
+	for (int i = 0; i < 4; i++)
+		done(w, 0);
+	fp__broker_pump(&w->b);
+	for (int i = 0; i < 4; i++)
+		done(w, 1);
+	fp__broker_pump(&w->b);
+	assert_int_equal(frames_held(w, 2), 4);
+	done(w, 2); /* frame 0 */
+	die(w, 2, DEAD_BY_KILL);
+	assert_int_equal(w->respawns, 1);
+	size_t before = w->sent_count;
+	hello(w, 2);
+	run_to_end(w);
+	uint64_t want[] = {1, 2, 3};
+	size_t n = 0;
+	for (size_t i = before; i < w->sent_count; i++)
+		if (w->sent[i].id == 2 && w->sent[i].msg.type == FP_MSG_FRAME) {
+			assert_true(n < 3);
+			assert_int_equal(w->sent[i].sequence, want[n++]);
+		}
+	assert_int_equal(n, 3);
+	assert_int_equal(w->b.ok, 4);
+	assert_int_equal(w->b.failed, 0);
+	assert_true(fp__broker_is_balanced(&w->b));
+	destroy(w);
+}
+
 /* A full pool: the source never takes the reserve slot, so an
  * out-of-place filter always finds its output slot and the run ends. */
 static void test_reserve_slot_under_full_pool(void **state)
@@ -709,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_refused_ledger_move),
 		cmocka_unit_test(test_failed_send),
 		cmocka_unit_test(test_ordered_sink_skips_failed),
+		cmocka_unit_test(test_ordered_sink_dies_holding_frames),
 		cmocka_unit_test(test_reserve_slot_under_full_pool),
 		cmocka_unit_test(test_rewritten_header_is_a_violation),
 		cmocka_unit_test(test_watchdog_own_clock),
