@@ -74,7 +74,8 @@ static fp_existing existing_mode(const cli_options *o)
 			     (o->in_place ? FP_EXISTING_IN_PLACE : 0));
 }
 
-/* CONFIG or -p, then every --set over it, in order. */
+/* CONFIG or -p, then every --set over it, in order; for -p, then the
+ * decode and encode it implies. */
 static int load_config(const cli_options *o, fp_config *config, char *err,
 		       size_t size)
 {
@@ -84,7 +85,9 @@ static int load_config(const cli_options *o, fp_config *config, char *err,
 	for (size_t i = 0; rc == 0 && i < o->set_count; i++)
 		rc = fp__config_set_text(config, o->sets[i], "--set", err,
 					 size);
-	if (rc != 0 && o->set_count > 0)
+	if (rc == 0 && o->oneline != NULL)
+		rc = fp__oneline_complete(config, err, size);
+	if (rc != 0 && (o->set_count > 0 || o->oneline != NULL))
 		fp__config_release(config);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "aliases.h"
 #include "framepipe/error.h"
+#include "loader.h"
 #include "text.h"
 
 typedef struct cursor {
@@ -219,6 +220,77 @@ int fp__oneline_parse(fp_config *config, const char *line, char *err,
 		snprintf(err, err_size, "-p: out of memory");
 	if (rc != 0)
 		fp__config_release(config);
+	return rc;
+}
+
+/* True when section s names a stage that loads and is a filter; a stage
+ * that does not load is left for fp__pipeline_from_config to report. */
+static bool is_filter(const fp_config_section *s)
+{
+	const char *stage = NULL, *plugin = NULL;
+	for (size_t i = 0; i < s->count; i++) {
+		if (strcmp(s->entries[i].key, "stage") == 0)
+			stage = s->entries[i].value;
+		else if (strcmp(s->entries[i].key, "plugin") == 0)
+			plugin = s->entries[i].value;
+	}
+	char why[512];
+	fp_plugin p;
+	if ((stage == NULL) == (plugin == NULL) ||
+	    (stage ? fp__plugin_find(&p, stage, why, sizeof why)
+		   : fp__plugin_open(&p, plugin, why, sizeof why)) != 0)
+		return false;
+	bool filter = p.desc->kind == FP_STAGE_FILTER;
+	fp__plugin_close(&p);
+	return filter;
+}
+
+/* Put [name] with stage = name at index at, at line (column) 1. */
+static int insert_stage(fp_config *config, size_t at, const char *name)
+{
+	fp_config_entry *e = malloc(sizeof *e);
+	char *key = strdup("stage"), *value = strdup(name);
+	fp_config_section *s = e && key && value
+				       ? fp__config_add_section(config, name, 1)
+				       : NULL;
+	if (s == NULL) {
+		free(e);
+		free(key);
+		free(value);
+		return -ENOMEM;
+	}
+	*e = (fp_config_entry){key, value, 1, NULL};
+	s->entries = e;
+	s->count = 1;
+	fp_config_section added = *s;
+	memmove(&config->sections[at + 1], &config->sections[at],
+		(config->count - 1 - at) * sizeof added);
+	config->sections[at] = added;
+	return 0;
+}
+
+int fp__oneline_complete(fp_config *config, char *err, size_t err_size)
+{
+	size_t first = config->count, last = config->count;
+	for (size_t i = 0; i < config->count; i++) {
+		if (strcmp(config->sections[i].name, "pipeline") == 0)
+			continue;
+		first = first < config->count ? first : i;
+		last = i;
+	}
+	if (first == config->count)
+		return 0;
+	/* a section of that label already: the order check says what is
+	 * wrong, not a second [decode] */
+	bool decode = is_filter(&config->sections[first]) &&
+		      fp__config_find(config, "decode") == NULL;
+	bool encode = is_filter(&config->sections[last]) &&
+		      fp__config_find(config, "encode") == NULL;
+	int rc = encode ? insert_stage(config, last + 1, "encode") : 0;
+	if (rc == 0 && decode)
+		rc = insert_stage(config, first, "decode");
+	if (rc != 0)
+		snprintf(err, err_size, "%s: out of memory", config->path);
 	return rc;
 }
 

@@ -8,7 +8,11 @@
  * the section label NAME_2, NAME_3... The result is the same fp_config an
  * INI file gives, so every check and message is the same; entries carry
  * the column where they start in place of a line number, and the config's
- * path is "-p". */
+ * path is "-p".
+ *
+ * A line that starts with a filter reads the inputs with `decode`; one
+ * that ends with a filter writes them with `encode`: `-p 'resize
+ * width=256'` is a whole pipeline (fp__oneline_complete). */
 #ifndef FP_ONELINE_H
 #define FP_ONELINE_H
 
@@ -20,6 +24,12 @@
 /* On error returns FP_ECONFIG with "-p:COLUMN: what is wrong" in err. */
 int fp__oneline_parse(fp_config *config, const char *line, char *err,
 		      size_t err_size);
+
+/* Add the sections [decode] (first) and [encode] (after the last stage)
+ * that config, parsed from a -p line, implies, so that it is the whole
+ * pipeline: what runs and what --print-config writes. Call it after every
+ * --set. 0, or -ENOMEM with err set. */
+int fp__oneline_complete(fp_config *config, char *err, size_t err_size);
 
 /* When err is "-p:COLUMN: ..." about line: the line (escaped, as
  * fp__put_escaped writes it; a window of it when long) and a '^' under that

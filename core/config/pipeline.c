@@ -422,46 +422,6 @@ static int check_order(const fp_pipeline *p, const fp_config *config, char *err,
 	return 0;
 }
 
-/* Load the built-in stage `name` as a section of its own would. */
-static int load_implied(fp_stage_spec *spec, const fp_config *config,
-			const char *name, char *err, size_t err_size)
-{
-	char key[] = "stage";
-	fp_config_entry e = {.key = key, .value = (char *)name, .line = 1};
-	fp_config_section s = {
-		.name = (char *)name, .line = 1, .entries = &e, .count = 1};
-	return stage_settings(spec, config, &s, err, err_size);
-}
-
-/* A one-line pipeline that starts with a filter reads the inputs with
- * `decode`; one that ends with a filter writes them with `encode`:
- * `-p 'resize width=256'` is a whole pipeline. */
-static int complete_oneline(fp_pipeline *p, const fp_config *config, char *err,
-			    size_t err_size)
-{
-	if (p->stage_count == 0)
-		return 0;
-	const fp_stage_descriptor *first = p->stages[0].plugin.desc;
-	const fp_stage_descriptor *last =
-		p->stages[p->stage_count - 1].plugin.desc;
-	int rc = 0;
-	if (first->kind == FP_STAGE_FILTER &&
-	    fp__config_find(config, "decode") == NULL) {
-		memmove(p->stages + 1, p->stages,
-			p->stage_count * sizeof *p->stages);
-		memset(&p->stages[0], 0, sizeof p->stages[0]);
-		p->stage_count++;
-		rc = load_implied(&p->stages[0], config, "decode", err,
-				  err_size);
-	}
-	if (rc == 0 && last->kind == FP_STAGE_FILTER &&
-	    fp__config_find(config, "encode") == NULL) {
-		rc = load_implied(&p->stages[p->stage_count++], config,
-				  "encode", err, err_size);
-	}
-	return rc;
-}
-
 /* Without [pipeline] output, the name follows the sink: the extension it
  * declares (".jpg"; ".{ext}", the input's own, for `encode`), or ".png"
  * for a sink that declares none (as before ABI 1.2). */
@@ -496,8 +456,8 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 	p->metadata_size = FP_DEFAULT_METADATA_SIZE;
 	p->config_path = strdup(config->path);
 	p->output_template = strdup(FP_DEFAULT_OUTPUT);
-	/* + 2: the decode and encode a one-line pipeline may imply */
-	p->stages = calloc(config->count + 2, sizeof *p->stages);
+	/* at least one: calloc(0, ...) may return NULL */
+	p->stages = calloc(config->count + 1, sizeof *p->stages);
 	int rc = -ENOMEM;
 	if (p->config_path == NULL || p->output_template == NULL ||
 	    p->stages == NULL)
@@ -515,10 +475,7 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 		if (rc != 0)
 			goto err_release;
 	}
-	if (strcmp(config->path, "-p") == 0)
-		rc = complete_oneline(p, config, err, err_size);
-	if (rc == 0)
-		rc = default_output(p, config);
+	rc = default_output(p, config);
 	if (rc == 0)
 		rc = check_order(p, config, err, err_size);
 	if (rc == 0)

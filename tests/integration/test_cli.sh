@@ -76,17 +76,27 @@ expect_rc 2 "check -p"
 expect_err "framepipe: -p:21: resize.widht: no such parameter of stage resize" "check -p points at the column"
 
 # -p runs the same pipeline as the INI file, and --print-config gives it.
-LINE='png_decode layout=rgba ! passthrough workers=2 ! png_encode level=1'
-fp run -p "$LINE" -i "$DATA/sample" -o "$WORK/p1" -q
-expect_rc 0 "run -p"
-fp run -p "$LINE" --print-config
-expect_rc 0 "--print-config"
-cp "$OUT" "$WORK/printed.ini"
-fp run "$WORK/printed.ini" -i "$DATA/sample" -o "$WORK/p2" -q
-expect_rc 0 "run the printed config"
-for f in "$WORK"/p1/*.png; do
-	cmp -s "$f" "$WORK/p2/$(basename "$f")" || fail "-p and its INI differ on $(basename "$f")"
+# A line that starts or ends with a filter implies decode and encode, and
+# the printed INI has them.
+n=0
+for LINE in 'png_decode layout=rgba ! passthrough workers=2 ! png_encode level=1' \
+	'resize width=64'; do
+	n=$((n + 1))
+	fp run -p "$LINE" -i "$DATA/sample" -o "$WORK/p1_$n" -q
+	expect_rc 0 "run -p '$LINE'"
+	fp run -p "$LINE" --print-config
+	expect_rc 0 "--print-config '$LINE'"
+	cp "$OUT" "$WORK/printed$n.ini"
+	fp run "$WORK/printed$n.ini" -i "$DATA/sample" -o "$WORK/p2_$n" -q
+	expect_rc 0 "run the printed config of '$LINE'"
+	[ -n "$(ls "$WORK/p1_$n")" ] || fail "run -p '$LINE' wrote nothing"
+	for f in "$WORK/p1_$n"/*; do
+		cmp -s "$f" "$WORK/p2_$n/$(basename "$f")" ||
+			fail "-p '$LINE' and its INI differ on $(basename "$f")"
+	done
 done
+grep -qxF '[decode]' "$WORK/printed2.ini" && grep -qxF '[encode]' "$WORK/printed2.ini" ||
+	fail "--print-config of a lone filter lacks [decode] or [encode]: $(cat "$WORK/printed2.ini")"
 
 # Progress: on a terminal a line updated in place, then the summary;
 # elsewhere nothing but the summary unless --progress=lines.
