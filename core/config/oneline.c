@@ -9,6 +9,8 @@
 #include "aliases.h"
 #include "framepipe/error.h"
 #include "loader.h"
+#include "params.h"
+#include "pipeline.h"
 #include "text.h"
 
 typedef struct cursor {
@@ -149,14 +151,40 @@ static void unique_label(const fp_config *config, const char *stage,
 	}
 }
 
+/* A key=value where a stage name belongs (at: its start; key: read up to
+ * the '='): refused, with where such a setting goes. */
+static int setting_as_stage(cursor *c, const char *at, const char *key)
+{
+	char *value = NULL;
+	c->p++; /* the '=' */
+	int rc = read_word(c, false, &value);
+	if (rc != 0)
+		return rc;
+	bool is_pipeline = fp__params_find(fp__pipeline_descriptor(), key);
+	snprintf(
+		c->err, c->err_size,
+		"-p:%d: '%s=%s' is a setting, not a stage: %s%s%s",
+		column(c, at), key, value, is_pipeline ? "use --set " : "",
+		is_pipeline
+			? key
+			: "a stage's settings follow its name (NAME key=value)",
+		is_pipeline ? "=... for [pipeline] settings" : "");
+	free(value);
+	return FP_ECONFIG;
+}
+
 static int parse_stage(cursor *c, fp_config *config)
 {
 	skip_space(c);
 	const char *at = c->p;
 	char *stage = NULL;
-	int rc = read_word(c, false, &stage);
-	if (rc != 0)
+	int rc = read_word(c, true, &stage);
+	if (rc == 0 && *c->p == '=')
+		rc = setting_as_stage(c, at, stage);
+	if (rc != 0) {
+		free(stage);
 		return rc;
+	}
 	if (stage[0] == '\0') {
 		free(stage);
 		return fail_at(c, at, "expected a stage name",

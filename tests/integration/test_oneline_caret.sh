@@ -2,8 +2,8 @@
 # A mistake in a -p line: the message with its column, then the line and
 # a caret under that column (exact output); a long line is shown as a
 # window around the column; a control byte in the line is escaped and the
-# caret still lands under the right place; an INI file's mistake has no
-# caret line.
+# caret still lands under the right place; a setting where a stage name
+# belongs is refused; an INI file's mistake has no caret line.
 . "$(dirname "$0")/lib.sh"
 
 # expect_stderr WHAT: stderr equals $WORK/want exactly.
@@ -37,6 +37,25 @@ framepipe: -p:23: unterminated quote
                         ^
 TXT
 expect_stderr "--print-config"
+
+# A setting where a stage name belongs: refused, saying where it goes
+# (it became a stage section [output={stem}]).
+fp run -p 'output={stem}.json ! resize width=8' --print-config
+expect_rc 2 "a [pipeline] setting as a stage"
+cat >"$WORK/want" <<'TXT'
+framepipe: -p:1: 'output={stem}.json' is a setting, not a stage: use --set output=... for [pipeline] settings
+  output={stem}.json ! resize width=8
+  ^
+TXT
+expect_stderr "a [pipeline] setting as a stage"
+fp check -p 'png_decode ! width=8 ! png_encode'
+expect_rc 2 "a stage's setting as a stage"
+cat >"$WORK/want" <<'TXT'
+framepipe: -p:14: 'width=8' is a setting, not a stage: a stage's settings follow its name (NAME key=value)
+  png_decode ! width=8 ! png_encode
+               ^
+TXT
+expect_stderr "a stage's setting as a stage"
 
 # A tab before the mistake is shown as \t: the caret moves one column.
 fp check -p "$(printf 'png_decode\t! resize widht=3 ! png_encode')"
