@@ -156,11 +156,13 @@ static int choice_index(const char *choices, const char *text)
 	return -1;
 }
 
-/* A bound as a person writes it: 4096, 0.1, 1000000, 64M. */
-static void format_bound(char *buf, size_t size, double v, bool is_size)
+/* A bound as a person writes it: 4096, 0.1, 1000000, 64M; an integer
+ * parameter's every digit (2^62: 4611686018427387904, not 4.6e+18). */
+static void format_bound(char *buf, size_t size, double v, fp_param_type type)
 {
 	static const char suffix[] = "KMG";
-	if (is_size && v >= 1024 && v < 1.8e19 && v == floor(v)) {
+	bool is_integer = type == FP_PARAM_INT || type == FP_PARAM_SIZE;
+	if (type == FP_PARAM_SIZE && v >= 1024 && v < 1.8e19 && v == floor(v)) {
 		uint64_t u = (uint64_t)v;
 		int k = -1;
 		while (k < 2 && u % 1024 == 0) {
@@ -172,7 +174,7 @@ static void format_bound(char *buf, size_t size, double v, bool is_size)
 			return;
 		}
 	}
-	if (v == floor(v) && fabs(v) < 1e16)
+	if (v == floor(v) && (is_integer || fabs(v) < 1e16))
 		snprintf(buf, size, "%.0f", v);
 	else
 		snprintf(buf, size, "%.15g", v);
@@ -188,8 +190,8 @@ static bool takes_auto(const fp_param *p)
 void fp__param_range(const fp_param *p, char *buf, size_t size)
 {
 	char lo[32], hi[32];
-	format_bound(lo, sizeof lo, p->min, p->type == FP_PARAM_SIZE);
-	format_bound(hi, sizeof hi, p->max, p->type == FP_PARAM_SIZE);
+	format_bound(lo, sizeof lo, p->min, p->type);
+	format_bound(hi, sizeof hi, p->max, p->type);
 	snprintf(buf, size, "%s%s..%s", takes_auto(p) ? "auto or " : "", lo,
 		 hi);
 }

@@ -68,6 +68,13 @@ expect_err "testsrc.count: expected 0..1000000000000, got '-1'" "integer range"
 fp stages testsrc
 grep -q "e+" "$OUT" && fail "stages testsrc prints a float exponent: $(grep 'e+' "$OUT")"
 grep -q "0000000001" "$OUT" && fail "stages testsrc prints a rounding tail: $(grep '0000000001' "$OUT")"
+# An integer bound past 1e16 (max_pixels: 2^62) keeps every digit.
+for stage in png_decode decode tiff_decode; do
+	fp stages $stage
+	grep -q "e+" "$OUT" && fail "stages $stage prints a float exponent: $(grep 'e+' "$OUT")"
+	grep -q "max_pixels .*1\.\.4611686018427387904$" "$OUT" ||
+		fail "stages $stage: max_pixels range: $(grep max_pixels "$OUT")"
+done
 
 # --help comes from the option table: every option parsed is listed.
 fp run --help
