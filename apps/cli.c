@@ -8,7 +8,8 @@
 #include "suggest.h"
 #include "supervisor.h"
 
-/* Every option of run and check, once: parsing and --help come from it. */
+/* Every option of run and check, once: parsing and --help come from it.
+ * An option that means something else to check has a row for each. */
 enum option_id {
 	OPT_PIPELINE,
 	OPT_INPUT,
@@ -47,11 +48,14 @@ static const cli_option options[] = {
 	 "the pipeline on one line instead of CONFIG"},
 	{OPT_INPUT, "-i", "--input", "INPUT...", RUN | CHECK,
 	 "input files or folders (repeatable)"},
-	{OPT_OUTPUT, "-o", "--output", "OUTDIR", RUN | CHECK,
+	{OPT_OUTPUT, "-o", "--output", "OUTDIR", RUN,
 	 "output folder, created if missing"},
+	{OPT_OUTPUT, "-o", "--output", "OUTDIR", CHECK,
+	 "the output folder run would write: checked\n(that it can be made, "
+	 "the output names,\nexisting outputs), never created"},
 	{OPT_RECURSIVE, "-r", "--recursive", NULL, RUN | CHECK,
-	 "look for images in sub-folders too; {dir} in\nthe output name "
-	 "mirrors them (the default)"},
+	 "look for images in sub-folders too; the\ndefault output name "
+	 "({dir}/...) mirrors them"},
 	{OPT_SET, NULL, "--set", "KEY=VALUE", RUN | CHECK,
 	 "a [pipeline] setting (slot_size=8M, slots=16,\n...: framepipe "
 	 "stages pipeline lists them),\nor SECTION.KEY=VALUE for a stage; "
@@ -236,11 +240,15 @@ static int parse_progress(const char *text, fp_progress_mode *mode)
 	return -1;
 }
 
-/* The table row for arg ("--name" or "--name=value"), NULL if none. */
-static const cli_option *find_option(const char *arg, size_t len)
+/* The table row of command (RUN, CHECK) for arg ("--name" or
+ * "--name=value"), NULL if none. */
+static const cli_option *find_option(const char *arg, size_t len,
+				     unsigned command)
 {
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
 		const cli_option *o = &options[i];
+		if (!(o->commands & command))
+			continue;
 		if ((o->short_name && strlen(o->short_name) == len &&
 		     strncmp(arg, o->short_name, len) == 0) ||
 		    (strlen(o->long_name) == len &&
@@ -258,8 +266,8 @@ static int parse_option(int argc, char **argv, int *i, const char *command,
 	const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 	unsigned mask = strcmp(command, "run") == 0 ? RUN : CHECK;
-	const cli_option *opt = find_option(arg, len);
-	if (opt == NULL || !(opt->commands & mask)) {
+	const cli_option *opt = find_option(arg, len, mask);
+	if (opt == NULL) {
 		fp_suggest hint;
 		fp__suggest_init(&hint, arg);
 		for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)

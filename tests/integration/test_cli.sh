@@ -15,6 +15,16 @@ for cmd in "--help" "help run" "run --help" "check --help" "stages --help"; do
 done
 grep -q "exit status: 0 every frame written, 1 some or all frames failed" <("$FP_BIN" run --help) ||
 	fail "run --help documents the exit codes"
+# The option table words -o for each command, and -r without a
+# "(the default)" that read as if recursion were.
+"$FP_BIN" check --help | grep -A2 -- "-o, --output" | grep -q "never created" ||
+	fail "check --help: -o does not say check creates nothing"
+"$FP_BIN" check --help | grep -q "created if missing" && fail "check --help: -o says 'created if missing'"
+"$FP_BIN" run --help | grep -q -- "-o, --output OUTDIR *output folder, created if missing" ||
+	fail "run --help: -o wording"
+"$FP_BIN" run --help | grep -A1 -- "-r, --recursive" | grep -q "default output name" ||
+	fail "run --help: -r does not say the default output name mirrors sub-folders"
+"$FP_BIN" run --help | grep -q "(the default)" && fail "run --help: -r still says '(the default)'"
 
 # Every option of `run --help` is in the man page.
 for opt in $("$FP_BIN" run --help | grep -o -- '--[a-z-]*' | sort -u); do
