@@ -153,24 +153,6 @@ static void print_options(FILE *out, unsigned command)
 	fputc('\n', out);
 }
 
-static const char main_help[] =
-	"usage: framepipe COMMAND [options]\n"
-	"\n"
-	"commands:\n"
-	"  run      run a pipeline over a batch of images\n"
-	"  check    validate a pipeline without running it\n"
-	"  stages   list the stages framepipe can find, or describe one\n"
-	"  stats-merge  one report from the --stats-json files of shards\n"
-	"  help     help on a command\n"
-	"\n"
-	"  framepipe run configs/default.ini -i photos/ -o out/\n"
-	"  framepipe run -p 'png_decode ! png_encode level=9' -i a.png -o "
-	"out/\n"
-	"  framepipe stages png_encode\n"
-	"\n"
-	"framepipe COMMAND --help for its options; framepipe --version.\n"
-	"Stages are found in the built-in folder and FRAMEPIPE_PLUGIN_PATH.\n";
-
 static const char stages_help[] =
 	"usage: framepipe stages [NAME]\n"
 	"\n"
@@ -189,22 +171,87 @@ static const char stats_merge_help[] =
 	"up, wall_s the longest shard's; \"shards\" says how many files.\n"
 	"Files of different pipelines are refused.\n";
 
+static const char help_help[] =
+	"usage: framepipe help [COMMAND | STAGE]\n"
+	"\n"
+	"The help of COMMAND (what framepipe COMMAND --help prints), or what\n"
+	"framepipe stages STAGE prints of a stage (pipeline: the [pipeline]\n"
+	"settings). Without a name, the list of commands.\n";
+
+/* Every command, once: the list of framepipe --help, the help of each,
+ * and what `help NAME` and did-you-mean take for a command. */
+typedef struct cli_command {
+	const char *name;
+	const char *summary; /* its line in framepipe --help */
+	const char *head;    /* usage and what it does */
+	unsigned options;    /* RUN, CHECK: the option rows it lists, or 0 */
+	const char *tail;    /* after the options, or NULL */
+} cli_command;
+
+static const cli_command commands[] = {
+	{"run", "run a pipeline over a batch of images", run_head, RUN,
+	 run_tail},
+	{"check", "validate a pipeline without running it", check_head, CHECK,
+	 check_tail},
+	{"stages", "list the stages framepipe can find, or describe one",
+	 stages_help, 0, NULL},
+	{"stats-merge", "one report from the --stats-json files of shards",
+	 stats_merge_help, 0, NULL},
+	{"help", "the help of a command or a stage", help_help, 0, NULL},
+};
+
+static const cli_command *find_command(const char *name)
+{
+	for (size_t i = 0;
+	     name != NULL && i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+bool cli_is_command(const char *name)
+{
+	return find_command(name) != NULL;
+}
+
+void cli_suggest_command(fp_suggest *hint)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fp__suggest_offer(hint, commands[i].name);
+}
+
+static void print_main_help(FILE *out)
+{
+	fputs("usage: framepipe COMMAND [options]\n\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\n"
+	      "  framepipe run configs/default.ini -i photos/ -o out/\n"
+	      "  framepipe run -p 'png_decode ! png_encode level=9' -i a.png "
+	      "-o out/\n"
+	      "  framepipe stages png_encode\n"
+	      "\n"
+	      "framepipe COMMAND --help for its options; framepipe "
+	      "--version.\n"
+	      "Stages are found in the built-in folder and "
+	      "FRAMEPIPE_PLUGIN_PATH.\n",
+	      out);
+}
+
 void cli_usage(const char *command, bool to_stdout)
 {
 	FILE *out = to_stdout ? stdout : stderr;
-	bool run = command != NULL && strcmp(command, "run") == 0;
-	if (run || (command != NULL && strcmp(command, "check") == 0)) {
-		fputs(run ? run_head : check_head, out);
-		print_options(out, run ? RUN : CHECK);
-		fputs(run ? run_tail : check_tail, out);
+	const cli_command *c = find_command(command);
+	if (c == NULL) {
+		print_main_help(out);
 		return;
 	}
-	const char *text = main_help;
-	if (command != NULL && strcmp(command, "stages") == 0)
-		text = stages_help;
-	else if (command != NULL && strcmp(command, "stats-merge") == 0)
-		text = stats_merge_help;
-	fputs(text, out);
+	fputs(c->head, out);
+	if (c->options != 0)
+		print_options(out, c->options);
+	if (c->tail != NULL)
+		fputs(c->tail, out);
 }
 
 static int usage_error(const char *command, const char *fmt, ...)

@@ -1,4 +1,5 @@
-/* cli — the command line of `framepipe run` and `framepipe check`. */
+/* cli — the command line: the commands and their help, and the options of
+ * `framepipe run` and `framepipe check`. */
 #ifndef FP_CLI_H
 #define FP_CLI_H
 
@@ -8,6 +9,7 @@
 #include "outputs.h"
 #include "progress.h"
 #include "shard.h"
+#include "suggest.h"
 
 typedef struct cli_options {
 	const char *config;  /* CONFIG file, or */
@@ -38,7 +40,14 @@ int cli_parse(int argc, char **argv, int first, const char *command,
 	      cli_options *options);
 void cli_release(cli_options *options);
 
-/* Help texts. */
+/* The help of command (run, check, stages, ...); of framepipe itself, the
+ * list of commands, when command is NULL or not one. */
 void cli_usage(const char *command, bool to_stdout);
+
+/* Whether name is a command of framepipe. */
+bool cli_is_command(const char *name);
+
+/* Offer every command's name to hint (did you mean). */
+void cli_suggest_command(fp_suggest *hint);
 
 #endif

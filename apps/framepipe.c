@@ -465,6 +465,46 @@ static int stages_command(int argc, char **argv)
 	return argc == 3 ? describe_stage(argv[2]) : list_stages();
 }
 
+/* help [NAME]: the help of command NAME, or of stage NAME as `stages NAME`
+ * prints it; another NAME is refused with the nearest of both. */
+static int help_command(int argc, char **argv)
+{
+	const char *name = argc > 2 ? argv[2] : NULL;
+	if (argc > 3) {
+		fprintf(stderr, "framepipe help: one NAME at most\n");
+		return FP_EXIT_USAGE;
+	}
+	if (name != NULL && (!strcmp(name, "-h") || !strcmp(name, "--help")))
+		name = "help";
+	if (name == NULL || cli_is_command(name)) {
+		cli_usage(name, true);
+		return 0;
+	}
+	char err[1024];
+	fp_plugin plugin = {0};
+	/* a path is a stage file: describe_stage says why it does not load */
+	if (strcmp(name, "pipeline") == 0 || strchr(name, '/') != NULL)
+		return describe_stage(name);
+	if (fp__plugin_find(&plugin, name, err, sizeof err) != FP_ENOSTAGE) {
+		fp__plugin_close(&plugin);
+		return describe_stage(name);
+	}
+	char stage[256];
+	fp_suggest hint;
+	fp__suggest_init(&hint, name);
+	cli_suggest_command(&hint);
+	fp__suggest_offer(&hint, "pipeline");
+	if (fp__stage_name_suggest(name, stage, sizeof stage))
+		fp__suggest_offer(&hint, stage);
+	const char *best = fp__suggest_best(&hint);
+	fprintf(stderr,
+		"framepipe: unknown command or stage '%s'%s%s%s (framepipe "
+		"--help, framepipe stages)\n",
+		name, best ? " (did you mean '" : "", best ? best : "",
+		best ? "'?)" : "");
+	return FP_EXIT_USAGE;
+}
+
 static int stats_merge_usage(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 static int stats_merge_usage(const char *fmt, ...)
@@ -542,10 +582,6 @@ int main(int argc, char **argv)
 		cli_usage(NULL, true);
 		return 0;
 	}
-	if (!strcmp(command, "help")) {
-		cli_usage(argc > 2 ? argv[2] : NULL, true);
-		return 0;
-	}
 	if (!strcmp(command, "--version")) {
 		printf("framepipe %s (stage ABI %d.%d)\n", FP_VERSION,
 		       FP_ABI_MAJOR, FP_ABI_MINOR);
@@ -559,12 +595,11 @@ int main(int argc, char **argv)
 		return stages_command(argc, argv);
 	if (!strcmp(command, "stats-merge"))
 		return stats_merge_command(argc, argv);
-	static const char *const commands[] = {"run", "check", "stages",
-					       "stats-merge", "help"};
+	if (!strcmp(command, "help"))
+		return help_command(argc, argv);
 	fp_suggest hint;
 	fp__suggest_init(&hint, command);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fp__suggest_offer(&hint, commands[i]);
+	cli_suggest_command(&hint);
 	const char *best = fp__suggest_best(&hint);
 	fprintf(stderr,
 		"framepipe: unknown command '%s'%s%s%s (framepipe "

@@ -26,6 +26,27 @@ grep -q "exit status: 0 every frame written, 1 some or all frames failed" <("$FP
 	fail "run --help: -r does not say the default output name mirrors sub-folders"
 "$FP_BIN" run --help | grep -q "(the default)" && fail "run --help: -r still says '(the default)'"
 
+# help NAME: a command's help, a stage's description, or a refusal with the
+# nearest name of either.
+for name in run check stages stats-merge; do
+	cmp -s <("$FP_BIN" help $name) <("$FP_BIN" $name --help) ||
+		fail "help $name differs from $name --help"
+done
+for name in png_decode pipeline; do
+	fp help $name
+	expect_rc 0 "help $name"
+	cmp -s "$OUT" <("$FP_BIN" stages $name) || fail "help $name differs from stages $name"
+done
+fp help foo
+expect_rc 2 "help foo"
+expect_err "framepipe: unknown command or stage 'foo'" "help foo"
+[ -s "$OUT" ] && fail "help foo printed help on stdout"
+fp help png_decod
+expect_rc 2 "help png_decod"
+expect_err "unknown command or stage 'png_decod' (did you mean 'png_decode'?)" "help: stage did you mean"
+fp help chek
+expect_err "unknown command or stage 'chek' (did you mean 'check'?)" "help: command did you mean"
+
 # Every option of `run --help` is in the man page.
 for opt in $("$FP_BIN" run --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -q -- "${opt//-/\\\\-}" "$SRC/docs/framepipe.1" || fail "framepipe.1 lacks $opt"
