@@ -122,8 +122,9 @@ static const char check_head[] =
 	"FILE:LINE: stage.param: what was expected, what was given.\n";
 
 static const char check_tail[] =
-	"exit status: 0 valid, 2 invalid; with --list-inputs 1 when some\n"
-	"input is a file no decoder reads.\n";
+	"exit status: 0 valid, 2 invalid; 1 when some input would fail\n"
+	"(each named: a format its source does not read, frames too large\n"
+	"for a hand-set slot_size, an output name the sink cannot write).\n";
 
 static void print_options(FILE *out, unsigned command)
 {

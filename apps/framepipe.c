@@ -13,7 +13,8 @@
 #include "cli.h"
 #include "config.h"
 #include "framepipe/framepipe.h"
-#include "input_decoder.h"
+#include "codec_lookup.h"
+#include "input_checks.h"
 #include "inputs.h"
 #include "loader.h"
 #include "naming.h"
@@ -204,12 +205,13 @@ static int print_config(const cli_options *o)
 
 /* check --list-inputs: "PATH<tab>DECODER", the stage that will decode it
  * (the generic decode's choice from the file's first bytes); a file no
- * decoder takes gets "-" and one line on stderr, and makes the exit 1. */
-static int print_decoder(const prepared *p, const char *path)
+ * decoder takes, or one of a format the source's codec does not read,
+ * gets "-" and one line on stderr, and makes the exit 1. */
+static int print_decoder(const fp_codec_lookup *l, const char *path)
 {
 	char name[64], err[1024];
-	int rc = fp__plugin_input_decoder(&p->pipeline.stages[0].plugin, path,
-					  name, sizeof name, err, sizeof err);
+	int rc = fp__codec_lookup_decoder(l, path, name, sizeof name, err,
+					  sizeof err);
 	printf("%s\t%s\n", path, rc == 0 ? name : "-");
 	if (rc == 0)
 		return 0;
@@ -241,35 +243,76 @@ static int report_unlisted(const prepared *p)
 	return u->count > 0 ? FP_EXIT_FAILED : 0;
 }
 
+/* Whether --resume would skip input i: its output is there. */
+static bool is_resumed(const cli_options *o, const prepared *p, size_t i)
+{
+	char path[4096];
+	struct stat st;
+	return o->existing == FP_EXISTING_SKIP && o->output_dir != NULL &&
+	       sink_writes_files(&p->pipeline) &&
+	       fp__output_path(o->output_dir, p->pipeline.output_template,
+			       fp__inputs_rel_path(&p->inputs, i),
+			       fp__inputs_index(&p->inputs, i), path,
+			       sizeof path) == 0 &&
+	       lstat(path, &st) == 0;
+}
+
 /* --list-inputs: the inputs the run would process, one a line: this
  * shard's, less those --resume would skip; check adds each one's decoder. */
 static int list_inputs(const cli_options *o, const prepared *p,
 		       bool with_decoder)
 {
-	bool resume = o->existing == FP_EXISTING_SKIP &&
-		      o->output_dir != NULL && sink_writes_files(&p->pipeline);
+	fp_codec_lookup l;
 	with_decoder = with_decoder && reads_inputs(&p->pipeline);
+	fp__codec_lookup_init(
+		&l, with_decoder ? &p->pipeline.stages[0].plugin : NULL, NULL);
 	int code = 0;
 	for (size_t i = 0; i < p->inputs.count; i++) {
-		char path[4096];
-		struct stat st;
-		if (resume &&
-		    fp__output_path(o->output_dir, p->pipeline.output_template,
-				    fp__inputs_rel_path(&p->inputs, i),
-				    fp__inputs_index(&p->inputs, i), path,
-				    sizeof path) == 0 &&
-		    lstat(path, &st) == 0)
+		if (is_resumed(o, p, i))
 			continue;
 		if (with_decoder) {
-			if (print_decoder(p, p->inputs.paths[i]) != 0)
+			if (print_decoder(&l, p->inputs.paths[i]) != 0)
 				code = FP_EXIT_FAILED;
 		} else {
 			printf("%s\n", p->inputs.paths[i]);
 		}
 	}
+	fp__codec_lookup_release(&l);
 	if (report_unlisted(p) != 0)
 		code = FP_EXIT_FAILED;
 	return fflush(stdout) == 0 ? code : FP_EXIT_RUNTIME;
+}
+
+/* check: every input the run would fail, from a small read of each
+ * (input_checks.h), one line each for the first few, then a count. */
+static int check_inputs(const cli_options *o, const prepared *p)
+{
+	enum { SHOWN = 10 };
+	if (!reads_inputs(&p->pipeline))
+		return 0;
+	const fp_pipeline *pl = &p->pipeline;
+	fp_codec_lookup l;
+	fp__codec_lookup_init(&l, &pl->stages[0].plugin,
+			      sink_writes_files(pl)
+				      ? &pl->stages[pl->stage_count - 1].plugin
+				      : NULL);
+	size_t failing = 0;
+	for (size_t i = 0; i < p->inputs.count; i++) {
+		char err[2048];
+		if (is_resumed(o, p, i) ||
+		    fp__input_check(pl, &l, &p->inputs, i, o->output_dir, err,
+				    sizeof err) == 0)
+			continue;
+		if (failing++ < SHOWN)
+			print_error(err);
+	}
+	fp__codec_lookup_release(&l);
+	if (failing > SHOWN)
+		fprintf(stderr,
+			"framepipe: and %zu more inputs the run would "
+			"fail\n",
+			failing - SHOWN);
+	return failing > 0 ? FP_EXIT_FAILED : 0;
 }
 
 /* A shard with no input: nothing runs, but the stats file a script waits
@@ -389,7 +432,10 @@ static int check_command(int argc, char **argv)
 		else if (o.input_count > 0)
 			printf("; %zu inputs", p.inputs.count);
 		putchar('\n');
-		code = report_unlisted(&p);
+		fflush(stdout);
+		code = check_inputs(&o, &p);
+		if (report_unlisted(&p) != 0)
+			code = FP_EXIT_FAILED;
 	}
 	release(&p);
 	cli_release(&o);

@@ -62,22 +62,34 @@ static const fp_codec *codec_of(const char *path, bool hand_on, size_t *index,
 	return codec;
 }
 
-/* Not part of the stage ABI: `framepipe check --list-inputs` looks this
- * symbol up in the built-in decode (fp__plugin_input_decoder) to name the
- * decoder each input will get, by the very sniffing decode_process does.
- * 0 and the codec's stage ("jpeg_decode") in name, or an error with the
- * reason in err. */
+/* Not part of the stage ABI: `framepipe check` looks this symbol up in
+ * the built-in decode (core/plugin/codec_lookup.c) to name the decoder
+ * each input will get, by the very sniffing decode_process does. reader
+ * is the pipeline's source: "decode", or a codec's own decoder
+ * ("png_decode"), which reads its format only; any other source is not
+ * ours to judge (0, its own name). 0 and the decoder ("jpeg_decode") in
+ * name, or an error with the reason in err. */
 __attribute__((visibility("default"))) int
-framepipe_input_decoder(const char *path, char *name, size_t name_size,
-			char *err, size_t err_size);
-int framepipe_input_decoder(const char *path, char *name, size_t name_size,
-			    char *err, size_t err_size)
+framepipe_input_decoder(const char *reader, const char *path, char *name,
+			size_t name_size, char *err, size_t err_size);
+int framepipe_input_decoder(const char *reader, const char *path, char *name,
+			    size_t name_size, char *err, size_t err_size)
 {
+	const fp_codec *own = fp__any_by_stage(reader, "_decode");
+	if (own == NULL && strcmp(reader, "decode") != 0) {
+		snprintf(name, name_size, "%s", reader);
+		return 0;
+	}
 	size_t i;
 	int code;
 	const fp_codec *codec = codec_of(path, false, &i, &code, err, err_size);
 	if (codec == NULL)
 		return code;
+	if (own != NULL && codec != own)
+		return fp__codec_error(err, err_size, FP_EFORMAT,
+				       "a %s file; %s reads %s files (the "
+				       "source 'decode' reads every format)",
+				       codec->label, reader, own->label);
 	snprintf(name, name_size, "%s_decode", codec->name);
 	return 0;
 }

@@ -22,6 +22,54 @@ static int encode_init(void **state, const void *config,
 	return 0;
 }
 
+/* The codec encode writes path with, or NULL with the reason in err. */
+static const fp_codec *codec_for(const char *path, size_t *index, char *err,
+				 size_t err_size)
+{
+	const fp_codec *codec = fp__any_by_extension(path, index);
+	if (codec != NULL)
+		return codec;
+	char names[96];
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+	fp__codec_error(err, err_size, FP_ECONFIG,
+			"cannot write '%s' files (encode writes %s: name the "
+			"output with one of these extensions)",
+			dot ? dot : "(no extension)",
+			fp__any_names(0, names, sizeof names));
+	return NULL;
+}
+
+/* Not part of the stage ABI: `framepipe check` and `run` look this symbol
+ * up in the built-in encode (core/plugin/codec_lookup.c) before the run,
+ * to refuse an output name the sink writer would write wrongly: encode
+ * one with no codec for its extension, a codec's own encoder
+ * ("png_encode") one with another format's extension (it would write PNG
+ * into a .jpg). Any other writer is not ours to judge. 0, or FP_ECONFIG
+ * with the reason in err. */
+__attribute__((visibility("default"))) int
+framepipe_output_encoder(const char *writer, const char *path, char *err,
+			 size_t err_size);
+int framepipe_output_encoder(const char *writer, const char *path, char *err,
+			     size_t err_size)
+{
+	const fp_codec *own = fp__any_by_stage(writer, "_encode");
+	if (own == NULL && strcmp(writer, "encode") != 0)
+		return 0;
+	size_t i;
+	const fp_codec *codec = codec_for(path, &i, err, err_size);
+	if (own == NULL || codec == own)
+		return codec != NULL ? 0 : FP_ECONFIG;
+	return fp__codec_error(
+		err, err_size, FP_ECONFIG,
+		"%s writes %s (.%.*s) files: name the output "
+		".%.*s, or end the pipeline with `encode`, "
+		"which picks the format from the name",
+		writer, own->label, (int)strcspn(own->extensions, "|"),
+		own->extensions, (int)strcspn(own->extensions, "|"),
+		own->extensions);
+}
+
 static int encode_process(void *state, fp_frame *in, fp_frame *out)
 {
 	(void)out;
@@ -30,19 +78,10 @@ static int encode_process(void *state, fp_frame *in, fp_frame *out)
 				     "no output path (encode writes files: "
 				     "give the run an output folder with -o)");
 	size_t i;
-	const fp_codec *codec = fp__any_by_extension(in->output_path, &i);
-	if (codec == NULL) {
-		char names[96];
-		const char *slash = strrchr(in->output_path, '/');
-		const char *dot =
-			strrchr(slash ? slash + 1 : in->output_path, '.');
-		return fp_frame_fail(
-			in, FP_ECONFIG,
-			"cannot write '%s' files (encode writes %s: name the "
-			"output with one of these extensions)",
-			dot ? dot : "(no extension)",
-			fp__any_names(0, names, sizeof names));
-	}
+	const fp_codec *codec =
+		codec_for(in->output_path, &i, in->error, in->error_size);
+	if (codec == NULL)
+		return FP_ECONFIG;
 	return codec->encode(fp__any_block(&table, state, i), in);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "codec_lookup.h"
 #include "task_limits.h"
 #include "naming.h"
 #include "params.h"
@@ -448,6 +449,32 @@ static int default_output(fp_pipeline *p, const fp_config *config)
 	return 0;
 }
 
+/* An output name the sink would write wrongly (codec_lookup.h), refused
+ * here when every input's name ends the same: the template's own
+ * extension. One that keeps each input's ({ext}) is judged per input,
+ * by check. */
+static int check_output_name(const fp_pipeline *p, const fp_config *config,
+			     char *err, size_t err_size)
+{
+	const fp_stage_spec *sink = &p->stages[p->stage_count - 1];
+	char path[4096], why[512];
+	if (!(sink->plugin.desc->flags & FP_STAGE_WRITES_OUTPUTS) ||
+	    fp__output_keeps_ext(p->output_template) ||
+	    fp__output_path(".", p->output_template, "example.png", 0, path,
+			    sizeof path) != 0)
+		return 0;
+	fp_codec_lookup l;
+	fp__codec_lookup_init(&l, NULL, &sink->plugin);
+	int rc = fp__codec_lookup_writes(&l, path, why, sizeof why);
+	fp__codec_lookup_release(&l);
+	if (rc == 0)
+		return 0;
+	const fp_config_section *s = fp__config_find(config, "pipeline");
+	err_at(config, s != NULL ? entry(s, "output") : NULL, sink->line, err,
+	       err_size, "pipeline.output: %s: %s", p->output_template, why);
+	return rc;
+}
+
 int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 			     size_t err_size)
 {
@@ -480,6 +507,8 @@ int fp__pipeline_from_config(fp_pipeline *p, const fp_config *config, char *err,
 		rc = check_order(p, config, err, err_size);
 	if (rc == 0)
 		rc = fp__pipeline_check(p, config, err, err_size);
+	if (rc == 0 && p->stage_count > 0)
+		rc = check_output_name(p, config, err, err_size);
 	if (rc != 0)
 		goto err_release;
 	return 0;

@@ -1,5 +1,6 @@
 #include "pipeline_check.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,15 +83,18 @@ int fp__pipeline_shapes(const fp_pipeline *p, const fp_shape *first,
 	return 0;
 }
 
-uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count)
+uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count, size_t *at)
 {
 	uint64_t largest = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (shapes[i].width == 0 || shapes[i].height == 0)
 			return 0;
 		uint64_t bytes = fp_shape_max_bytes(&shapes[i]);
-		if (bytes > largest)
+		if (bytes > largest) {
 			largest = bytes;
+			if (at != NULL)
+				*at = i;
+		}
 	}
 	return largest;
 }
@@ -163,19 +167,23 @@ uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path)
 {
 	char err[256];
 	uint64_t bytes = 0;
-	return fp__pipeline_input_bound(p, input_path, &bytes, err,
+	return fp__pipeline_input_bound(p, input_path, &bytes, NULL, err,
 					sizeof err) == 0
 		       ? bytes
 		       : 0;
 }
 
 int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
-			     uint64_t *bytes_out, char *err, size_t err_size)
+			     uint64_t *bytes_out, size_t *stage_out, char *err,
+			     size_t err_size)
 {
 	const fp_stage_spec *src = &p->stages[0];
 	const fp_stage_descriptor *d = src->plugin.desc;
 	uint64_t bound = 0, bytes = 0;
+	size_t stage = 0;
 	*bytes_out = 0;
+	if (stage_out != NULL)
+		*stage_out = 0;
 	err[0] = '\0';
 	if (d->frame_bound != NULL) {
 		int rc = d->frame_bound(src->config, input_path, &bytes, err,
@@ -210,10 +218,48 @@ int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
 	uint64_t planned = 0;
 	char why[256];
 	if (fp__pipeline_shapes(p, &first, shapes, why, sizeof why) == 0)
-		planned = fp__shapes_bound(shapes, p->stage_count);
+		planned = fp__shapes_bound(shapes, p->stage_count, &stage);
 	free(shapes);
 	*bytes_out = planned > bound ? planned : bound;
+	if (stage_out != NULL && planned > bound)
+		*stage_out = stage;
 	return 0;
+}
+
+bool fp__pipeline_probes_inputs(const fp_pipeline *p)
+{
+	const fp_stage_descriptor *d = p->stages[0].plugin.desc;
+	return (d->flags & FP_STAGE_READS_INPUTS) &&
+	       (d->probe != NULL || d->frame_bound != NULL);
+}
+
+/* bytes as a slot_size that holds them: whole MiB (KiB below 1 MiB),
+ * rounded up. */
+static const char *size_setting(uint64_t bytes, char *buf, size_t size)
+{
+	uint64_t mib = (uint64_t)1 << 20;
+	if (bytes >= mib)
+		snprintf(buf, size, "%" PRIu64 "M", (bytes + mib - 1) / mib);
+	else
+		snprintf(buf, size, "%" PRIu64 "K", (bytes + 1023) / 1024);
+	return buf;
+}
+
+int fp__pipeline_input_fits(const fp_pipeline *p, const char *input_path,
+			    uint64_t *bytes, char *err, size_t err_size)
+{
+	size_t stage;
+	int rc = fp__pipeline_input_bound(p, input_path, bytes, &stage, err,
+					  err_size);
+	if (rc != 0 || p->slot_size == 0 || *bytes <= p->slot_size)
+		return rc;
+	char setting[32];
+	snprintf(err, err_size,
+		 "needs %" PRIu64 "-byte slots after %s (slot_size is %" PRIu64
+		 "): set slot_size = %s or auto",
+		 *bytes, p->stages[stage].label, p->slot_size,
+		 size_setting(*bytes, setting, sizeof setting));
+	return FP_ENOFIT;
 }
 
 /* Whether stage makes the same size from a frame half as large: a resize

@@ -6,6 +6,7 @@
 #ifndef FP_PIPELINE_CHECK_H
 #define FP_PIPELINE_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,8 +27,9 @@ int fp__pipeline_shapes(const fp_pipeline *p, const fp_shape *first,
 			fp_shape *shapes, char *err, size_t err_size);
 
 /* The largest bytes any of shapes[0..count-1] can take in a slot: width x
- * height x the widest pixel of its formats; 0 when a size is unknown. */
-uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count);
+ * height x the widest pixel of its formats; 0 when a size is unknown.
+ * *at (when not NULL) is set to the index of that shape. */
+uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count, size_t *at);
 
 /* The slot bytes the frames of one input need at every stage (input_path
  * NULL for a source that reads no files): the source's probe (or its
@@ -37,10 +39,25 @@ uint64_t fp__shapes_bound(const fp_shape *shapes, size_t count);
 uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path);
 
 /* The same, saying why an input is unusable: 0 with *bytes (0 when
- * nothing is known), or the error of the source's probe or frame_bound
- * with its text in err (the input then fails before the run). */
+ * nothing is known) and *stage (when not NULL), the index of the stage
+ * whose frames need them; or the error of the source's probe or
+ * frame_bound with its text in err (the input then fails before the
+ * run). */
 int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
-			     uint64_t *bytes, char *err, size_t err_size);
+			     uint64_t *bytes, size_t *stage, char *err,
+			     size_t err_size);
+
+/* Whether the source tells each input's frames before the run (it reads
+ * files and has a probe or a frame_bound): a header read per input. */
+bool fp__pipeline_probes_inputs(const fp_pipeline *p);
+
+/* fp__pipeline_input_bound, and whether the frames fit a hand-set
+ * [pipeline] slot_size: FP_ENOFIT with "needs N-byte slots after LABEL
+ * (slot_size is M): set slot_size = 46M or auto" in err when they cannot
+ * (no frame of this input would). Under slot_size = auto every bound
+ * fits. */
+int fp__pipeline_input_fits(const fp_pipeline *p, const char *input_path,
+			    uint64_t *bytes, char *err, size_t err_size);
 
 /* The shrink hint for the source's frame of input_path (fp_frame.hint_width,
  * hint_height): when the stages after the source change nothing of the size

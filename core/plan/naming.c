@@ -160,6 +160,18 @@ int fp__output_template_check(const char *template, char *err, size_t err_size)
 	return 0;
 }
 
+bool fp__output_keeps_ext(const char *template)
+{
+	name_parts png, jpg;
+	split_input(&png, "example.png", 0);
+	split_input(&jpg, "example.jpg", 0);
+	char a[PATH_MAX], b[PATH_MAX];
+	const char *bad = NULL;
+	return expand(template, &png, a, sizeof a, &bad) == 0 &&
+	       expand(template, &jpg, b, sizeof b, &bad) == 0 &&
+	       strcmp(a, b) != 0;
+}
+
 int fp__output_path(const char *output_dir, const char *template,
 		    const char *rel_path, uint32_t index, char *buf,
 		    size_t size)

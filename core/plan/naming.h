@@ -13,6 +13,7 @@
 #ifndef FP_NAMING_H
 #define FP_NAMING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,11 @@
 
 /* 0 if template is usable, else FP_ECONFIG with the reason in err. */
 int fp__output_template_check(const char *template, char *err, size_t err_size);
+
+/* Whether the names template makes carry each input's own extension
+ * ({ext}, {name}): two inputs that differ only by it get different
+ * names. False for a template the check refuses. */
+bool fp__output_keeps_ext(const char *template);
 
 /* Write OUTPUT_DIR/NAME for this input into buf. rel_path is the input's
  * path below its input root ("sub/x.png"), or NULL for a synthetic frame;

@@ -49,9 +49,29 @@ static void fail_before_run(fp_supervisor *sup, size_t i, const char *why)
 			   why[0] ? why : "unusable input");
 }
 
+/* Every input's bound, before the run (pipeline_check.h): an input the
+ * source's probe or frame_bound refuses fails here, as does one whose
+ * frames cannot fit a hand-set slot_size. The largest of the others. */
+static uint64_t probe_inputs(fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	uint64_t largest = 0;
+	for (size_t i = 0; i < sup->options->inputs->count; i++) {
+		if (sup->plan.skip != NULL && sup->plan.skip[i])
+			continue; /* --resume: already done */
+		uint64_t bytes = 0;
+		char why[512];
+		if (fp__pipeline_input_fits(p, sup->options->inputs->paths[i],
+					    &bytes, why, sizeof why) != 0)
+			fail_before_run(sup, i, why);
+		else if (bytes > largest)
+			largest = bytes;
+	}
+	return largest;
+}
+
 /* The largest frame any stage will make from any input, for slot_size =
- * auto (pipeline_check.h). An input the source's probe or frame_bound
- * refuses fails here, before the run. */
+ * auto (pipeline_check.h). */
 static uint64_t auto_slot_size(fp_supervisor *sup)
 {
 	const fp_pipeline *p = sup->pipeline;
@@ -62,19 +82,20 @@ static uint64_t auto_slot_size(fp_supervisor *sup)
 		uint64_t bytes = fp__pipeline_slot_bound(p, NULL);
 		return bytes > 0 ? bytes : AUTO_SLOT_FALLBACK;
 	}
-	uint64_t largest = 0;
-	for (size_t i = 0; i < sup->options->inputs->count; i++) {
-		if (sup->plan.skip != NULL && sup->plan.skip[i])
-			continue; /* --resume: already done */
-		uint64_t bytes = 0;
-		char why[512];
-		if (fp__pipeline_input_bound(p, sup->options->inputs->paths[i],
-					     &bytes, why, sizeof why) != 0)
-			fail_before_run(sup, i, why);
-		else if (bytes > largest)
-			largest = bytes;
-	}
+	uint64_t largest = probe_inputs(sup);
 	return largest > 0 ? largest : 4096;
+}
+
+/* slot_size as set, or auto's; inputs whose frames cannot fit a hand-set
+ * one fail before the run, and the rest of the batch goes on. */
+static uint64_t slot_size_of(fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	if (p->slot_size == 0)
+		return auto_slot_size(sup);
+	if (fp__pipeline_probes_inputs(p))
+		(void)probe_inputs(sup);
+	return p->slot_size;
 }
 
 /* Whether every stage process will open and close slots by their keys
@@ -142,7 +163,7 @@ static int setup_pool(fp_supervisor *sup)
 	for (size_t i = 0; i < p->stage_count; i++)
 		if (p->stages[i].plugin.desc->flags & FP_STAGE_OUT_OF_PLACE)
 			sup->reserve = 1;
-	uint64_t slot_size = p->slot_size ? p->slot_size : auto_slot_size(sup);
+	uint64_t slot_size = slot_size_of(sup);
 	sup->depth = p->depth;
 	if (sup->depth == 0) {
 		uint64_t d = AUTO_DEPTH_BYTES / (slot_size ? slot_size : 1);

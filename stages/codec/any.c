@@ -97,6 +97,17 @@ const fp_codec *fp__any_sniff(const unsigned char *head, size_t size,
 	return NULL;
 }
 
+const fp_codec *fp__any_by_stage(const char *stage, const char *suffix)
+{
+	for (size_t i = 0; i < fp_codec_count; i++) {
+		size_t n = strlen(fp_codecs[i]->name);
+		if (strncmp(stage, fp_codecs[i]->name, n) == 0 &&
+		    strcmp(stage + n, suffix) == 0)
+			return fp_codecs[i];
+	}
+	return NULL;
+}
+
 /* Whether ext (no dot) is one of the '|'-separated names in list. */
 static int in_list(const char *list, const char *ext)
 {

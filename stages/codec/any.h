@@ -52,6 +52,10 @@ int fp__any_check(const fp_any_table *table, int decoder, const void *config,
 const fp_codec *fp__any_sniff(const unsigned char *head, size_t size,
 			      size_t *index);
 
+/* The codec whose own stage is stage: its name followed by suffix
+ * ("png" and "_decode" for png_decode), or NULL. */
+const fp_codec *fp__any_by_stage(const char *stage, const char *suffix);
+
 /* The codec that writes files with path's extension, or NULL. */
 const fp_codec *fp__any_by_extension(const char *path, size_t *index);
 

@@ -43,7 +43,8 @@ typedef struct fp_codec_side {
 } fp_codec_side;
 
 typedef struct fp_codec {
-	const char *name; /* "jpeg": lower case, the parameter prefix */
+	const char *name;  /* "jpeg": lower case, the parameter prefix */
+	const char *label; /* "JPEG": the format as messages name it */
 	/* Lower-case extensions without the dot, '|'-separated; the first is
 	 * the one encode's default output name uses: "jpg|jpeg|jpe". */
 	const char *extensions;

@@ -68,6 +68,7 @@ static bool jpeg_sniff(const uint8_t *head, size_t size)
 
 const fp_codec fp_codec_jpeg = {
 	.name = "jpeg",
+	.label = "JPEG",
 	.extensions = "jpg|jpeg|jpe|jfif",
 	.sniff = jpeg_sniff,
 	.decoder = {.params = fp_jpeg_decode_params,

@@ -138,6 +138,7 @@ static bool png_sniff(const uint8_t *head, size_t size)
 
 const fp_codec fp_codec_png = {
 	.name = "png",
+	.label = "PNG",
 	.extensions = "png",
 	.sniff = png_sniff,
 	.decoder =

@@ -222,6 +222,7 @@ static const fp_param tiff_encode_params[] = {
 
 const fp_codec fp_codec_tiff = {
 	.name = "tiff",
+	.label = "TIFF",
 	.extensions = "tif|tiff",
 	.sniff = tiff_sniff,
 	.decoder =

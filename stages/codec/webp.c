@@ -744,6 +744,7 @@ static const fp_param webp_encode_params[] = {
 
 const fp_codec fp_codec_webp = {
 	.name = "webp",
+	.label = "WebP",
 	.extensions = "webp",
 	.sniff = webp_sniff,
 	.decoder =

@@ -69,11 +69,15 @@ while IFS=$'\t' read -r path decoder; do
 done <"$OUT"
 grep -q "camera.PNG	jpeg_decode" "$OUT" || fail "check --list-inputs: camera.PNG (a JPEG) not jpeg_decode"
 grep -q "scan_named.webp	tiff_decode" "$OUT" || fail "check --list-inputs: a TIFF named .webp not tiff_decode"
-# Any other source decodes every input itself; run --list-inputs stays
-# one path a line.
-fp check -p 'png_decode ! png_encode' -i "$LIST/cat.jpg" --list-inputs
-expect_rc 0 "check --list-inputs, png_decode"
-[ "$(cat "$OUT")" = "$LIST/cat.jpg	png_decode" ] || fail "check --list-inputs, png_decode: $(cat "$OUT")"
+# A codec's own decoder reads its format only: a JPEG given to png_decode
+# is "-" and one line naming the source that reads it (exit 1); run
+# --list-inputs stays one path a line.
+fp check -p 'png_decode ! png_encode' -i "$LIST/cat.jpg" -i "$LIST/logo.png" --list-inputs
+expect_rc 1 "check --list-inputs, png_decode"
+expect_err "framepipe: $LIST/cat.jpg: a JPEG file; png_decode reads PNG files (the source 'decode' reads every format)" \
+	"check --list-inputs, png_decode"
+[ "$(cat "$OUT")" = "$LIST/cat.jpg	-
+$LIST/logo.png	png_decode" ] || fail "check --list-inputs, png_decode: $(cat "$OUT")"
 fp run -p 'resize width=64' -i "$LIST/cat.jpg" --list-inputs
 [ "$(cat "$OUT")" = "$LIST/cat.jpg" ] || fail "run --list-inputs: $(cat "$OUT")"
 
@@ -90,11 +94,13 @@ done
 fp check -p 'decode ! encode jpeg.quality=101'
 expect_rc 2 "a codec's parameter out of range"
 expect_err "jpeg.quality" "a codec's parameter out of range"
-# An output name no encoder writes fails the frame, naming the fix.
+# An output name no encoder writes is refused before the run, naming the
+# template's line and the fix (test_check_inputs.sh has the rest).
 printf '[pipeline]\noutput = {stem}.gif\n[d]\nstage = decode\n[e]\nstage = encode\n' >"$WORK/gif.ini"
 fp run "$WORK/gif.ini" -i "$IN/cat.jpg" -o "$WORK/gif"
-expect_rc 1 "gif output"
-expect_err "cannot write '.gif' files (encode writes" "gif output"
+expect_rc 2 "gif output"
+expect_err "gif.ini:2: pipeline.output: {stem}.gif: cannot write '.gif' files (encode writes" "gif output"
+[ -e "$WORK/gif" ] && fail "gif output: the output folder was made"
 
 # Shrink-on-load against a full decode + the same resize.
 convert "$DATA/sample/camera.png" -resize 200% ppm:- | cjpeg -quality 92 >"$WORK/big.jpg"
