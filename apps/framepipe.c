@@ -285,9 +285,13 @@ static int list_inputs(const cli_options *o, const prepared *p,
 
 /* check: every input the run would fail, from a small read of each
  * (input_checks.h), one line each for the first few, then a count. */
-static int check_inputs(const cli_options *o, const prepared *p)
+/* Each input the run would fail, one line each (the first few); how
+ * many in *failing. */
+static int check_inputs(const cli_options *o, const prepared *p,
+			size_t *failing_out)
 {
 	enum { SHOWN = 10 };
+	*failing_out = 0;
 	if (!reads_inputs(&p->pipeline))
 		return 0;
 	const fp_pipeline *pl = &p->pipeline;
@@ -312,6 +316,7 @@ static int check_inputs(const cli_options *o, const prepared *p)
 			"framepipe: and %zu more inputs the run would "
 			"fail\n",
 			failing - SHOWN);
+	*failing_out = failing;
 	return failing > 0 ? FP_EXIT_FAILED : 0;
 }
 
@@ -421,7 +426,12 @@ static int check_command(int argc, char **argv)
 	if (code == 0 && o.list_inputs) {
 		code = list_inputs(&o, &p, true);
 	} else if (code == 0) {
-		printf("%s: valid:", o.oneline ? "-p" : o.config);
+		size_t failing;
+		code = check_inputs(&o, &p, &failing);
+		fflush(stderr);
+		/* "valid" only when the run would fail nothing */
+		printf("%s: %s:", o.oneline ? "-p" : o.config,
+		       failing > 0 ? "the pipeline is valid" : "valid");
 		for (size_t i = 0; i < p.pipeline.stage_count; i++)
 			printf("%s %s", i ? " !" : "",
 			       p.pipeline.stages[i].plugin.desc->name);
@@ -430,10 +440,14 @@ static int check_command(int argc, char **argv)
 			       p.inputs.count, p.all_inputs, o.shard.k,
 			       o.shard.n);
 		else if (o.input_count > 0)
-			printf("; %zu inputs", p.inputs.count);
+			printf("; %zu input%s", p.inputs.count,
+			       p.inputs.count == 1 ? "" : "s");
+		if (failing > 0)
+			printf(", of which %zu would fail (listed on standard "
+			       "error)",
+			       failing);
 		putchar('\n');
 		fflush(stdout);
-		code = check_inputs(&o, &p);
 		if (report_unlisted(&p) != 0)
 			code = FP_EXIT_FAILED;
 	}

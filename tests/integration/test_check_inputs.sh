@@ -18,8 +18,13 @@ fp check -p 'png_decode ! resize scale=4 ! png_encode' -i "$P/camera.png" --set 
 expect_rc 1 "check, resize past slot_size"
 expect_err "framepipe: $P/camera.png: png_decode: needs 8388608-byte slots after resize (slot_size is 1048576): set slot_size = 8M or auto" \
 	"check, resize past slot_size"
+# "valid" only when nothing would fail
+grep -qx -- "-p: the pipeline is valid: png_decode ! resize ! png_encode; 1 input, of which 1 would fail (listed on standard error)" "$OUT" ||
+	fail "check's summary with an input that would fail: $(cat "$OUT")"
 fp check -p 'png_decode ! resize scale=4 ! png_encode' -i "$P/camera.png" --set slot_size=8M
 expect_rc 0 "check, the slot_size it advised"
+grep -qx -- "-p: valid: png_decode ! resize ! png_encode; 1 input" "$OUT" ||
+	fail "check's summary when nothing would fail: $(cat "$OUT")"
 fp check -p 'png_decode ! resize scale=4 ! png_encode' -i "$P/camera.png"
 expect_rc 0 "check, slot_size = auto"
 # The source's own frame (rocket: 640x427 RGB8), in KiB below 1 MiB.
