@@ -638,6 +638,20 @@ static void on_end(fp_broker *b, fp_broker_instance *inst, const fp_msg *m)
 	move(b, m->slot, inst->id, FP_OWNER_FREE);
 }
 
+/* Counts only: no slot changes hands, so any state may send one. */
+static void on_logged(fp_broker *b, fp_broker_instance *inst, const fp_msg *m)
+{
+	if (m->arg != 0) {
+		condemn_inst(b, inst, "bad LOGGED record (arg 0x%08x)", m->arg);
+		return;
+	}
+	fp_broker_stage *st = &b->stages[inst->stage];
+	inst->warnings += m->slot;
+	inst->errors += m->slot2;
+	st->warnings += m->slot;
+	st->errors += m->slot2;
+}
+
 static void answer(fp_broker *b, fp_broker_instance *inst, const fp_msg *m)
 {
 	switch (m->type) {
@@ -652,6 +666,7 @@ static void answer(fp_broker *b, fp_broker_instance *inst, const fp_msg *m)
 	case FP_MSG_DONE: on_done(b, inst, m); return;
 	case FP_MSG_FAIL: on_fail(b, inst, m); return;
 	case FP_MSG_END: on_end(b, inst, m); return;
+	case FP_MSG_LOGGED: on_logged(b, inst, m); return;
 	default:
 		condemn_inst(
 			b, inst,

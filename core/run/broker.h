@@ -124,6 +124,9 @@ typedef struct fp_broker_instance {
 	char condemned[FP_BROKER_REASON]; /* why the broker killed it */
 	uint64_t frames;
 	uint64_t busy_us;
+	/* What its processes logged (LOGGED records), over every restart. */
+	uint64_t warnings;
+	uint64_t errors;
 } fp_broker_instance;
 
 typedef struct fp_broker_stage {
@@ -136,6 +139,8 @@ typedef struct fp_broker_stage {
 	uint32_t queue_len;
 	uint64_t frames;
 	uint64_t busy_us;
+	uint64_t warnings; /* its instances', summed */
+	uint64_t errors;
 	fp_histogram us_per_frame;
 } fp_broker_stage;
 

@@ -2,6 +2,7 @@
  * reaping; and the broker's operations, implemented with them. Runs in the
  * supervisor, on its loop once the loop exists. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,11 +22,34 @@ static const fp_stage_spec *spec_of(const fp_supervisor *sup, int32_t id)
 	return &sup->pipeline->stages[sup->broker.instances[id].stage];
 }
 
+/* The pipe that becomes the instance's stdout (stage_output.h), unless
+ * its stdout is the run's: {-1, -1} then. Both ends close on exec; the
+ * child's fd 1 is a dup2 copy, which does not. */
+static int stdout_pipe(const fp_stage_spec *spec, int p[2])
+{
+	p[0] = p[1] = -1;
+	if (spec->plugin.desc->flags & FP_STAGE_WRITES_STDOUT)
+		return 0;
+	return pipe2(p, O_CLOEXEC) == 0 ? 0 : -errno;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+}
+
 int fp__process_spawn(fp_supervisor *sup, fp_process *proc)
 {
-	int sv[2];
+	int sv[2], out[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return -errno;
+	int rc = stdout_pipe(spec_of(sup, proc->id), out);
+	if (rc != 0) {
+		close_pair(sv);
+		return rc;
+	}
 	const fp_broker_instance *inst = &sup->broker.instances[proc->id];
 	fp_host_args args = {
 		.pipeline = sup->pipeline,
@@ -39,13 +63,14 @@ int fp__process_spawn(fp_supervisor *sup, fp_process *proc)
 		.index = inst->index,
 		.supervisor = sup->pid,
 		.fd = sv[1],
+		.stdout_fd = out[1],
 	};
 	fflush(NULL); /* or the child would flush the parent's buffers too */
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		close(sv[0]);
-		close(sv[1]);
+		close_pair(sv);
+		close_pair(out);
 		return -e;
 	}
 	if (pid == 0) {
@@ -54,12 +79,19 @@ int fp__process_spawn(fp_supervisor *sup, fp_process *proc)
 		 * whichever runs first, the group exists before any kill. */
 		setpgid(0, 0);
 		close(sv[0]);
+		if (out[0] >= 0)
+			close(out[0]);
 		fp__stage_host_main(&args);
 	}
 	setpgid(pid, pid);
 	close(sv[1]);
+	/* Now, before any other fork: the pipe's EOF is this child's exit
+	 * (and that of what it forks), no other process holds its end. */
+	if (out[1] >= 0)
+		close(out[1]);
 	proc->pid = pid;
 	proc->fd = sv[0];
+	proc->out_fd = out[0];
 	return 0;
 }
 
@@ -89,6 +121,18 @@ static void free_channel(uv_handle_t *handle)
 	free(handle->data);
 }
 
+/* Give the read end of proc's stdout pipe to a reader on the loop. */
+static int open_output(fp_supervisor *sup, fp_process *proc)
+{
+	int fd = proc->out_fd;
+	proc->out_fd = -1;
+	if (fd < 0)
+		return 0;
+	return fp__stage_output_open(
+		&proc->out, &sup->loop, fd, spec_of(sup, proc->id)->label,
+		sup->broker.instances[proc->id].index, &sup->progress);
+}
+
 int fp__process_open_channel(fp_supervisor *sup, fp_process *proc)
 {
 	proc->ch = malloc(sizeof *proc->ch);
@@ -99,11 +143,14 @@ int fp__process_open_channel(fp_supervisor *sup, fp_process *proc)
 	if (rc != 0 && !proc->ch->is_open)
 		close(proc->fd);
 	proc->fd = -1;
-	return rc;
+	int out_rc = open_output(sup, proc);
+	return rc != 0 ? rc : out_rc;
 }
 
 void fp__process_close_channel(fp_process *proc)
 {
+	fp__stage_output_close(proc->out);
+	proc->out = NULL;
 	if (proc->ch == NULL)
 		return;
 	if (proc->ch->is_open)
@@ -125,6 +172,10 @@ void fp__process_reap(fp_supervisor *sup)
 				continue;
 			/* What the plugin forked goes with it. */
 			kill_group(pid);
+			/* Its last records (a final LOGGED) before its death,
+			 * whichever of the two the loop saw first. */
+			if (proc->ch != NULL)
+				fp__channel_drain(proc->ch);
 			fp__process_close_channel(proc);
 			fp__broker_on_death(&sup->broker, proc->id, status);
 			break;
@@ -143,7 +194,9 @@ void fp__process_kill_all(fp_supervisor *sup)
 		}
 		if (proc->fd >= 0)
 			close(proc->fd);
-		proc->fd = -1;
+		if (proc->out_fd >= 0)
+			close(proc->out_fd);
+		proc->fd = proc->out_fd = -1;
 	}
 }
 

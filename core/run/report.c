@@ -262,6 +262,78 @@ static void print_stage_table(const fp_supervisor *sup)
 	}
 }
 
+#define LOGGED_NAMED 8 /* instances named in the line of logged counts */
+
+/* "1 warning", "2 errors", appended at buf + *n (cut short at size). */
+static void put_count(char *buf, size_t size, size_t *n, uint64_t count,
+		      const char *what)
+{
+	if (*n < size)
+		*n += (size_t)snprintf(buf + *n, size - *n, "%" PRIu64 " %s%s",
+				       count, what, count == 1 ? "" : "s");
+}
+
+/* errors and warnings: "2 errors and 1 warning", "3 warnings" (only
+ * warnings, terse: "3"); the ones that are not 0. */
+static void put_counts(char *buf, size_t size, size_t *n, uint64_t errors,
+		       uint64_t warnings, const char *and, bool terse)
+{
+	if (terse && *n < size) {
+		*n += (size_t)snprintf(buf + *n, size - *n, "%" PRIu64,
+				       warnings);
+		return;
+	}
+	if (errors > 0)
+		put_count(buf, size, n, errors, "error");
+	if (errors > 0 && warnings > 0 && *n < size)
+		*n += (size_t)snprintf(buf + *n, size - *n, "%s", and);
+	if (warnings > 0)
+		put_count(buf, size, n, warnings, "warning");
+}
+
+/* One line (wrapped) when stages logged errors or warnings (env->log):
+ * the totals, then each instance that did, "label#i: N" (both counts
+ * when there are errors). */
+static void print_logged(const fp_supervisor *sup)
+{
+	uint64_t errors = 0, warnings = 0;
+	for (size_t k = 0; k < sup->pipeline->stage_count; k++) {
+		errors += sup->broker.stages[k].errors;
+		warnings += sup->broker.stages[k].warnings;
+	}
+	if (errors == 0 && warnings == 0)
+		return;
+	char line[2048] = "framepipe: ";
+	size_t n = strlen(line), shown = 0, more = 0;
+	put_counts(line, sizeof line, &n, errors, warnings, " and ", false);
+	for (size_t i = 0; i < sup->broker.instance_count; i++) {
+		const fp_broker_instance *inst = &sup->broker.instances[i];
+		if (inst->errors == 0 && inst->warnings == 0)
+			continue;
+		if (shown == LOGGED_NAMED) {
+			more++;
+			continue;
+		}
+		const char *sep = shown++ == 0 ? " from stages ("
+				  : errors > 0 ? "; "
+					       : ", ";
+		if (n < sizeof line)
+			n += (size_t)snprintf(
+				line + n, sizeof line - n, "%s%s#%u: ", sep,
+				sup->stage_conf[inst->stage].label,
+				inst->index);
+		put_counts(line, sizeof line, &n, inst->errors, inst->warnings,
+			   ", ", errors == 0);
+	}
+	if (more > 0 && n < sizeof line)
+		n += (size_t)snprintf(line + n, sizeof line - n,
+				      "%sand %zu more instances",
+				      errors > 0 ? "; " : ", ", more);
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, ")");
+	fp__put_wrapped(stderr, line, SUMMARY_COLUMNS, "  ");
+}
+
 /* Failures by input, not in the order they finished (which depends on
  * the workers). */
 static int by_input(const void *a, const void *b)
@@ -447,6 +519,7 @@ static void print_summary(const fp_supervisor *sup)
 		fp__put_wrapped(stderr, head, SUMMARY_COLUMNS, "  ");
 	}
 	print_stage_table(sup);
+	print_logged(sup);
 	print_failures(sup);
 	/* after the run's own figures: what the folders held besides */
 	print_unread(sup);
@@ -501,6 +574,25 @@ static void json_unread(FILE *f, const fp_supervisor *sup)
 	fputs("]}", f);
 }
 
+/* What a stage's instances logged: the stage's totals, then each
+ * instance's in the order of "pids". st NULL: nothing ran. */
+static void json_logged(FILE *f, const fp_broker_stage *st, unsigned workers)
+{
+	fprintf(f, ",\"warnings\":%" PRIu64 ",\"errors\":%" PRIu64,
+		st != NULL ? st->warnings : 0, st != NULL ? st->errors : 0);
+	static const char *const keys[] = {"warnings_by_instance",
+					   "errors_by_instance"};
+	for (size_t k = 0; k < 2; k++) {
+		fprintf(f, ",\"%s\":[", keys[k]);
+		for (unsigned i = 0; i < workers; i++) {
+			const fp_broker_instance *inst = &st->instances[i];
+			fprintf(f, "%s%" PRIu64, i ? "," : "",
+				k == 0 ? inst->warnings : inst->errors);
+		}
+		fputc(']', f);
+	}
+}
+
 /* The stages of p; with sup NULL (nothing ran) each has no worker, no
  * frame and no pid. */
 static void json_stages(FILE *f, const fp_pipeline *p, const fp_supervisor *sup)
@@ -528,7 +620,9 @@ static void json_stages(FILE *f, const fp_pipeline *p, const fp_supervisor *sup)
 		for (unsigned i = 0; i < workers; i++)
 			fprintf(f, "%s%d", i ? "," : "",
 				(int)sup->procs[st->instances[i].id].pid);
-		fputs("]}", f);
+		fputc(']', f);
+		json_logged(f, st, workers);
+		fputc('}', f);
 	}
 	fputs("]", f);
 }

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,16 +55,26 @@ typedef struct host {
 /* The host of this process (one instance per process), for env->log. */
 static const host *the_host;
 
+/* Errors and warnings env->log printed, by level (FP_LOG_ERROR,
+ * FP_LOG_WARN): counted by whichever thread of the plugin's logs, sent by
+ * the loop's in LOGGED records (protocol.h), which carry what was counted
+ * since the last one. */
+static _Atomic uint32_t logged[FP_LOG_WARN + 1];
+static uint32_t logged_sent[FP_LOG_WARN + 1];
+
 /* fp_stage_env.log: "label#instance: text" on stderr. INFO is silenced by
- * -q and DEBUG shown only with FRAMEPIPE_DEBUG set; on a terminal that
- * shows the progress line, the line is cleared first (the supervisor
- * redraws it). */
+ * -q and DEBUG shown only with FRAMEPIPE_DEBUG set; errors and warnings
+ * are counted for the summary. On a terminal that shows the progress
+ * line, the line is cleared first (the supervisor redraws it). */
 static void stage_log(const fp_stage_env *env, fp_log_level level,
 		      const char *fmt, ...)
 {
 	const host *h = the_host;
 	if (h == NULL || env == NULL)
 		return;
+	if (level == FP_LOG_ERROR || level == FP_LOG_WARN)
+		atomic_fetch_add_explicit(&logged[level], 1,
+					  memory_order_relaxed);
 	if (level >= FP_LOG_INFO && h->options->quiet)
 		return;
 	if (level >= FP_LOG_DEBUG && getenv("FRAMEPIPE_DEBUG") == NULL)
@@ -111,16 +122,22 @@ static void isolate(const fp_host_args *a)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* A stage's stdout is the run's only when it writes a stream there
+	 * (y4m_write): anything else a plugin prints goes to a pipe whose
+	 * lines the supervisor prints on stderr with our prefix
+	 * (stage_output.h), so it can never land inside a stream. Before
+	 * the socket moves: the pipe may be on HOST_FD. Line buffered, so
+	 * that lines come as printed, not when a 4 KiB buffer fills. */
+	if (a->stdout_fd >= 0) {
+		if (dup2(a->stdout_fd, STDOUT_FILENO) < 0)
+			_exit(FP_EXIT_RUNTIME);
+		(void)setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+	}
 	if (fd != HOST_FD) {
 		if (dup2(fd, HOST_FD) < 0)
 			_exit(FP_EXIT_RUNTIME);
 		close(fd);
 	}
-	/* A stage's stdout is the run's only when it writes a stream there
-	 * (y4m_write): anything else a plugin prints goes to stderr, so it
-	 * can never land inside a stream. */
-	if (!(a->spec->plugin.desc->flags & FP_STAGE_WRITES_STDOUT))
-		(void)dup2(STDERR_FILENO, STDOUT_FILENO);
 	/* Nothing of the parent's but stdio and our socket stays open. */
 	if (close_range(HOST_FD + 1, ~0u, 0) != 0)
 		for (int i = HOST_FD + 1; i < 1024; i++)
@@ -250,10 +267,30 @@ static int run_frame(host *h, const fp_msg *m, uint64_t *ns)
 	return rc;
 }
 
-/* Record the answer in the input slot's header, then queue it. */
+/* Queue a LOGGED record for what env->log counted since the last one.
+ * Loop thread only. */
+static void send_logged(host *h)
+{
+	uint32_t now[FP_LOG_WARN + 1];
+	for (int level = FP_LOG_ERROR; level <= FP_LOG_WARN; level++)
+		now[level] = atomic_load_explicit(&logged[level],
+						  memory_order_relaxed);
+	uint32_t warnings = now[FP_LOG_WARN] - logged_sent[FP_LOG_WARN];
+	uint32_t errors = now[FP_LOG_ERROR] - logged_sent[FP_LOG_ERROR];
+	if ((warnings == 0 && errors == 0) ||
+	    fp__channel_send(&h->ch, FP_MSG_LOGGED, warnings, errors, 0) != 0)
+		return;
+	logged_sent[FP_LOG_WARN] = now[FP_LOG_WARN];
+	logged_sent[FP_LOG_ERROR] = now[FP_LOG_ERROR];
+}
+
+/* Record the answer in the input slot's header, then queue it: after what
+ * the frame logged, so that the supervisor has every count of a frame's
+ * process() before it can send STOP. */
 static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 		   uint32_t input_slot, uint32_t arg)
 {
+	send_logged(h);
 	fp_slot_header *hd = fp__pool_header(h->pool, input_slot);
 	hd->answer_slot = slot == input_slot ? slot2 : slot;
 	hd->answer = type;
@@ -300,11 +337,16 @@ static void on_frame(host *h, const fp_msg *m)
 		fp__channel_flush(&h->ch);
 }
 
+/* fini runs here, on the loop, so that what it logs is still sent; an
+ * instance killed before it ends takes its last counts with it. */
 static void stop(host *h)
 {
 	if (h->stopping)
 		return;
 	h->stopping = true;
+	if (h->desc->fini != NULL)
+		h->desc->fini(h->state);
+	send_logged(h);
 	fp__channel_flush(&h->ch);
 	fp__channel_close(&h->ch, NULL);
 	uv_close((uv_handle_t *)&h->flush, NULL);
@@ -332,8 +374,10 @@ static void on_eof(fp_channel *ch, int status)
 static void on_check(uv_check_t *handle)
 {
 	host *h = handle->data;
-	if (!h->stopping)
-		fp__channel_flush(&h->ch);
+	if (h->stopping)
+		return;
+	send_logged(h); /* what the plugin's own threads logged */
+	fp__channel_flush(&h->ch);
 }
 
 static int init_stage(host *h)
@@ -450,11 +494,11 @@ _Noreturn void fp__stage_host_main(const fp_host_args *args)
 	uv_check_start(&h.flush, on_check);
 	fp__channel_send(&h.ch, FP_MSG_HELLO, FP_SLOT_NONE, FP_SLOT_NONE,
 			 (uint32_t)FP_ABI_MAJOR << 16 | FP_ABI_MINOR);
+	send_logged(&h); /* init's */
 	fp__channel_flush(&h.ch);
 	uv_run(&h.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&h.loop);
-	if (h.desc->fini != NULL)
-		h.desc->fini(h.state);
+	/* fini ran in stop(); its last line reaches stdout's pipe now */
 	fflush(NULL);
 	_exit(0);
 }

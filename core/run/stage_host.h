@@ -26,6 +26,9 @@ typedef struct fp_host_args {
 	unsigned index; /* 0 .. workers-1 within its stage */
 	pid_t supervisor;
 	int fd; /* the instance's end of its socketpair */
+	/* The write end of its stdout pipe (stage_output.h), or -1: the
+	 * stage writes the run's stdout. */
+	int stdout_fd;
 } fp_host_args;
 
 /* Run in the child right after fork(); never returns. */

@@ -197,7 +197,8 @@ static void put_stages(FILE *f, const merged *m)
 {
 	fputs(",\"stages\":[", f);
 	for (size_t k = 0; m->stages != NULL && k < m->stages->count; k++) {
-		double workers = 0, frames = 0, busy = 0;
+		double workers = 0, frames = 0, busy = 0, warnings = 0,
+		       errors = 0;
 		for (size_t i = 0; i < m->count; i++) {
 			const fp_json *st =
 				fp__json_get(&m->files[i], "stages");
@@ -206,18 +207,24 @@ static void put_stages(FILE *f, const merged *m)
 			workers += number(&st->item[k], "workers");
 			frames += number(&st->item[k], "frames");
 			busy += number(&st->item[k], "busy_s");
+			warnings += number(&st->item[k], "warnings");
+			errors += number(&st->item[k], "errors");
 		}
 		fputs(k ? ",{\"name\":" : "{\"name\":", f);
 		fp__json_write_string(f, string(&m->stages->item[k], "name"));
 		fputs(",\"stage\":", f);
 		fp__json_write_string(f, string(&m->stages->item[k], "stage"));
 		/* mean_ms as a run gives it, over every shard's frames; a
-		 * p95 cannot be made from the shards' p95s: not given */
+		 * p95 cannot be made from the shards' p95s: not given. The
+		 * logged counts are summed (an older file has none: 0);
+		 * the per-instance lists are not, shards' instances are not
+		 * the same processes. */
 		fprintf(f,
 			",\"workers\":%.0f,\"frames\":%.0f,\"busy_s\":%.6f,"
-			"\"mean_ms\":%.3f}",
+			"\"mean_ms\":%.3f,\"warnings\":%.0f,\"errors\":%.0f}",
 			workers, frames, busy,
-			frames > 0 ? busy * 1e3 / frames : 0.0);
+			frames > 0 ? busy * 1e3 / frames : 0.0, warnings,
+			errors);
 	}
 	fputc(']', f);
 }

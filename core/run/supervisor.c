@@ -233,6 +233,7 @@ static int setup_stages(fp_supervisor *sup)
 		sup->procs[i].sup = sup;
 		sup->procs[i].id = (int32_t)i;
 		sup->procs[i].fd = -1;
+		sup->procs[i].out_fd = -1;
 	}
 	return 0;
 }

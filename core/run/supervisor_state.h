@@ -15,6 +15,7 @@
 #include "crash.h"
 #include "pool.h"
 #include "run_files.h"
+#include "stage_output.h"
 #include "supervisor.h"
 #include "trace.h"
 
@@ -27,6 +28,10 @@ typedef struct fp_process {
 	pid_t pid;	/* also its process group */
 	int fd;		/* supervisor's end until the channel takes it */
 	fp_channel *ch; /* this incarnation's; freed when its handle closes */
+	/* The read end of its stdout pipe until out takes it; -1 for a
+	 * stage that writes the run's stdout (stage_output.h). */
+	int out_fd;
+	fp_stage_output *out; /* this incarnation's, like ch */
 } fp_process;
 
 typedef struct fp_failure {
@@ -95,7 +100,8 @@ extern const fp_broker_ops fp__process_ops;
 int fp__process_spawn(fp_supervisor *sup, fp_process *proc);
 /* Give proc's socket to a channel on the loop. */
 int fp__process_open_channel(fp_supervisor *sup, fp_process *proc);
-/* Close proc's channel; its memory goes when libuv is done with it. */
+/* Close proc's channel and its stdout reader (printing the rest of its
+ * output); their memory goes when libuv is done with them. */
 void fp__process_close_channel(fp_process *proc);
 /* Reap every instance that ended and tell the broker. */
 void fp__process_reap(fp_supervisor *sup);

@@ -1,7 +1,13 @@
 #include "channel.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* fp__channel_drain reads at most this many buffers: a process the dead
+ * peer forked may hold the socket and write until its own SIGKILL lands. */
+#define DRAIN_READS 64
 
 typedef struct pending_write {
 	uv_write_t req;
@@ -94,6 +100,23 @@ int fp__channel_flush(fp_channel *ch)
 	if (rc != 0)
 		free(pw);
 	return rc;
+}
+
+void fp__channel_drain(fp_channel *ch)
+{
+	uv_os_fd_t fd;
+	if (!ch->is_open || uv_fileno((uv_handle_t *)&ch->pipe, &fd) != 0)
+		return;
+	/* uv_pipe_open made the socket non-blocking: EAGAIN ends it. */
+	for (int i = 0; i < DRAIN_READS && ch->is_open; i++) {
+		ssize_t n = read(fd, ch->read_buf, sizeof ch->read_buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		fp__msg_reader_feed(&ch->reader, ch->read_buf, (size_t)n,
+				    deliver, ch);
+	}
 }
 
 void fp__channel_close(fp_channel *ch, uv_close_cb cb)

@@ -41,6 +41,12 @@ int fp__channel_send(fp_channel *ch, uint32_t type, uint32_t slot,
 /* Write every queued record: uv_try_write, then uv_write for any rest. */
 int fp__channel_flush(fp_channel *ch);
 
+/* The peer is dead: deliver the records its socket still holds, without
+ * waiting (a read or a SIGCHLD may come first; this makes the records win).
+ * Records sent after the last answer, such as a final LOGGED, are then
+ * never lost to the order of one loop iteration's events. */
+void fp__channel_drain(fp_channel *ch);
+
 /* Stop reading and close; cb runs from the loop when the handle is gone. */
 void fp__channel_close(fp_channel *ch, uv_close_cb cb);
 

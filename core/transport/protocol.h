@@ -16,6 +16,11 @@
  *                        slot2 = granted slot given back, or NONE
  *   END    stage → sup   (sources) no frame for this slot, stream is over
  *   STOP   sup → stage   finish: call fini and exit
+ *   LOGGED stage → sup   since its last LOGGED (or its start), this process
+ *                        logged slot warnings and slot2 errors (env->log);
+ *                        arg = 0. Sent between answers and once after fini;
+ *                        an instance killed before then takes the rest of
+ *                        its count with it.
  */
 #ifndef FP_PROTOCOL_H
 #define FP_PROTOCOL_H
@@ -34,7 +39,8 @@
 	X(DONE)         \
 	X(FAIL)         \
 	X(END)          \
-	X(STOP)
+	X(STOP)         \
+	X(LOGGED)
 
 #define FP__MSG_ENUM(name) FP_MSG_##name,
 enum fp_msg_type {

@@ -18,9 +18,14 @@ void fp__put_escaped(FILE *f, const char *text)
 
 size_t fp__escape(char *buf, size_t size, const char *text)
 {
+	return fp__escape_n(buf, size, text, strlen(text));
+}
+
+size_t fp__escape_n(char *buf, size_t size, const char *text, size_t len)
+{
 	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)text;
-	     *p && n + 5 < size; p++) {
+	const unsigned char *p = (const unsigned char *)text;
+	for (const unsigned char *end = p + len; p < end && n + 5 < size; p++) {
 		if (*p == '\n' || *p == '\t') {
 			buf[n++] = '\\';
 			buf[n++] = *p == '\n' ? 'n' : 't';

@@ -12,6 +12,8 @@
 void fp__put_escaped(FILE *f, const char *text);
 /* The same into buf (cut short at size); returns the length written. */
 size_t fp__escape(char *buf, size_t size, const char *text);
+/* The same for len bytes, a NUL among them included ("\x00"). */
+size_t fp__escape_n(char *buf, size_t size, const char *text, size_t len);
 
 /* text (already escaped) on lines of at most width columns, broken at
  * spaces (a word longer than a line is cut), each line after the first

@@ -631,6 +631,38 @@ static void test_watchdog_own_clock(void **state)
 
 /* An instance that closes its socket is killed once the grace is over;
  * one that dies within it is told as it died. */
+/* LOGGED records add up per instance and per stage, before HELLO too and
+ * over a restart; one with a non-zero arg breaks the protocol. */
+static void test_logged_counts(void **state)
+{
+	(void)state;
+	shape s = {
+		.workers = {1, 2, 1}, .restarts = 1, .slots = 8, .expected = 2};
+	world *w = make(&s);
+	fp_msg logged = {.type = FP_MSG_LOGGED, .slot = 2, .slot2 = 1};
+	fp__broker_on_msg(&w->b, 1, &logged); /* init's, before HELLO */
+	hello_all(w);
+	logged.slot = 3;
+	logged.slot2 = 0;
+	fp__broker_on_msg(&w->b, 2, &logged);
+	die(w, 1, DEAD_BY_KILL);
+	hello(w, 1);
+	logged.slot = 1;
+	fp__broker_on_msg(&w->b, 1, &logged);
+	assert_int_equal(w->b.instances[1].warnings, 3);
+	assert_int_equal(w->b.instances[1].errors, 1);
+	assert_int_equal(w->b.instances[2].warnings, 3);
+	assert_int_equal(w->b.stages[1].warnings, 6);
+	assert_int_equal(w->b.stages[1].errors, 1);
+	assert_int_equal(w->b.stages[0].warnings, 0);
+
+	logged.arg = 7;
+	fp__broker_on_msg(&w->b, 2, &logged);
+	assert_int_equal(w->b.instances[2].warnings, 3);
+	assert_non_null(strstr(w->b.instances[2].condemned, "bad LOGGED"));
+	destroy(w);
+}
+
 static void test_eof_kills(void **state)
 {
 	(void)state;
@@ -756,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_reserve_slot_under_full_pool),
 		cmocka_unit_test(test_rewritten_header_is_a_violation),
 		cmocka_unit_test(test_watchdog_own_clock),
+		cmocka_unit_test(test_logged_counts),
 		cmocka_unit_test(test_eof_kills),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_abandon_replayed_answer),

@@ -69,8 +69,13 @@ static void test_types(void **state)
 	(void)state;
 	assert_true(fp__msg_type_is_valid(FP_MSG_HELLO));
 	assert_true(fp__msg_type_is_valid(FP_MSG_STOP));
+	assert_true(fp__msg_type_is_valid(FP_MSG_LOGGED));
 	assert_false(fp__msg_type_is_valid(0));
-	assert_false(fp__msg_type_is_valid(FP_MSG_STOP + 1));
+	assert_false(fp__msg_type_is_valid(FP_MSG_LOGGED + 1));
+	/* appended: the values already on the wire stay */
+	assert_int_equal(FP_MSG_STOP, 0x46500006u);
+	assert_int_equal(FP_MSG_LOGGED, 0x46500007u);
+	assert_string_equal(fp__msg_type_name(FP_MSG_LOGGED), "LOGGED");
 	assert_string_equal(fp__msg_type_name(FP_MSG_DONE), "DONE");
 	assert_string_equal(fp__msg_type_name(12345), "garbage");
 }

@@ -93,7 +93,9 @@ static const char *merge(const char *const *paths, size_t n, char *err)
 	"\"stage\":\"png_decode\",\"workers\":1,\"frames\":" #frames           \
 	",\"busy_s\":" #busy ",\"pids\":[11]},{\"name\":\"encode\",\"stage\":" \
 	"\"png_encode\",\"workers\":2,\"frames\":" #ok                         \
-	",\"busy_s\":1.5,\"pids\":[12,13]}],\"pool\":{\"slots\":9,"            \
+	",\"busy_s\":1.5,\"pids\":[12,13],\"warnings\":3,\"errors\":1,"        \
+	"\"warnings_by_instance\":[1,2],\"errors_by_instance\":[1,0]}],"       \
+	"\"pool\":{\"slots\":9,"                                               \
 	"\"slot_bytes\":4096},\"wall_s\":" #wall "}\n"
 
 static void test_merge(void **state)
@@ -124,9 +126,10 @@ static void test_merge(void **state)
 		"\"stage\":\"decode\",\"reason\":\"bad CRC\"}],\"stages\":"
 		"[{\"name\":\"decode\",\"stage\":\"png_decode\","
 		"\"workers\":2,\"frames\":7,\"busy_s\":0.750000,"
-		"\"mean_ms\":107.143},{\"name\":"
+		"\"mean_ms\":107.143,\"warnings\":0,\"errors\":0},{\"name\":"
 		"\"encode\",\"stage\":\"png_encode\",\"workers\":4,"
-		"\"frames\":6,\"busy_s\":3.000000,\"mean_ms\":500.000}],"
+		"\"frames\":6,\"busy_s\":3.000000,\"mean_ms\":500.000,"
+		"\"warnings\":6,\"errors\":2}],"
 		"\"pool\":{\"slots\":9,"
 		"\"slot_size\":4096,\"slot_bytes\":4096},\"wall_s\":3.500000,"
 		"\"frames_per_s\":1.714,\"outcome\":\"some_failed\"}"

@@ -630,8 +630,11 @@ typedef enum fp_stage_kind {
  * a config asking for more workers is refused. */
 #define FP_STAGE_SINGLE_INSTANCE 0x10u
 /* ABI 1.2. The stage writes a stream to the run's stdout (y4m_write): its
- * stdout is the run's. Without this flag an instance's stdout is sent to
- * stderr, so that a plugin's printf can never land inside a stream. */
+ * stdout is the run's. Without this flag an instance's stdout is a pipe to
+ * the run, which prints each line of it on stderr as "label#instance:
+ * line" (above the progress line; a line longer than 1024 bytes in
+ * pieces, a last line without its newline too), so that a plugin's printf
+ * can never land inside a stream. */
 #define FP_STAGE_WRITES_STDOUT	 0x20u
 /* ABI 1.2. A filter whose output is its input resampled to a size set by
  * its parameters (resize width=256): the same frame at a smaller size, of
@@ -669,11 +672,18 @@ static inline bool fp_run_id_valid(const char *s)
 /* ---- logging (ABI 1.2) ----------------------------------------------------
  */
 
+/* ERROR and WARN are never silenced, and are counted: the summary names
+ * the instances that logged any, --stats-json has them per stage. An
+ * instance killed (a crash, a timeout) may take the count of its last
+ * frame with it. Neither fails a frame: process() returning an error
+ * does. */
 typedef enum fp_log_level {
 	FP_LOG_ERROR = 1,
-	FP_LOG_WARN = 2, /* counted in the run's summary */
+	FP_LOG_WARN = 2,
 	FP_LOG_INFO = 3, /* silenced by -q */
-	FP_LOG_DEBUG = 4 /* shown with -v only */
+	/* shown only when the environment variable FRAMEPIPE_DEBUG is set
+	 * (to anything) */
+	FP_LOG_DEBUG = 4
 } fp_log_level;
 
 struct fp_stage_env;
@@ -713,9 +723,12 @@ typedef struct fp_stage_env {
 
 	/* ---- ABI 1.2 ---- */
 
-	/* Print one line, "label#instance: text", on stderr above the
-	 * progress line; INFO is silenced by -q, WARN is counted in the
-	 * summary. Never NULL from a 1.2 core. */
+	/* Print one line, "label#instance: text" ("label#instance:
+	 * warning: text" for WARN, "error: " for ERROR), on stderr above
+	 * the progress line; INFO is silenced by -q, DEBUG needs
+	 * FRAMEPIPE_DEBUG, ERROR and WARN are counted in the summary (see
+	 * fp_log_level). Any thread of the instance may call it. Never NULL
+	 * from a 1.2 core. */
 	fp_log_fn log;
 	/* Threads this instance may run inside process(): the stage's
 	 * descriptor `threads`, cut to the CPUs the run may use divided by
