@@ -267,6 +267,34 @@ static int run_frame(host *h, const fp_msg *m, uint64_t *ns)
 	return rc;
 }
 
+/* A record that cannot be queued or written (no memory for the outbox,
+ * the supervisor's end gone) is an answer the supervisor would wait for
+ * until the timeout: end instead. Every answer is in its slot header
+ * before it is sent, so the supervisor, seeing this instance die, takes
+ * the finished frames from there. */
+static void sent_or_end(const host *h, int rc, const char *what)
+{
+	if (rc == 0)
+		return;
+	fprintf(stderr,
+		"framepipe: stage %s#%u: cannot %s the supervisor: %s; "
+		"ending\n",
+		h->spec->label, h->args->index, what, uv_strerror(rc));
+	_exit(FP_EXIT_RUNTIME);
+}
+
+static void send_or_end(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
+			uint32_t arg)
+{
+	sent_or_end(h, fp__channel_send(&h->ch, type, slot, slot2, arg),
+		    "queue a record for");
+}
+
+static void flush_or_end(host *h)
+{
+	sent_or_end(h, fp__channel_flush(&h->ch), "write to");
+}
+
 /* Queue a LOGGED record for what env->log counted since the last one.
  * Loop thread only. */
 static void send_logged(host *h)
@@ -277,9 +305,9 @@ static void send_logged(host *h)
 						  memory_order_relaxed);
 	uint32_t warnings = now[FP_LOG_WARN] - logged_sent[FP_LOG_WARN];
 	uint32_t errors = now[FP_LOG_ERROR] - logged_sent[FP_LOG_ERROR];
-	if ((warnings == 0 && errors == 0) ||
-	    fp__channel_send(&h->ch, FP_MSG_LOGGED, warnings, errors, 0) != 0)
+	if (warnings == 0 && errors == 0)
 		return;
+	send_or_end(h, FP_MSG_LOGGED, warnings, errors, 0);
 	logged_sent[FP_LOG_WARN] = now[FP_LOG_WARN];
 	logged_sent[FP_LOG_ERROR] = now[FP_LOG_ERROR];
 }
@@ -294,7 +322,7 @@ static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 	fp_slot_header *hd = fp__pool_header(h->pool, input_slot);
 	hd->answer_slot = slot == input_slot ? slot2 : slot;
 	hd->answer = type;
-	fp__channel_send(&h->ch, type, slot, slot2, arg);
+	send_or_end(h, type, slot, slot2, arg);
 }
 
 /* Open (or close) the frame's slots to this process (slot_gate.h); an
@@ -317,7 +345,7 @@ static void on_frame(host *h, const fp_msg *m)
 {
 	uint64_t ns = 0;
 	if (h->typical_ns >= FLUSH_AFTER_NS)
-		fp__channel_flush(&h->ch);
+		flush_or_end(h);
 	protect(h, m, true);
 	int rc = run_frame(h, m, &ns);
 	/* Before the answer: from it on, the slots are someone else's. */
@@ -334,7 +362,7 @@ static void on_frame(host *h, const fp_msg *m)
 	else
 		answer(h, FP_MSG_FAIL, m->slot, m->slot2, m->slot, arg);
 	if (ns >= FLUSH_AFTER_NS)
-		fp__channel_flush(&h->ch);
+		flush_or_end(h);
 }
 
 /* fini runs here, on the loop, so that what it logs is still sent; an
@@ -347,7 +375,7 @@ static void stop(host *h)
 	if (h->desc->fini != NULL)
 		h->desc->fini(h->state);
 	send_logged(h);
-	fp__channel_flush(&h->ch);
+	(void)fp__channel_flush(&h->ch); /* ending either way */
 	fp__channel_close(&h->ch, NULL);
 	uv_close((uv_handle_t *)&h->flush, NULL);
 }
@@ -377,7 +405,7 @@ static void on_check(uv_check_t *handle)
 	if (h->stopping)
 		return;
 	send_logged(h); /* what the plugin's own threads logged */
-	fp__channel_flush(&h->ch);
+	flush_or_end(h);
 }
 
 static int init_stage(host *h)
@@ -492,10 +520,10 @@ _Noreturn void fp__stage_host_main(const fp_host_args *args)
 	uv_check_init(&h.loop, &h.flush);
 	h.flush.data = &h;
 	uv_check_start(&h.flush, on_check);
-	fp__channel_send(&h.ch, FP_MSG_HELLO, FP_SLOT_NONE, FP_SLOT_NONE,
-			 (uint32_t)FP_ABI_MAJOR << 16 | FP_ABI_MINOR);
+	send_or_end(&h, FP_MSG_HELLO, FP_SLOT_NONE, FP_SLOT_NONE,
+		    (uint32_t)FP_ABI_MAJOR << 16 | FP_ABI_MINOR);
 	send_logged(&h); /* init's */
-	fp__channel_flush(&h.ch);
+	flush_or_end(&h);
 	uv_run(&h.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&h.loop);
 	/* fini ran in stop(); its last line reaches stdout's pipe now */
