@@ -132,4 +132,23 @@ if command -v taskset >/dev/null; then
 	FP_TEST_TAG=$TAG taskset -c 0 "$FP_BIN" run -p "$PIPE" >"$OUT" 2>"$ERR" </dev/null
 	expect_err "chatty_filter#0: threads=1" "thread budget on one CPU"
 fi
+
+# A stage that asks for exactly two threads: on two CPUs, workers = auto
+# gives it one instance with both; two instances given by hand share the
+# CPUs, one thread each; on one CPU it gets one.
+T2="$FP_FIXTURE_DIR/chatty_threads2.so"
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	OUT="$WORK/stdout" ERR="$WORK/stderr"
+	FP_TEST_TAG=$TAG taskset -c 0,1 "$FP_BIN" run -p "testsrc count=4 ! $T2 ! null_sink" \
+		>"$OUT" 2>"$ERR" </dev/null
+	expect_err "chatty_threads2#0: threads=2" "threads = 2 on two CPUs"
+	grep -q "chatty_threads2#1" "$ERR" && fail "threads = 2 on two CPUs: two instances under workers = auto"
+	FP_TEST_TAG=$TAG taskset -c 0,1 "$FP_BIN" run -p "testsrc count=4 ! $T2 workers=2 ! null_sink" \
+		>"$OUT" 2>"$ERR" </dev/null
+	expect_err "chatty_threads2#0: threads=1" "threads = 2, workers = 2 on two CPUs"
+	expect_err "chatty_threads2#1: threads=1" "threads = 2, workers = 2 on two CPUs"
+	FP_TEST_TAG=$TAG taskset -c 0 "$FP_BIN" run -p "testsrc count=4 ! $T2 ! null_sink" \
+		>"$OUT" 2>"$ERR" </dev/null
+	expect_err "chatty_threads2#0: threads=1" "threads = 2 on one CPU"
+fi
 finish
