@@ -183,6 +183,10 @@ int fp__output_path(const char *output_dir, const char *template,
 	if (expand(template, &parts, name, sizeof name, &bad) != 0 ||
 	    !is_safe_relative(name))
 		return FP_ECONFIG;
-	int n = snprintf(buf, size, "%s/%s", output_dir, name);
+	/* "-o thumbs/" names thumbs/x.jpg, not thumbs//x.jpg */
+	size_t dir_len = strlen(output_dir);
+	while (dir_len > 0 && output_dir[dir_len - 1] == '/')
+		dir_len--;
+	int n = snprintf(buf, size, "%.*s/%s", (int)dir_len, output_dir, name);
 	return n < 0 || (size_t)n >= size ? FP_ECONFIG : 0;
 }

@@ -13,6 +13,10 @@ expect_rc 0 "first run"
 fp run "$CFG" -i "$DATA/sample" -o "$DEST" -q
 expect_rc 2 "existing outputs"
 expect_err "already exists (and 4 more outputs): --overwrite replaces, --resume skips" "existing outputs"
+# The folder as typed with a slash at its end: one slash in the names.
+fp run "$CFG" -i "$DATA/sample" -o "$DEST/" -q
+expect_rc 2 "existing outputs, -o ending in /"
+expect_err "framepipe: $DEST/camera.png already exists" "-o ending in /: one slash"
 fp run "$CFG" -i "$DATA/sample" -o "$DEST" -q --overwrite
 expect_rc 0 "--overwrite"
 
