@@ -52,6 +52,11 @@ for opt in $("$FP_BIN" run --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -q -- "${opt//-/\\\\-}" "$SRC/docs/framepipe.1" || fail "framepipe.1 lacks $opt"
 done
 
+# framepipeConfig.cmake's example asks for the package's version.
+version=$(sed -n 's/^project(framepipe VERSION \([0-9]*\.[0-9]*\).*/\1/p' "$SRC/CMakeLists.txt")
+grep -q "find_package(framepipe $version REQUIRED)" "$SRC/cmake/framepipeConfig.cmake.in" ||
+	fail "framepipeConfig.cmake.in's example does not ask for $version"
+
 fp stages
 expect_rc 0 "stages"
 grep -q "^  png_decode *source *decode PNG" "$OUT" || fail "stages lists png_decode"
