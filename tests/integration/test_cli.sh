@@ -52,7 +52,30 @@ for opt in $("$FP_BIN" run --help | grep -o -- '--[a-z-]*' | sort -u); do
 	grep -q -- "${opt//-/\\\\-}" "$SRC/docs/framepipe.1" || fail "framepipe.1 lacks $opt"
 done
 
-# framepipeConfig.cmake's example asks for the package's version.
+# The docs name what the program has: every stage in README's Stages
+# section, every variable the code reads in the man page's ENVIRONMENT
+# (but the test switches FP_KIT_*), every --stats-json outcome in README
+# and the man page, what install-deps adds for the optional stages and
+# tests, and the package version in framepipeConfig.cmake's example.
+stages_md=$(sed -n '/^### Stages$/,/^### [^S]/p' "$SRC/README.md")
+for s in $(env -u FRAMEPIPE_PLUGIN_PATH "$FP_BIN" stages | awk '/^  / { print $1 }'); do
+	grep -qF "\`$s\`" <<<"$stages_md" || fail "README's Stages section lacks $s"
+done
+env_man=$(sed -n '/^\.SH ENVIRONMENT/,/^\.SH EXIT/p' "$SRC/docs/framepipe.1")
+for v in $(grep -rhoE 'getenv\("[A-Z_]+"\)|"SLURM_[A-Z_]+"' "$SRC/core" "$SRC/apps" "$SRC/stages" |
+	grep -oE '[A-Z][A-Z_]+' | grep -v '^FP_KIT_' | sort -u); do
+	grep -qF "$v" <<<"$env_man" || fail "framepipe.1 ENVIRONMENT lacks $v"
+done
+outcome_man=$(sed -n '/^\.B outcome$/,/^\.TP$/p' "$SRC/docs/framepipe.1")
+outcome_md=$(sed -n '/`outcome`: `ok`/,/`run_failed`)/p' "$SRC/README.md")
+for o in $(sed -n '/^static const char \*outcome(/,/^}/p' "$SRC/core/run/report.c" | grep -oE '"[a-z_]+"' | tr -d '"'); do
+	grep -qw -- "$o" <<<"$outcome_man" || fail "framepipe.1 --stats-json lacks outcome $o"
+	grep -qF "\`$o\`" <<<"$outcome_md" || fail "README's --stats-json lacks outcome $o"
+done
+installs=$(sed -n '/^That installs what is missing/,/^$/p' "$SRC/README.md")
+for what in "Little CMS" Slurm munge strace; do
+	grep -qF "$what" <<<"$installs" || fail "README's install-deps sentence lacks $what"
+done
 version=$(sed -n 's/^project(framepipe VERSION \([0-9]*\.[0-9]*\).*/\1/p' "$SRC/CMakeLists.txt")
 grep -q "find_package(framepipe $version REQUIRED)" "$SRC/cmake/framepipeConfig.cmake.in" ||
 	fail "framepipeConfig.cmake.in's example does not ask for $version"
