@@ -61,6 +61,35 @@ fp() {
 	check_nothing_left "$pid" "framepipe $*"
 }
 
+# fp_rss ARGS...: fp, with the peak RSS of the largest process (KiB,
+# /usr/bin/time's %M) in RSS. The leak check sees time's pid, which
+# creates no segment: it covers the processes (by tag), and .ci/run's
+# final check the segments.
+fp_rss() {
+	OUT="$WORK/stdout"
+	ERR="$WORK/stderr"
+	FP_TEST_TAG=$TAG /usr/bin/time -f '%M' -o "$WORK/rss" "$FP_BIN" "$@" \
+		>"$OUT" 2>"$ERR" </dev/null &
+	local pid=$!
+	wait "$pid"
+	RC=$?
+	RSS=$(tail -1 "$WORK/rss")
+	check_nothing_left "$pid" "framepipe $*"
+}
+
+# expect_refused DIR EXT STAGE OUTDIR OUTEXT: for every NAME of the
+# associative array REASON, stderr has "DIR/NAME.EXT: STAGE: REASON" and
+# OUTDIR/NAME.OUTEXT was not written (a hostile batch).
+expect_refused() {
+	local dir=$1 ext=$2 stage=$3 out=$4 out_ext=$5 name
+	for name in "${!REASON[@]}"; do
+		grep -q -F "$dir/$name.$ext: $stage: ${REASON[$name]}" "$ERR" ||
+			fail "$name: no line with '${REASON[$name]}'"
+		[ -e "$out/$name.$out_ext" ] && fail "$name: an output was written"
+	done
+	ls -a "$out" 2>/dev/null | grep -q fp-tmp && fail "temporary files left"
+}
+
 expect_rc() {
 	[ "$RC" -eq "$1" ] || {
 		fail "$2: exit $RC, expected $1"
