@@ -428,10 +428,15 @@ static int check_command(int argc, char **argv)
 	} else if (code == 0) {
 		size_t failing;
 		code = check_inputs(&o, &p, &failing);
+		bool unlisted = report_unlisted(&p) != 0;
+		if (unlisted)
+			code = FP_EXIT_FAILED;
 		fflush(stderr);
-		/* "valid" only when the run would fail nothing */
+		/* "valid" only when the run would fail nothing and read
+		 * every folder */
 		printf("%s: %s:", o.oneline ? "-p" : o.config,
-		       failing > 0 ? "the pipeline is valid" : "valid");
+		       failing > 0 || unlisted ? "the pipeline is valid"
+					       : "valid");
 		for (size_t i = 0; i < p.pipeline.stage_count; i++)
 			printf("%s %s", i ? " !" : "",
 			       p.pipeline.stages[i].plugin.desc->name);
@@ -446,10 +451,12 @@ static int check_command(int argc, char **argv)
 			printf(", of which %zu would fail (listed on standard "
 			       "error)",
 			       failing);
+		if (unlisted)
+			printf("%s some folders could not be listed (on "
+			       "standard error)",
+			       failing > 0 ? ";" : ",");
 		putchar('\n');
 		fflush(stdout);
-		if (report_unlisted(&p) != 0)
-			code = FP_EXIT_FAILED;
 	}
 	release(&p);
 	cli_release(&o);

@@ -44,9 +44,10 @@ static const fp_codec *codec_for(const char *path, size_t *index, char *err,
  * up in the built-in encode (core/plugin/codec_lookup.c) before the run,
  * to refuse an output name the sink writer would write wrongly: encode
  * one with no codec for its extension, a codec's own encoder
- * ("png_encode") one with another format's extension (it would write PNG
- * into a .jpg). Any other writer is not ours to judge. 0, or FP_ECONFIG
- * with the reason in err. */
+ * ("png_encode") one with another codec's extension (it would write PNG
+ * into a .jpg; a name with no extension or an unknown one is the user's). Any
+ * other writer is not ours to judge. 0, or FP_ECONFIG with the reason in err.
+ */
 __attribute__((visibility("default"))) int
 framepipe_output_encoder(const char *writer, const char *path, char *err,
 			 size_t err_size);
@@ -58,8 +59,15 @@ int framepipe_output_encoder(const char *writer, const char *path, char *err,
 		return 0;
 	size_t i;
 	const fp_codec *codec = codec_for(path, &i, err, err_size);
-	if (own == NULL || codec == own)
+	if (own == NULL)
 		return codec != NULL ? 0 : FP_ECONFIG;
+	/* A codec's own encoder names no format by the name: no extension,
+	 * or one no codec has (".tmp"), is the user's choice; only another
+	 * codec's extension is a mistake. */
+	if (codec == NULL || codec == own) {
+		err[0] = '\0';
+		return 0;
+	}
 	return fp__codec_error(
 		err, err_size, FP_ECONFIG,
 		"%s writes %s (.%.*s) files: name the output "

@@ -173,9 +173,24 @@ uint64_t fp__pipeline_slot_bound(const fp_pipeline *p, const char *input_path)
 		       : 0;
 }
 
-int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
-			     uint64_t *bytes_out, size_t *stage_out, char *err,
-			     size_t err_size)
+/* The first stage that resamples, or stage_count. */
+static size_t first_resampler(const fp_pipeline *p)
+{
+	size_t i = 1;
+	while (i < p->stage_count &&
+	       !(p->stages[i].plugin.desc->flags & FP_STAGE_RESAMPLES))
+		i++;
+	return i;
+}
+
+/* fp__pipeline_input_bound; with shrinks, the source decodes to a shrink
+ * hint by a factor only it knows (1/2, 1/4, 1/8 for JPEG): its own frame
+ * and those of the stages before the resampler are left to the run (the
+ * decoder judges the frame it makes), and only the frames from the
+ * resampler's on are bounded here. */
+static int input_bound(const fp_pipeline *p, const char *input_path,
+		       bool shrinks, uint64_t *bytes_out, size_t *stage_out,
+		       char *err, size_t err_size)
 {
 	const fp_stage_spec *src = &p->stages[0];
 	const fp_stage_descriptor *d = src->plugin.desc;
@@ -185,7 +200,7 @@ int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
 	if (stage_out != NULL)
 		*stage_out = 0;
 	err[0] = '\0';
-	if (d->frame_bound != NULL) {
+	if (d->frame_bound != NULL && !shrinks) {
 		int rc = d->frame_bound(src->config, input_path, &bytes, err,
 					err_size);
 		if (rc != 0) {
@@ -217,8 +232,13 @@ int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
 		return 0;
 	uint64_t planned = 0;
 	char why[256];
-	if (fp__pipeline_shapes(p, &first, shapes, why, sizeof why) == 0)
-		planned = fp__shapes_bound(shapes, p->stage_count, &stage);
+	size_t from = shrinks ? first_resampler(p) : 0;
+	if (fp__pipeline_shapes(p, &first, shapes, why, sizeof why) == 0 &&
+	    from < p->stage_count) {
+		planned = fp__shapes_bound(shapes + from, p->stage_count - from,
+					   &stage);
+		stage += from;
+	}
 	free(shapes);
 	*bytes_out = planned > bound ? planned : bound;
 	if (stage_out != NULL && planned > bound)
@@ -245,20 +265,37 @@ static const char *size_setting(uint64_t bytes, char *buf, size_t size)
 	return buf;
 }
 
+int fp__pipeline_input_bound(const fp_pipeline *p, const char *input_path,
+			     uint64_t *bytes_out, size_t *stage_out, char *err,
+			     size_t err_size)
+{
+	return input_bound(p, input_path, false, bytes_out, stage_out, err,
+			   err_size);
+}
+
 int fp__pipeline_input_fits(const fp_pipeline *p, const char *input_path,
 			    uint64_t *bytes, char *err, size_t err_size)
 {
 	size_t stage;
-	int rc = fp__pipeline_input_bound(p, input_path, bytes, &stage, err,
-					  err_size);
+	uint32_t hint_w = 0, hint_h = 0;
+	if (p->slot_size != 0)
+		fp__pipeline_hint(p, input_path, &hint_w, &hint_h);
+	int rc = input_bound(p, input_path, hint_w != 0, bytes, &stage, err,
+			     err_size);
 	if (rc != 0 || p->slot_size == 0 || *bytes <= p->slot_size)
 		return rc;
 	char setting[32];
-	snprintf(err, err_size,
-		 "needs %" PRIu64 "-byte slots after %s (slot_size is %" PRIu64
-		 "): set slot_size = %s or auto",
-		 *bytes, p->stages[stage].label, p->slot_size,
-		 size_setting(*bytes, setting, sizeof setting));
+	if (*bytes > FP_MAX_SLOT_SIZE)
+		snprintf(err, err_size,
+			 "needs %" PRIu64 "-byte slots after %s, more than "
+			 "any slot_size (64G at most)",
+			 *bytes, p->stages[stage].label);
+	else
+		snprintf(err, err_size,
+			 "needs %" PRIu64 "-byte slots after %s (slot_size "
+			 "is %" PRIu64 "): set slot_size = %s or auto",
+			 *bytes, p->stages[stage].label, p->slot_size,
+			 size_setting(*bytes, setting, sizeof setting));
 	return FP_ENOFIT;
 }
 

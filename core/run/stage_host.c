@@ -8,6 +8,7 @@
 #include "stage_host.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -138,6 +139,10 @@ static void isolate(const fp_host_args *a)
 			_exit(FP_EXIT_RUNTIME);
 		close(fd);
 	}
+	/* dup2 cleared close-on-exec: a program the plugin runs (system(),
+	 * popen()) must not get the supervisor's socket */
+	if (fcntl(HOST_FD, F_SETFD, FD_CLOEXEC) != 0)
+		_exit(FP_EXIT_RUNTIME);
 	/* Nothing of the parent's but stdio and our socket stays open. */
 	if (close_range(HOST_FD + 1, ~0u, 0) != 0)
 		for (int i = HOST_FD + 1; i < 1024; i++)
@@ -318,10 +323,11 @@ static void send_logged(host *h)
 static void answer(host *h, uint32_t type, uint32_t slot, uint32_t slot2,
 		   uint32_t input_slot, uint32_t arg)
 {
-	send_logged(h);
 	fp_slot_header *hd = fp__pool_header(h->pool, input_slot);
 	hd->answer_slot = slot == input_slot ? slot2 : slot;
 	hd->answer = type;
+	/* the header first: ending on a failed send leaves the answer */
+	send_logged(h);
 	send_or_end(h, type, slot, slot2, arg);
 }
 

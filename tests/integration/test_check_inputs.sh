@@ -28,12 +28,21 @@ grep -qx -- "-p: valid: png_decode ! resize ! png_encode; 1 input" "$OUT" ||
 fp check -p 'png_decode ! resize scale=4 ! png_encode' -i "$P/camera.png"
 expect_rc 0 "check, slot_size = auto"
 # The source's own frame (rocket: 640x427 RGB8), in KiB below 1 MiB.
-fp check -p 'resize width=64' -i "$P/rocket.jpg" --set slot_size=512K
+fp check -p 'grayscale' -i "$P/rocket.jpg" --set slot_size=512K
 expect_rc 1 "check, a JPEG past slot_size"
 expect_err "$P/rocket.jpg: decode: needs 819840-byte slots after decode (slot_size is 524288): set slot_size = 801K or auto" \
 	"check, a JPEG past slot_size"
+# Shrink-on-load: before a resize to 64 wide the JPEG is decoded at 1/8
+# (80x54), which fits; the decoder judges the frame it makes, and only the
+# frames from the resize on are bounded before the run.
+fp check -p 'resize width=64' -i "$P/rocket.jpg" --set slot_size=512K
+expect_rc 0 "check, a JPEG that fits once shrunk on load"
+fp run -p 'resize width=64' -i "$P/rocket.jpg" -o "$WORK/shrunk" --set slot_size=64K
+expect_rc 0 "run, a JPEG that fits once shrunk on load"
+[ "$(identify -format '%w' "$WORK/shrunk/rocket.jpg" 2>/dev/null)" = 64 ] ||
+	fail "run, a JPEG that fits once shrunk on load: no 64-wide output"
 # The run fails those inputs before it starts; the rest of the batch goes on.
-fp run -p 'resize width=64' -i "$P/coins.png" -i "$P/retina.jpg" -o "$WORK/fit" \
+fp run -p 'grayscale' -i "$P/coins.png" -i "$P/retina.jpg" -o "$WORK/fit" \
 	--set slot_size=1M --stats-json "$WORK/fit.json"
 expect_rc 1 "run, one input past slot_size"
 expect_err "$P/retina.jpg: decode: needs 5972763-byte slots after decode (slot_size is 1048576): set slot_size = 6M or auto" \
@@ -58,6 +67,13 @@ expect_rc 2 "run, png_encode into .jpg"
 expect_err "pipeline.output: {stem}.jpg: png_encode writes PNG (.png) files: name the output .png, or end the pipeline with \`encode\`, which picks the format from the name" \
 	"run, png_encode into .jpg"
 [ -e "$WORK/o9" ] && fail "run, png_encode into .jpg: the output folder was made"
+# No extension, or one no codec has, is the user's choice for a codec's
+# own encoder: it writes PNG under that name.
+for name in '{stem}' '{stem}.tmp'; do
+	fp check -p 'resize width=64 ! png_encode' -i "$P" -o "$WORK/o10" --set "output=$name"
+	expect_rc 0 "check, png_encode into $name"
+	grep -q "pipeline.output" "$ERR" && fail "check, png_encode into $name: refused the name"
+done
 fp check -p 'resize width=64 ! jpeg_encode' -i "$P" --set 'output={stem}.jpeg'
 expect_rc 0 "check, jpeg_encode into .jpeg (one of its extensions)"
 # Names that keep each input's extension are judged per input.

@@ -87,6 +87,9 @@ expect_err "$U/tree/closed: cannot list folder: Permission denied" "unlistable s
 fp check "$U/default.ini" -i "$U/tree" -r
 expect_rc 1 "check, unlistable sub-folder"
 expect_err "$U/tree/closed: cannot list folder: Permission denied" "check, unlistable sub-folder"
+grep -q ": valid:" "$OUT" && fail "check, unlistable sub-folder: says valid: $(cat "$OUT")"
+grep -q "some folders could not be listed" "$OUT" ||
+	fail "check, unlistable sub-folder: the summary does not say so: $(cat "$OUT")"
 chmod 755 "$U/tree/closed"
 
 # An output folder the user may not write (root's), or not make (inside

@@ -708,8 +708,11 @@ typedef struct fp_shape {
  * format's pixel); 0 when a side is unknown. */
 static inline uint64_t fp_shape_max_bytes(const fp_shape *shape)
 {
-	return (uint64_t)shape->width * shape->height *
-	       fp_formats_max_pixel_bytes(shape->formats);
+	uint64_t area = (uint64_t)shape->width * shape->height;
+	uint64_t pixel = fp_formats_max_pixel_bytes(shape->formats);
+	/* saturates: a header of 2^31 x 2^31 is no small slot */
+	return pixel != 0 && area > UINT64_MAX / pixel ? UINT64_MAX
+						       : area * pixel;
 }
 
 /* What an instance knows about its run; borrowed, valid until fini(). */
