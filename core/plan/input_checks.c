@@ -10,9 +10,9 @@
 /* The sink writes files and their names keep each input's extension:
  * whether it can write this one's (a name that ends the same for every
  * input was judged with the pipeline). */
-static int check_output_name(const fp_pipeline *p, const fp_codec_lookup *l,
-			     const fp_inputs *inputs, size_t i,
-			     const char *output_dir, char *why, size_t why_size)
+int fp__input_output_check(const fp_pipeline *p, const fp_codec_lookup *l,
+			   const fp_inputs *inputs, size_t i,
+			   const char *output_dir, char *why, size_t why_size)
 {
 	const fp_stage_descriptor *sink =
 		p->stages[p->stage_count - 1].plugin.desc;
@@ -53,7 +53,8 @@ int fp__input_check(const fp_pipeline *p, const fp_codec_lookup *l,
 			 why);
 		return rc;
 	}
-	rc = check_output_name(p, l, inputs, i, output_dir, why, sizeof why);
+	rc = fp__input_output_check(p, l, inputs, i, output_dir, why,
+				    sizeof why);
 	if (rc != 0)
 		snprintf(err, err_size, "%s: %s", path, why);
 	return rc;

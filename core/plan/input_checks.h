@@ -21,4 +21,11 @@ int fp__input_check(const fp_pipeline *p, const fp_codec_lookup *l,
 		    const fp_inputs *inputs, size_t i, const char *output_dir,
 		    char *err, size_t err_size);
 
+/* Only the output-name part: when names keep each input's extension,
+ * whether the sink writes input i's as its name says. 0, or an error with
+ * "its output PATH: why" in err. */
+int fp__input_output_check(const fp_pipeline *p, const fp_codec_lookup *l,
+			   const fp_inputs *inputs, size_t i,
+			   const char *output_dir, char *err, size_t err_size);
+
 #endif

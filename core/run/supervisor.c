@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "framepipe/framepipe.h"
+#include "input_checks.h"
+#include "naming.h"
 #include "pipeline_check.h"
 #include "slot_gate.h"
 #include "supervisor_state.h"
@@ -32,9 +34,11 @@
 #define AUTO_DEPTH_MIN	    4
 #define AUTO_DEPTH_MAX	    16
 
-/* Input i failed before the run (its probe or frame_bound): listed now,
- * with the source's reason, and never handed to the source. */
-static void fail_before_run(fp_supervisor *sup, size_t i, const char *why)
+/* Input i failed before the run (its probe or frame_bound, its output
+ * name): listed now, with the reason of the stage label names, and never
+ * handed to the source. */
+static void fail_before_run(fp_supervisor *sup, size_t i, const char *label,
+			    const char *why)
 {
 	size_t n = sup->options->inputs->count;
 	if (sup->skip == NULL) {
@@ -45,8 +49,41 @@ static void fail_before_run(fp_supervisor *sup, size_t i, const char *why)
 			memcpy(sup->skip, sup->plan.skip, n);
 	}
 	sup->skip[i] = 1;
-	fp__report_failure(sup, (uint32_t)i, sup->pipeline->stages[0].label,
+	fp__report_failure(sup, (uint32_t)i, label,
 			   why[0] ? why : "unusable input");
+}
+
+static bool failed_before_run(const fp_supervisor *sup, size_t i)
+{
+	return (sup->plan.skip != NULL && sup->plan.skip[i]) ||
+	       (sup->skip != NULL && sup->skip[i]);
+}
+
+/* A codec's own encoder (png_encode) whose names keep each input's
+ * extension would write PNG into every input's .jpg: those inputs fail
+ * before the run, as check lists them. The generic encode fails a name
+ * it cannot write frame by frame, after the decoder has had its say (a
+ * file that is no image gets that line). */
+static void check_output_names(fp_supervisor *sup)
+{
+	const fp_pipeline *p = sup->pipeline;
+	const fp_stage_spec *sink = &p->stages[p->stage_count - 1];
+	if (!(sink->plugin.desc->flags & FP_STAGE_WRITES_OUTPUTS) ||
+	    strcmp(sink->plugin.desc->name, "encode") == 0 ||
+	    !fp__output_keeps_ext(p->output_template))
+		return;
+	fp_codec_lookup l;
+	fp__codec_lookup_init(&l, NULL, &sink->plugin);
+	const fp_inputs *inputs = sup->options->inputs;
+	for (size_t i = 0; i < inputs->count; i++) {
+		char why[1024];
+		if (!failed_before_run(sup, i) &&
+		    fp__input_output_check(p, &l, inputs, i,
+					   sup->options->output_dir, why,
+					   sizeof why) != 0)
+			fail_before_run(sup, i, sink->label, why);
+	}
+	fp__codec_lookup_release(&l);
 }
 
 /* Every input's bound, before the run (pipeline_check.h): an input the
@@ -63,7 +100,7 @@ static uint64_t probe_inputs(fp_supervisor *sup)
 		char why[512];
 		if (fp__pipeline_input_fits(p, sup->options->inputs->paths[i],
 					    &bytes, why, sizeof why) != 0)
-			fail_before_run(sup, i, why);
+			fail_before_run(sup, i, p->stages[0].label, why);
 		else if (bytes > largest)
 			largest = bytes;
 	}
@@ -164,6 +201,7 @@ static int setup_pool(fp_supervisor *sup)
 		if (p->stages[i].plugin.desc->flags & FP_STAGE_OUT_OF_PLACE)
 			sup->reserve = 1;
 	uint64_t slot_size = slot_size_of(sup);
+	check_output_names(sup);
 	sup->depth = p->depth;
 	if (sup->depth == 0) {
 		uint64_t d = AUTO_DEPTH_BYTES / (slot_size ? slot_size : 1);

@@ -67,6 +67,16 @@ expect_rc 2 "run, png_encode into .jpg"
 expect_err "pipeline.output: {stem}.jpg: png_encode writes PNG (.png) files: name the output .png, or end the pipeline with \`encode\`, which picks the format from the name" \
 	"run, png_encode into .jpg"
 [ -e "$WORK/o9" ] && fail "run, png_encode into .jpg: the output folder was made"
+# Names that keep each input's extension into a codec's own encoder: the
+# run fails the JPEG before it starts (PNG data in a .jpg), the PNG is
+# written.
+fp run -p 'resize width=64 ! png_encode' -i "$P/rocket.jpg" -i "$P/camera.png" \
+	-o "$WORK/o11" --set 'output={stem}.{ext}'
+expect_rc 1 "run, png_encode into each input's extension"
+expect_err "$P/rocket.jpg: png_encode: its output $WORK/o11/rocket.jpg: png_encode writes PNG (.png) files" \
+	"run, png_encode into each input's extension"
+[ -e "$WORK/o11/rocket.jpg" ] && fail "run, png_encode into each input's extension: PNG data written as rocket.jpg"
+[ -s "$WORK/o11/camera.png" ] || fail "run, png_encode into each input's extension: camera.png not written"
 # No extension, or one no codec has, is the user's choice for a codec's
 # own encoder: it writes PNG under that name.
 for name in '{stem}' '{stem}.tmp'; do
