@@ -532,6 +532,17 @@ static int stages_command(int argc, char **argv)
 	return argc == 3 ? describe_stage(argv[2]) : list_stages();
 }
 
+/* "unknown WHAT 'NAME' (did you mean 'X'?) (SEE)": exit status 2. */
+static int unknown_name(const char *what, const char *name,
+			const fp_suggest *hint, const char *see)
+{
+	const char *best = fp__suggest_best(hint);
+	fprintf(stderr, "framepipe: unknown %s '%s'%s%s%s (%s)\n", what, name,
+		best ? " (did you mean '" : "", best ? best : "",
+		best ? "'?)" : "", see);
+	return FP_EXIT_USAGE;
+}
+
 /* help [NAME]: the help of command NAME, or of stage NAME as `stages NAME`
  * prints it; another NAME is refused with the nearest of both. */
 static int help_command(int argc, char **argv)
@@ -563,13 +574,8 @@ static int help_command(int argc, char **argv)
 	fp__suggest_offer(&hint, "pipeline");
 	if (fp__stage_name_suggest(name, stage, sizeof stage))
 		fp__suggest_offer(&hint, stage);
-	const char *best = fp__suggest_best(&hint);
-	fprintf(stderr,
-		"framepipe: unknown command or stage '%s'%s%s%s (framepipe "
-		"--help, framepipe stages)\n",
-		name, best ? " (did you mean '" : "", best ? best : "",
-		best ? "'?)" : "");
-	return FP_EXIT_USAGE;
+	return unknown_name("command or stage", name, &hint,
+			    "framepipe --help, framepipe stages");
 }
 
 static int stats_merge_usage(const char *fmt, ...)
@@ -667,11 +673,5 @@ int main(int argc, char **argv)
 	fp_suggest hint;
 	fp__suggest_init(&hint, command);
 	cli_suggest_command(&hint);
-	const char *best = fp__suggest_best(&hint);
-	fprintf(stderr,
-		"framepipe: unknown command '%s'%s%s%s (framepipe "
-		"--help)\n",
-		command, best ? " (did you mean '" : "", best ? best : "",
-		best ? "'?)" : "");
-	return FP_EXIT_USAGE;
+	return unknown_name("command", command, &hint, "framepipe --help");
 }
